@@ -1,0 +1,79 @@
+# hartvisor top-level Makefile.
+#
+#   make            build build/hartvisor.elf, the test guests and configs
+#   make run        install missing packages, build, boot SMP Linux (see README)
+#   make test       install missing packages, build, run every test
+#   make bench      benchmarks against native QEMU (perf/)
+#   make format-check / make format
+#
+# Host unit tests: every tests/unit/*.mk adds a test; see tests/unit/README.md.
+
+BUILD ?= build
+CROSS ?= riscv64-unknown-elf-
+CC := $(CROSS)gcc
+OBJCOPY := $(CROSS)objcopy
+HOSTCC ?= gcc
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+
+PICOLIBC_SPECS := /usr/lib/picolibc/riscv64-unknown-elf/picolibc.specs
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes
+HV_ARCH := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
+CFLAGS := $(HV_ARCH) $(WARNINGS) -std=gnu11 -O2 -g -ffreestanding \
+	-fno-common -fno-strict-aliasing -fno-omit-frame-pointer \
+	-specs=$(PICOLIBC_SPECS) -Ihv/include -I. -I$(BUILD)/libfdt/include \
+	-MMD -MP
+LDFLAGS := $(HV_ARCH) -specs=$(PICOLIBC_SPECS) -nostartfiles -static \
+	-Wl,--gc-sections -Wl,-T,hv/arch/hartvisor.ld -Wl,--no-warn-rwx-segments
+
+HV_SRCS := $(wildcard hv/*.c hv/arch/*.c hv/sbi/*.c hv/vdev/*.c sched/*.c \
+	drivers/*.c gdbstub/*.c) $(wildcard hv/arch/*.S)
+HV_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(HV_SRCS))
+
+.PHONY: all hv deps run test unit integration bench format format-check clean \
+	guests configs libfdt
+all: hv guests configs
+
+include tests/tools/deps.mk
+include tests/tools/libfdt.mk
+
+hv: $(BUILD)/hartvisor.elf
+$(BUILD)/hartvisor.elf: $(HV_OBJS) $(LIBFDT_A) hv/arch/hartvisor.ld
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(HV_OBJS) $(LIBFDT_A) -lc -lgcc
+
+$(BUILD)/obj/%.c.o: %.c | $(LIBFDT_A)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+# The FP save/restore routines are the only hypervisor code that touches
+# FP registers (guest state); they are assembled with D enabled.
+$(BUILD)/obj/hv/arch/fp.S.o: CFLAGS += -march=rv64imafdc_zicsr_zifencei
+$(BUILD)/obj/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(CFLAGS) -D__ASSEMBLY__ -c -o $@ $<
+
+-include $(HV_OBJS:.o=.d)
+
+# Guests, VM configs, the Linux guest recipe and the tests add their rules.
+-include guests/baremetal/guests.mk
+-include guests/configs/configs.mk
+-include guests/linux/linux.mk
+include tests/tools/unit.mk
+-include tests/integration/integration.mk
+-include perf/perf.mk
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/tools/run-all-tests.sh
+
+FORMAT_SRCS = $(shell git ls-files '*.c' '*.h')
+format-check:
+	$(Q)clang-format --dry-run --Werror $(FORMAT_SRCS) && echo "format: ok"
+format:
+	$(Q)clang-format -i $(FORMAT_SRCS)
+
+clean:
+	rm -rf $(BUILD)/obj $(BUILD)/hartvisor.elf $(BUILD)/unit $(BUILD)/guests $(BUILD)/configs

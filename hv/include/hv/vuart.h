@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Emulated ns16550a UART (byte registers, stride 1). Transmitted bytes go
+ * straight to the tx callback, so output never stalls. Pure device logic:
+ * the caller serialises calls.
+ */
+#ifndef HV_VUART_H
+#define HV_VUART_H
+
+#include <hv/types.h>
+
+#define VUART_MMIO_SIZE 0x100UL
+#define VUART_RX_FIFO_SIZE 256
+#define VUART_CLOCK_HZ 3686400U
+
+typedef void (*vuart_tx_fn)(void *opaque, uint8_t byte);
+typedef void (*vuart_irq_fn)(void *opaque, bool level);
+
+struct vuart {
+	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
+	uint8_t msr;
+	bool thre_pending; /* THR-empty interrupt condition */
+	bool overrun;
+	uint8_t rx_fifo[VUART_RX_FIFO_SIZE];
+	unsigned rx_head, rx_count;
+	bool irq_level; /* last level sent through irq */
+	vuart_tx_fn tx;
+	vuart_irq_fn irq;
+	void *opaque;
+};
+
+void vuart_init(struct vuart *uart, vuart_tx_fn tx, vuart_irq_fn irq,
+		void *opaque);
+
+/* Offsets 0..7; width must be 1 (HV_EINVAL otherwise). Offsets 8..0xff
+ * read 0 and ignore writes. */
+int vuart_mmio_read(struct vuart *uart, uint64_t offset, unsigned width,
+		    uint64_t *value);
+int vuart_mmio_write(struct vuart *uart, uint64_t offset, unsigned width,
+		     uint64_t value);
+
+/* Console input for this UART. Returns false if the FIFO is full. */
+bool vuart_receive(struct vuart *uart, uint8_t byte);
+size_t vuart_rx_space(const struct vuart *uart);
+
+#endif
