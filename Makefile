@@ -23,8 +23,9 @@ CFLAGS := $(HV_ARCH) $(WARNINGS) -std=gnu11 -O2 -g -ffreestanding \
 	-fno-common -fno-strict-aliasing -fno-omit-frame-pointer \
 	-specs=$(PICOLIBC_SPECS) -Ihv/include -I. -I$(BUILD)/libfdt/include \
 	-MMD -MP
-LDFLAGS := $(HV_ARCH) -specs=$(PICOLIBC_SPECS) -nostartfiles -static \
-	-Wl,--gc-sections -Wl,-T,hv/arch/hartvisor.ld -Wl,--no-warn-rwx-segments
+# Multilib selection matches plain rv64imac/lp64 (picolibc has no _zicsr dir).
+LDFLAGS := -march=rv64imac -mabi=lp64 -mcmodel=medany -specs=$(PICOLIBC_SPECS) -nostartfiles -static \
+	-Wl,--gc-sections -T hv/arch/hartvisor.ld -Wl,--no-warn-rwx-segments
 
 HV_SRCS := $(wildcard hv/*.c hv/arch/*.c hv/sbi/*.c hv/vdev/*.c sched/*.c \
 	drivers/*.c gdbstub/*.c) $(wildcard hv/arch/*.S)

@@ -5,7 +5,7 @@ LINUX_SOURCE_TAR ?= /usr/src/linux-source-6.1.tar.xz
 LIBFDT_DIR := $(BUILD)/libfdt
 LIBFDT_A := $(LIBFDT_DIR)/libfdt.a
 LIBFDT_NAMES := fdt fdt_ro fdt_wip fdt_sw fdt_rw fdt_strerror fdt_empty_tree \
-	fdt_addresses fdt_overlay fdt_check
+	fdt_addresses fdt_overlay
 LIBFDT_CFLAGS := $(HV_ARCH) -O2 -ffreestanding -fno-common -fno-builtin-malloc \
 	-specs=$(PICOLIBC_SPECS) -I$(LIBFDT_DIR)/include
 

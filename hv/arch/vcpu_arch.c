@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The architectural half of a vCPU: VS-level CSR switching, the world
+ * switch wrapper, exception injection and guest instruction fetch.
+ *
+ * VS CSRs stay in the hart from arch_vcpu_load() to arch_vcpu_put(), so
+ * an exit that is handled and resumed on the same hart costs only the
+ * GPR save/restore in switch.S plus a few CSRs here.
+ *
+ * FP registers are switched lazily: a hart keeps the last vCPU's FP
+ * state in its registers (cpu->fp_owner) and saves it only when another
+ * vCPU is about to run there, and only if sstatus.FS says it was written.
+ */
+#include <stddef.h>
+#include <arch/csr.h>
+#include <arch/vcpu_arch.h>
+#include <hv/errno.h>
+#include <hv/percpu.h>
+#include <hv/vcpu.h>
+
+void arch_switch_to_guest(struct vcpu_arch *arch);
+void arch_fp_save(uint64_t *fp, uint64_t *fcsr);
+void arch_fp_restore(const uint64_t *fp, const uint64_t *fcsr);
+unsigned long arch_guest_read_halfword(unsigned long gva, int *fault);
+
+/* Keep in step with the VCPU_* offsets in switch.S. */
+_Static_assert(offsetof(struct vcpu_arch, sepc) == 256, "switch.S layout");
+_Static_assert(offsetof(struct vcpu_arch, hstatus) == 272, "switch.S layout");
+_Static_assert(offsetof(struct vcpu_arch, host_s) == 312, "switch.S layout");
+_Static_assert(offsetof(struct vcpu_arch, scause) == 408, "switch.S layout");
+_Static_assert(offsetof(struct vcpu_arch, htinst) == 432, "switch.S layout");
+_Static_assert(offsetof(struct vcpu, arch) == 0, "arch must come first");
+
+void arch_vcpu_reset(struct vcpu_arch *arch, unsigned long pc,
+		     unsigned long a0, unsigned long a1)
+{
+	for (unsigned i = 0; i < 32; i++)
+		arch->gpr[i] = 0;
+	arch->gpr[GPR_A0] = a0;
+	arch->gpr[GPR_A1] = a1;
+	arch->sepc = pc;
+	arch->sstatus = SSTATUS_SPP; /* enter the guest in (V)S-mode */
+	arch->hstatus = HSTATUS_SPVP;
+	arch->vsstatus = SSTATUS_UXL_64;
+	arch->vsie = arch->vstvec = arch->vsscratch = arch->vsepc = 0;
+	arch->vscause = arch->vstval = arch->vsatp = 0;
+	arch->vstimecmp = UINT64_MAX;
+	arch->hvip = 0;
+	for (unsigned i = 0; i < 32; i++)
+		arch->fp[i] = 0;
+	arch->fcsr = 0;
+	arch->fp_dirty = false;
+}
+
+void arch_vcpu_set_stage2(struct vcpu_arch *arch, unsigned long hgatp,
+			  uint64_t htimedelta, bool sstc)
+{
+	arch->hgatp = hgatp;
+	arch->htimedelta = htimedelta;
+	arch->henvcfg = sstc ? HENVCFG_STCE : 0;
+	arch->hcounteren = HCOUNTEREN_CY | HCOUNTEREN_TM | HCOUNTEREN_IR;
+}
+
+void arch_vcpu_load(struct vcpu *vcpu)
+{
+	struct vcpu_arch *arch = &vcpu->arch;
+
+	csr_write(CSR_HGATP, arch->hgatp);
+	csr_write(CSR_HTIMEDELTA, arch->htimedelta);
+	csr_write(CSR_HENVCFG, arch->henvcfg);
+	csr_write(CSR_HCOUNTEREN, arch->hcounteren);
+	csr_write(CSR_VSSTATUS, arch->vsstatus);
+	csr_write(CSR_VSIE, arch->vsie);
+	csr_write(CSR_VSTVEC, arch->vstvec);
+	csr_write(CSR_VSSCRATCH, arch->vsscratch);
+	csr_write(CSR_VSEPC, arch->vsepc);
+	csr_write(CSR_VSCAUSE, arch->vscause);
+	csr_write(CSR_VSTVAL, arch->vstval);
+	csr_write(CSR_VSATP, arch->vsatp);
+	if (arch->henvcfg & HENVCFG_STCE)
+		csr_write(CSR_VSTIMECMP, arch->vstimecmp);
+	this_cpu()->loaded = vcpu;
+}
+
+void arch_vcpu_put(struct vcpu *vcpu)
+{
+	struct vcpu_arch *arch = &vcpu->arch;
+
+	arch->vsstatus = csr_read(CSR_VSSTATUS);
+	arch->vsie = csr_read(CSR_VSIE);
+	arch->vstvec = csr_read(CSR_VSTVEC);
+	arch->vsscratch = csr_read(CSR_VSSCRATCH);
+	arch->vsepc = csr_read(CSR_VSEPC);
+	arch->vscause = csr_read(CSR_VSCAUSE);
+	arch->vstval = csr_read(CSR_VSTVAL);
+	arch->vsatp = csr_read(CSR_VSATP);
+	if (arch->henvcfg & HENVCFG_STCE)
+		arch->vstimecmp = csr_read(CSR_VSTIMECMP);
+	this_cpu()->loaded = NULL;
+}
+
+static void switch_fp_owner(struct vcpu *vcpu)
+{
+	struct cpu *cpu = this_cpu();
+	struct vcpu *owner = cpu->fp_owner;
+
+	/* FS must be non-Off in HS for the FP loads/stores below. */
+	csr_set(CSR_SSTATUS, SSTATUS_FS_DIRTY);
+	if (owner && owner->arch.fp_dirty) {
+		arch_fp_save(owner->arch.fp, &owner->arch.fcsr);
+		owner->arch.fp_dirty = false;
+	}
+	arch_fp_restore(vcpu->arch.fp, &vcpu->arch.fcsr);
+	csr_clear(CSR_SSTATUS, SSTATUS_FS);
+	cpu->fp_owner = vcpu;
+}
+
+void arch_vcpu_release_fp(struct vcpu *vcpu)
+{
+	struct cpu *cpu = this_cpu();
+
+	if (cpu->fp_owner == vcpu)
+		cpu->fp_owner = NULL;
+}
+
+void arch_vcpu_enter(struct vcpu *vcpu)
+{
+	struct vcpu_arch *arch = &vcpu->arch;
+
+	if (this_cpu()->fp_owner != vcpu)
+		switch_fp_owner(vcpu);
+	/* Clean FS: the hart marks it Dirty if the guest writes FP state. */
+	arch->sstatus = (arch->sstatus & SSTATUS_SPP) | SSTATUS_FS_CLEAN |
+			SSTATUS_UXL_64;
+	arch->hstatus = HSTATUS_VSXL_64 | HSTATUS_VTW | HSTATUS_SPV |
+			(arch->hstatus & HSTATUS_SPVP);
+	csr_write(CSR_HVIP, arch->hvip);
+	arch_switch_to_guest(arch);
+	/* The guest may have cleared VSSIP (through its sip). */
+	arch->hvip = csr_read(CSR_HVIP);
+	if ((arch->sstatus & SSTATUS_FS) == SSTATUS_FS_DIRTY)
+		arch->fp_dirty = true;
+}
+
+void arch_vcpu_inject_exception(struct vcpu *vcpu, unsigned long cause,
+				unsigned long tval)
+{
+	struct vcpu_arch *arch = &vcpu->arch;
+	unsigned long vsstatus = csr_read(CSR_VSSTATUS);
+
+	/* What a hart does on a trap into S-mode, applied to VS-mode. */
+	vsstatus &= ~(SSTATUS_SPP | SSTATUS_SPIE);
+	if (arch->sstatus & SSTATUS_SPP)
+		vsstatus |= SSTATUS_SPP;
+	if (vsstatus & SSTATUS_SIE)
+		vsstatus |= SSTATUS_SPIE;
+	vsstatus &= ~SSTATUS_SIE;
+	csr_write(CSR_VSSTATUS, vsstatus);
+	csr_write(CSR_VSCAUSE, cause);
+	csr_write(CSR_VSTVAL, tval);
+	csr_write(CSR_VSEPC, arch->sepc);
+	arch->sepc = csr_read(CSR_VSTVEC) & ~3UL;
+	arch->sstatus |= SSTATUS_SPP;
+}
+
+int arch_vcpu_read_insn(struct vcpu *vcpu, gva_t pc, uint32_t *insn)
+{
+	int fault;
+	unsigned long low, high;
+
+	(void)vcpu; /* hstatus.SPVP and vsatp in the hart are the guest's */
+	low = arch_guest_read_halfword(pc.val, &fault);
+	if (fault)
+		return HV_EFAULT;
+	if ((low & 3) != 3) {
+		*insn = (uint32_t)low;
+		return HV_OK;
+	}
+	high = arch_guest_read_halfword(pc.val + 2, &fault);
+	if (fault)
+		return HV_EFAULT;
+	*insn = (uint32_t)(low | (high << 16));
+	return HV_OK;
+}
+
+void arch_vcpu_flush_vs_tlb(void)
+{
+	/* hfence.vvma zero, zero: every VS translation of the current VMID */
+	__asm__ __volatile__(".insn r 0x73, 0, 0x11, x0, x0, x0" ::: "memory");
+}
+
+void arch_vcpu_fence_i(void)
+{
+	__asm__ __volatile__("fence.i" ::: "memory");
+}
+
+static bool loaded_here(struct vcpu *vcpu)
+{
+	return this_cpu()->loaded == vcpu;
+}
+
+void arch_vcpu_set_vstimecmp(struct vcpu *vcpu, uint64_t value)
+{
+	vcpu->arch.vstimecmp = value;
+	if (loaded_here(vcpu))
+		csr_write(CSR_VSTIMECMP, value);
+}
+
+uint64_t arch_vcpu_get_vstimecmp(struct vcpu *vcpu)
+{
+	if (loaded_here(vcpu) && (vcpu->arch.henvcfg & HENVCFG_STCE))
+		return csr_read(CSR_VSTIMECMP);
+	return vcpu->arch.vstimecmp;
+}
+
+unsigned long arch_vcpu_guest_sie(struct vcpu *vcpu)
+{
+	return loaded_here(vcpu) ? csr_read(CSR_VSIE) : vcpu->arch.vsie;
+}
+
+void arch_vcpu_save_wakeup_state(struct vcpu *vcpu)
+{
+	if (!loaded_here(vcpu))
+		return;
+	vcpu->arch.vsie = csr_read(CSR_VSIE);
+	if (vcpu->arch.henvcfg & HENVCFG_STCE)
+		vcpu->arch.vstimecmp = csr_read(CSR_VSTIMECMP);
+}
+
+void arch_vcpu_resume_at(struct vcpu *vcpu, unsigned long pc,
+			 unsigned long a0, unsigned long a1)
+{
+	struct vcpu_arch *arch = &vcpu->arch;
+
+	arch->gpr[GPR_A0] = a0;
+	arch->gpr[GPR_A1] = a1;
+	arch->sepc = pc;
+	arch->sstatus |= SSTATUS_SPP;
+	csr_clear(CSR_VSSTATUS, SSTATUS_SIE);
+	csr_write(CSR_VSATP, 0);
+}

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Exit dispatch: one static table for exceptions and one for host
+ * interrupts, indexed by cause. A cause with no handler is an exit the
+ * hypervisor cannot handle: it stops that VM, never the hypervisor.
+ */
+#include <arch/csr.h>
+#include <hv/exit.h>
+#include <hv/vm.h>
+
+typedef enum exit_action (*exit_handler_fn)(struct vcpu *vcpu);
+
+/* Exceptions that reach HS-mode (the rest are delegated to the guest). */
+static const exit_handler_fn exception_handlers[EXC_COUNT] = {
+	[EXC_ECALL_VS] = exit_handle_ecall,
+	[EXC_INST_GUEST_PAGE_FAULT] = exit_handle_guest_page_fault,
+	[EXC_LOAD_GUEST_PAGE_FAULT] = exit_handle_guest_page_fault,
+	[EXC_STORE_GUEST_PAGE_FAULT] = exit_handle_guest_page_fault,
+	[EXC_VIRTUAL_INST] = exit_handle_virtual_instruction,
+};
+
+/* Host interrupts taken while the guest ran. */
+static const exit_handler_fn interrupt_handlers[VCPU_NUM_IRQ_CAUSES] = {
+	[IRQ_S_SOFT] = exit_handle_host_ipi,
+	[IRQ_S_TIMER] = exit_handle_host_timer,
+	[IRQ_S_EXT] = exit_handle_host_external,
+};
+
+enum exit_action exit_dispatch(struct vcpu *vcpu)
+{
+	unsigned long cause = vcpu->arch.scause;
+	bool interrupt = cause & CAUSE_INTERRUPT;
+	unsigned long code = cause & ~CAUSE_INTERRUPT;
+	exit_handler_fn handler = NULL;
+
+	if (interrupt && code < ARRAY_SIZE(interrupt_handlers)) {
+		vcpu->stats.irq_exits[code]++;
+		handler = interrupt_handlers[code];
+	} else if (!interrupt && code < ARRAY_SIZE(exception_handlers)) {
+		vcpu->stats.exits[code]++;
+		handler = exception_handlers[code];
+	}
+	if (handler)
+		return handler(vcpu);
+	vm_stop(vcpu->vm, true,
+		"vCPU %u: unhandled %s %lu at pc %#lx (stval %#lx)", vcpu->id,
+		interrupt ? "interrupt" : "exception", code, vcpu->arch.sepc,
+		vcpu->arch.stval);
+	return EXIT_RESCHEDULE;
+}

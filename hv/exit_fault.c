@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Guest-page faults: MMIO emulation for the VM's virtual devices, and an
+ * access fault injected into the guest for any other unmapped address
+ * (what the guest would get on hardware with nothing at that address).
+ */
+#include <arch/vcpu_arch.h>
+#include <hv/errno.h>
+#include <hv/exit.h>
+#include <hv/mmio_decode.h>
+#include <hv/vdev.h>
+#include <hv/vm.h>
+
+static unsigned long access_fault_for(unsigned long cause)
+{
+	switch (cause) {
+	case EXC_INST_GUEST_PAGE_FAULT:
+		return EXC_INST_ACCESS;
+	case EXC_LOAD_GUEST_PAGE_FAULT:
+		return EXC_LOAD_ACCESS;
+	default:
+		return EXC_STORE_ACCESS;
+	}
+}
+
+static int decode_trapping_insn(struct vcpu *vcpu, struct mmio_insn *insn,
+				uint32_t *raw)
+{
+	/* A transformed instruction has bit 0 set; pseudo-instructions and
+	 * 0 mean the hart didn't provide one. */
+	*raw = 0;
+	if ((vcpu->arch.htinst & 1) &&
+	    mmio_decode_htinst(vcpu->arch.htinst, insn) == HV_OK)
+		return HV_OK;
+	int ret = arch_vcpu_read_insn(vcpu, gva(vcpu->arch.sepc), raw);
+
+	return ret ? ret : mmio_decode(*raw, insn);
+}
+
+static uint64_t extend_loaded_value(uint64_t value, const struct mmio_insn *insn)
+{
+	unsigned bits = insn->width * 8;
+
+	if (bits == 64)
+		return value;
+	value &= (1ULL << bits) - 1;
+	if (insn->sign_extend && (value >> (bits - 1)))
+		value |= ~0ULL << bits;
+	return value;
+}
+
+/* Return contract: EXIT_RESUME after emulating the access or injecting a
+ * fault; EXIT_RESCHEDULE if the VM had to be stopped. */
+enum exit_action exit_handle_guest_page_fault(struct vcpu *vcpu)
+{
+	struct vcpu_arch *arch = &vcpu->arch;
+	unsigned long cause = arch->scause;
+	gpa_t addr = gpa((arch->htval << 2) | (arch->stval & 3));
+	struct mmio_insn insn;
+	uint32_t raw;
+
+	if (cause == EXC_INST_GUEST_PAGE_FAULT ||
+	    !vdev_claims(vcpu->vm, addr)) {
+		arch_vcpu_inject_exception(vcpu, access_fault_for(cause),
+					   arch->stval);
+		return EXIT_RESUME;
+	}
+	if (decode_trapping_insn(vcpu, &insn, &raw) != HV_OK ||
+	    insn.is_store != (cause == EXC_STORE_GUEST_PAGE_FAULT)) {
+		vm_stop(vcpu->vm, true,
+			"vCPU %u: cannot emulate the MMIO access at %#lx "
+			"(instruction %#x at pc %#lx)",
+			vcpu->id, addr.val, raw, arch->sepc);
+		return EXIT_RESCHEDULE;
+	}
+	uint64_t value = insn.is_store ? vcpu_gpr(vcpu, insn.reg) : 0;
+	int ret = vdev_access(vcpu->vm, addr, insn.width, insn.is_store, &value);
+
+	if (ret != HV_OK) {
+		arch_vcpu_inject_exception(vcpu, access_fault_for(cause),
+					   arch->stval);
+		return EXIT_RESUME;
+	}
+	if (!insn.is_store)
+		vcpu_set_gpr(vcpu, insn.reg, extend_loaded_value(value, &insn));
+	arch->sepc += insn.length;
+	return EXIT_RESUME;
+}

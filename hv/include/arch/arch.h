@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The arch contract: everything generic code may ask of the hart. The
+ * implementation lives in hv/arch/. Generic code never touches CSRs.
+ */
+#ifndef ARCH_ARCH_H
+#define ARCH_ARCH_H
+
+#include <hv/types.h>
+
+/* Host interrupt causes, as reported by arch_pending_host_irqs(). */
+#define HOST_IRQ_IPI BIT(0)
+#define HOST_IRQ_TIMER BIT(1)
+#define HOST_IRQ_EXTERNAL BIT(2)
+
+/* Stage-2 translation schemes the hart can do. */
+enum stage2_mode {
+	STAGE2_SV39X4 = 8,
+	STAGE2_SV48X4 = 9,
+};
+
+struct arch_features {
+	bool sstc;              /* stimecmp/vstimecmp available */
+	bool sv39x4, sv48x4;    /* stage-2 modes hgatp accepts */
+	unsigned vmid_bits;     /* implemented hgatp.VMID width */
+};
+
+/* Per-hart CSR set-up: trap vector, delegation, counters. Fills *features
+ * (the same on every hart of the machines we support). */
+void arch_cpu_init(struct arch_features *features);
+
+uint64_t arch_time_now(void);
+/* Program the hart's supervisor timer (stimecmp with Sstc, else SBI). */
+void arch_timer_program(uint64_t deadline);
+/* Which host interrupts are pending (HOST_IRQ_*), without consuming. */
+unsigned long arch_pending_host_irqs(void);
+void arch_ipi_clear(void);
+/* Sleep until a host interrupt is pending. Interrupts stay globally off:
+ * wfi wakes on pending-and-enabled regardless of sstatus.SIE. */
+void arch_wait_for_interrupt(void);
+void arch_relax(void);
+
+/* Stage-2 TLB maintenance. */
+void arch_stage2_flush_vmid(unsigned vmid);
+void arch_stage2_flush_all(void);
+
+NORETURN void arch_halt(void);
+
+#endif

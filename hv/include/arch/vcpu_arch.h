@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Architectural vCPU state and the world switch. The layout of the first
+ * fields is shared with hv/arch/switch.S (see the VCPU_* offsets there);
+ * the static asserts in hv/arch/vcpu_arch.c keep both in step.
+ */
+#ifndef ARCH_VCPU_ARCH_H
+#define ARCH_VCPU_ARCH_H
+
+#include <hv/types.h>
+
+/* Guest register numbers used by generic code (SBI calling convention). */
+#define GPR_RA 1
+#define GPR_SP 2
+#define GPR_A0 10
+#define GPR_A1 11
+#define GPR_A6 16
+#define GPR_A7 17
+
+/* Exception causes (scause with the interrupt bit clear). */
+#define EXC_INST_MISALIGNED 0
+#define EXC_INST_ACCESS 1
+#define EXC_ILLEGAL_INST 2
+#define EXC_BREAKPOINT 3
+#define EXC_LOAD_MISALIGNED 4
+#define EXC_LOAD_ACCESS 5
+#define EXC_STORE_MISALIGNED 6
+#define EXC_STORE_ACCESS 7
+#define EXC_ECALL_U 8
+#define EXC_ECALL_VS 10
+#define EXC_INST_PAGE_FAULT 12
+#define EXC_LOAD_PAGE_FAULT 13
+#define EXC_STORE_PAGE_FAULT 15
+#define EXC_INST_GUEST_PAGE_FAULT 20
+#define EXC_LOAD_GUEST_PAGE_FAULT 21
+#define EXC_VIRTUAL_INST 22
+#define EXC_STORE_GUEST_PAGE_FAULT 23
+#define EXC_COUNT 24
+
+#define CAUSE_INTERRUPT (1UL << 63)
+
+struct vcpu_arch {
+	/* --- shared with switch.S: do not reorder --- */
+	unsigned long gpr[32]; /* gpr[0] unused */
+	unsigned long sepc;
+	unsigned long sstatus;
+	unsigned long hstatus;
+	unsigned long host_sp;
+	unsigned long host_ra;
+	unsigned long host_gp;
+	unsigned long host_tp;
+	unsigned long host_s[12];
+	unsigned long scause; /* exit information, captured at the trap */
+	unsigned long stval;
+	unsigned long htval;
+	unsigned long htinst;
+	/* --- end of the switch.S layout --- */
+
+	/* VS-level CSRs, live in the hart while the vCPU is loaded. */
+	unsigned long vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval;
+	unsigned long vsatp;
+	uint64_t vstimecmp;
+	unsigned long hvip; /* our view; VSSIP can be cleared by the guest */
+	unsigned long henvcfg, hcounteren;
+	uint64_t htimedelta;
+	unsigned long hgatp;
+
+	/* Guest FP state, switched lazily (see hv/arch/vcpu_arch.c). */
+	uint64_t fp[32];
+	uint64_t fcsr;
+	bool fp_dirty;
+};
+
+struct vcpu;
+
+/* Reset to the state a hart has at boot: entry at pc, a0, a1, satp = 0,
+ * VS-mode, interrupts off. Only on a vCPU that is not running. */
+void arch_vcpu_reset(struct vcpu_arch *arch, unsigned long pc,
+		     unsigned long a0, unsigned long a1);
+void arch_vcpu_set_stage2(struct vcpu_arch *arch, unsigned long hgatp,
+			  uint64_t htimedelta, bool sstc);
+/* Switch the VS-level CSRs in (load) and out (put). */
+void arch_vcpu_load(struct vcpu *vcpu);
+void arch_vcpu_put(struct vcpu *vcpu);
+/* Run the loaded vCPU until the next trap; exit info is in arch->scause.. */
+void arch_vcpu_enter(struct vcpu *vcpu);
+/* Make the guest take an exception as if the hart raised it in VS/VU. */
+void arch_vcpu_inject_exception(struct vcpu *vcpu, unsigned long cause,
+				unsigned long tval);
+/* Read an instruction at guest-virtual pc with the guest's translation.
+ * HV_OK or HV_EFAULT (the guest page isn't readable/executable). */
+int arch_vcpu_read_insn(struct vcpu *vcpu, gva_t pc, uint32_t *insn);
+/* Flush this hart's VS-stage translations for the loaded vCPU's VMID. */
+void arch_vcpu_flush_vs_tlb(void);
+void arch_vcpu_fence_i(void);
+void arch_vcpu_set_vstimecmp(struct vcpu *vcpu, uint64_t value);
+uint64_t arch_vcpu_get_vstimecmp(struct vcpu *vcpu);
+/* Guest sie bits (in sip numbering of the guest: SSIP=1, STIP=5, SEIP=9). */
+unsigned long arch_vcpu_guest_sie(struct vcpu *vcpu);
+/* Copy the CSRs that decide a wakeup (vsie, vstimecmp) to memory, so
+ * other harts can evaluate it while the vCPU is blocked. */
+void arch_vcpu_save_wakeup_state(struct vcpu *vcpu);
+/* Non-retentive resume of the loaded vCPU: pc, a0, a1, satp = 0,
+ * S-mode with interrupts off; other state is kept. */
+void arch_vcpu_resume_at(struct vcpu *vcpu, unsigned long pc,
+			 unsigned long a0, unsigned long a1);
+/* Drop the FP-owner reference a hart may hold to this vCPU. */
+void arch_vcpu_release_fp(struct vcpu *vcpu);
+
+#endif

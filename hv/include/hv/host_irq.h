@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: MIT */
+/* Host interrupt work shared by guest exits and the idle loop. */
+#ifndef HV_HOST_IRQ_H
+#define HV_HOST_IRQ_H
+
+/* Wake vCPUs whose timers expired and re-arm the hart timer. */
+void host_irq_timer(void);
+/* Claim and serve the host PLIC (console input). */
+void host_irq_external(void);
+/* Serve whatever host interrupts are pending (idle loop). */
+void host_irq_poll(void);
+/* Set up this hart's host interrupt sources (after the platform). */
+void host_irq_init_hart(bool console_hart);
+
+#endif

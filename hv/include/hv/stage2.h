@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * G-stage (stage-2) page tables: Sv39x4 or Sv48x4. Pure logic over a page
+ * allocator callback, so it is unit-tested on the host, where "physical"
+ * addresses are ordinary pointers.
+ */
+#ifndef HV_STAGE2_H
+#define HV_STAGE2_H
+
+#include <hv/types.h>
+
+#define STAGE2_READ BIT(1)
+#define STAGE2_WRITE BIT(2)
+#define STAGE2_EXEC BIT(3)
+#define STAGE2_RWX (STAGE2_READ | STAGE2_WRITE | STAGE2_EXEC)
+
+/* Returns a zeroed, page-aligned block of npages pages, aligned to
+ * align_pages pages, or hpa 0 on failure. */
+typedef hpa_t (*stage2_alloc_fn)(size_t npages, size_t align_pages);
+
+struct stage2 {
+	unsigned levels; /* 3 for Sv39x4, 4 for Sv48x4 */
+	hpa_t root;      /* 16 KiB root table */
+	stage2_alloc_fn alloc;
+};
+
+/* levels: 3 or 4. HV_ENOMEM or HV_EINVAL on failure. */
+int stage2_init(struct stage2 *s2, unsigned levels, stage2_alloc_fn alloc);
+/* Map [addr, addr + size) to host memory, using the largest leaves that
+ * alignment allows. HV_EINVAL for misaligned or out-of-range ranges,
+ * HV_EEXIST if any part is already mapped, HV_ENOMEM. */
+int stage2_map(struct stage2 *s2, gpa_t addr, hpa_t host, uint64_t size,
+	       unsigned long perms);
+/* Walk the table: HV_OK with *host (and *perms if non-NULL), or
+ * HV_ENOENT when addr is unmapped. */
+int stage2_translate(const struct stage2 *s2, gpa_t addr, hpa_t *host,
+		     unsigned long *perms);
+/* Number of guest-physical address bits the scheme covers. */
+unsigned stage2_gpa_bits(const struct stage2 *s2);
+
+#endif

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Host DTB parsing. Only the properties the hypervisor needs; anything
+ * missing that it cannot do without is an error with a reason.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <libfdt.h>
+#include <hv/errno.h>
+#include <hv/platform.h>
+
+bool platform_isa_has_letter(const char *isa, char letter)
+{
+	if (strncmp(isa, "rv64", 4) && strncmp(isa, "rv32", 4))
+		return false;
+	/* Single letters run from after "rv64" to the first '_'. */
+	for (const char *p = isa + 4; *p && *p != '_'; p++)
+		if (*p == letter)
+			return true;
+	return false;
+}
+
+bool platform_isa_has_extension(const char *isa, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = strchr(isa, '_'); p; p = strchr(p + 1, '_'))
+		if (!strncmp(p + 1, name, len) &&
+		    (p[1 + len] == '_' || p[1 + len] == '\0'))
+			return true;
+	return false;
+}
+
+static uint64_t read_cells(const fdt32_t *cells, int count)
+{
+	uint64_t value = 0;
+
+	for (int i = 0; i < count; i++)
+		value = (value << 32) | fdt32_to_cpu(cells[i]);
+	return value;
+}
+
+/* First (base, size) of a node's reg with the root's 2/2 cells. */
+static bool read_reg(const void *dtb, int node, uint64_t *base,
+		     uint64_t *size)
+{
+	int len;
+	const fdt32_t *reg = fdt_getprop(dtb, node, "reg", &len);
+
+	if (!reg || len < 16)
+		return false;
+	*base = read_cells(reg, 2);
+	if (size)
+		*size = read_cells(reg + 2, 2);
+	return true;
+}
+
+static int parse_cpus(const void *dtb, struct platform *out, char *err,
+		      size_t err_len)
+{
+	int cpus_node = fdt_path_offset(dtb, "/cpus");
+	int node, len;
+
+	if (cpus_node < 0) {
+		snprintf(err, err_len, "no /cpus node");
+		return HV_EFORMAT;
+	}
+	const fdt32_t *tb = fdt_getprop(dtb, cpus_node, "timebase-frequency", &len);
+
+	if (!tb || (len != 4 && len != 8)) {
+		snprintf(err, err_len, "no /cpus/timebase-frequency");
+		return HV_EFORMAT;
+	}
+	out->timebase_frequency = read_cells(tb, len / 4);
+	fdt_for_each_subnode(node, dtb, cpus_node) {
+		const char *type = fdt_getprop(dtb, node, "device_type", NULL);
+		const fdt32_t *reg = fdt_getprop(dtb, node, "reg", &len);
+		const char *isa = fdt_getprop(dtb, node, "riscv,isa", NULL);
+		const char *status = fdt_getprop(dtb, node, "status", NULL);
+
+		if (!type || strcmp(type, "cpu") || !reg || len < 4 || !isa)
+			continue;
+		if (out->num_harts == HV_MAX_HARTS)
+			break;
+		struct platform_hart *hart = &out->harts[out->num_harts++];
+
+		hart->hartid = fdt32_to_cpu(reg[0]);
+		hart->has_h = platform_isa_has_letter(isa, 'h');
+		hart->enabled = !status || !strcmp(status, "okay");
+		if (hart->has_h && hart->enabled && !out->isa[0]) {
+			snprintf(out->isa, sizeof(out->isa), "%s", isa);
+			const char *mmu = fdt_getprop(dtb, node, "mmu-type", NULL);
+
+			snprintf(out->mmu_type, sizeof(out->mmu_type), "%s",
+				 mmu ? mmu : "riscv,sv39");
+		}
+	}
+	if (!out->isa[0]) {
+		snprintf(err, err_len, "no enabled hart has the H extension");
+		return HV_EFORMAT;
+	}
+	out->has_sstc = platform_isa_has_extension(out->isa, "sstc");
+	return HV_OK;
+}
+
+static void parse_devices(const void *dtb, struct platform *out)
+{
+	int node, len;
+
+	node = fdt_node_offset_by_compatible(dtb, -1, "ns16550a");
+	if (node >= 0) {
+		read_reg(dtb, node, &out->uart_base, NULL);
+		const fdt32_t *irq = fdt_getprop(dtb, node, "interrupts", &len);
+
+		out->uart_irq = irq && len >= 4 ? fdt32_to_cpu(irq[0]) : 0;
+	}
+	node = fdt_node_offset_by_compatible(dtb, -1, "riscv,plic0");
+	if (node < 0)
+		node = fdt_node_offset_by_compatible(dtb, -1,
+						     "sifive,plic-1.0.0");
+	if (node >= 0)
+		read_reg(dtb, node, &out->plic_base, &out->plic_size);
+	node = fdt_node_offset_by_compatible(dtb, -1, "pci-host-ecam-generic");
+	if (node >= 0) {
+		read_reg(dtb, node, &out->pci_ecam_base, &out->pci_ecam_size);
+		/* ranges: (flags, pci addr hi, lo, cpu addr hi, lo, size hi, lo) */
+		const fdt32_t *ranges = fdt_getprop(dtb, node, "ranges", &len);
+
+		for (int i = 0; ranges && (i + 1) * 28 <= len; i++) {
+			const fdt32_t *r = ranges + i * 7;
+
+			if (((fdt32_to_cpu(r[0]) >> 24) & 3) == 1) /* I/O */
+				out->pci_io_base = read_cells(r + 3, 2);
+		}
+	}
+}
+
+static void parse_chosen_and_reserved(const void *dtb, struct platform *out)
+{
+	int node = fdt_path_offset(dtb, "/chosen");
+	int len;
+
+	if (node >= 0) {
+		const fdt32_t *start =
+			fdt_getprop(dtb, node, "linux,initrd-start", &len);
+		const fdt32_t *end =
+			fdt_getprop(dtb, node, "linux,initrd-end", NULL);
+
+		if (start && end && (len == 4 || len == 8)) {
+			out->initrd_start = read_cells(start, len / 4);
+			out->initrd_end = read_cells(end, len / 4);
+		}
+	}
+	int parent = fdt_path_offset(dtb, "/reserved-memory");
+
+	if (parent < 0)
+		return;
+	fdt_for_each_subnode(node, dtb, parent) {
+		uint64_t base, size;
+
+		if (out->num_reserved < PLATFORM_MAX_RESERVED &&
+		    read_reg(dtb, node, &base, &size)) {
+			out->reserved_base[out->num_reserved] = base;
+			out->reserved_size[out->num_reserved++] = size;
+		}
+	}
+}
+
+int platform_parse(const void *dtb, struct platform *out, char *err,
+		   size_t err_len)
+{
+	memset(out, 0, sizeof(*out));
+	if (fdt_check_header(dtb)) {
+		snprintf(err, err_len, "bad DTB header");
+		return HV_EFORMAT;
+	}
+	int ret = parse_cpus(dtb, out, err, err_len);
+
+	if (ret)
+		return ret;
+	int mem = fdt_node_offset_by_prop_value(dtb, -1, "device_type",
+						"memory", sizeof("memory"));
+
+	if (mem < 0 || !read_reg(dtb, mem, &out->ram_base, &out->ram_size)) {
+		snprintf(err, err_len, "no /memory node with a reg");
+		return HV_EFORMAT;
+	}
+	parse_devices(dtb, out);
+	if (!out->uart_base || !out->plic_base) {
+		snprintf(err, err_len, "no ns16550a UART or PLIC");
+		return HV_EFORMAT;
+	}
+	parse_chosen_and_reserved(dtb, out);
+	return HV_OK;
+}

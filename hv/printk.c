@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+#include <stdarg.h>
+#include <stdio.h>
+#include <hv/console.h>
+#include <hv/printk.h>
+#include <arch/arch.h>
+
+void hv_printf(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int len = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (len < 0)
+		return;
+	console_write_hypervisor(buf, MIN((size_t)len, sizeof(buf) - 1));
+}
+
+void hv_panic(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int len = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	console_write_hypervisor("hartvisor: PANIC: ", 18);
+	if (len > 0)
+		console_write_hypervisor(buf, MIN((size_t)len, sizeof(buf) - 1));
+	console_write_hypervisor("\n", 1);
+	arch_halt();
+}

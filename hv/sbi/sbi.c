@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+/*
+ * SBI ecall dispatch for guests: the one list of extensions, the one
+ * HV_E* -> SBI_ERR_* translation, and the register convention.
+ */
+#include <string.h>
+#include <hv/errno.h>
+#include <hv/exit.h>
+#include <hv/sbi.h>
+#include <hv/vm.h>
+
+/* Every extension hartvisor offers. A VM config switches one off by
+ * name (vm->sbi_disabled has one bit per entry). */
+static const struct sbi_extension *const sbi_extensions[] = {
+	&sbi_extension_base,  &sbi_extension_legacy, &sbi_extension_time,
+	&sbi_extension_ipi,   &sbi_extension_rfence, &sbi_extension_hsm,
+	&sbi_extension_srst,  &sbi_extension_dbcn,
+};
+
+long sbi_error_from_hv(int err)
+{
+	switch (err) {
+	case HV_OK:
+		return SBI_SUCCESS;
+	case HV_ENOTSUP:
+		return SBI_ERR_NOT_SUPPORTED;
+	case HV_EINVAL:
+	case HV_ERANGE:
+		return SBI_ERR_INVALID_PARAM;
+	case HV_EDENIED:
+		return SBI_ERR_DENIED;
+	case HV_EFAULT:
+		return SBI_ERR_INVALID_ADDRESS;
+	case HV_EEXIST:
+		return SBI_ERR_ALREADY_AVAILABLE;
+	case HV_ESTARTED:
+		return SBI_ERR_ALREADY_STARTED;
+	case HV_ESTOPPED:
+		return SBI_ERR_ALREADY_STOPPED;
+	case HV_ESTATE:
+		return SBI_ERR_INVALID_STATE;
+	default:
+		return SBI_ERR_FAILED;
+	}
+}
+
+int sbi_extension_index(const char *name)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(sbi_extensions); i++)
+		if (!strcmp(sbi_extensions[i]->name, name))
+			return sbi_extensions[i] == &sbi_extension_base ? -1
+									: (int)i;
+	return -1;
+}
+
+const struct sbi_extension *sbi_find_extension(struct vm *vm,
+					       unsigned long eid)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(sbi_extensions); i++) {
+		const struct sbi_extension *ext = sbi_extensions[i];
+
+		if (eid >= ext->eid_min && eid <= ext->eid_max)
+			return (vm->sbi_disabled & (1UL << i)) ? NULL : ext;
+	}
+	return NULL;
+}
+
+/* Return contract: EXIT_RESUME, or EXIT_RESCHEDULE when the call blocked
+ * or stopped the vCPU (HSM stop/suspend, SRST, a stopped VM). */
+enum exit_action exit_handle_ecall(struct vcpu *vcpu)
+{
+	struct vcpu_arch *arch = &vcpu->arch;
+	struct sbi_call call = {
+		.eid = arch->gpr[GPR_A7],
+		.fid = arch->gpr[GPR_A6],
+	};
+	struct sbi_result result = { 0 };
+	const struct sbi_extension *ext = sbi_find_extension(vcpu->vm, call.eid);
+	int err;
+
+	for (unsigned i = 0; i < 6; i++)
+		call.args[i] = arch->gpr[GPR_A0 + i];
+	vcpu->stats.sbi_calls++;
+	result.legacy = call.eid <= SBI_EXT_LEGACY_LAST;
+	err = ext ? ext->handle(vcpu, &call, &result) : HV_ENOTSUP;
+	if (result.no_return)
+		return EXIT_RESCHEDULE;
+	if (result.legacy) {
+		arch->gpr[GPR_A0] = err ? (unsigned long)sbi_error_from_hv(err)
+					: result.value;
+	} else {
+		arch->gpr[GPR_A0] = (unsigned long)sbi_error_from_hv(err);
+		arch->gpr[GPR_A1] = err ? 0 : result.value;
+	}
+	arch->sepc += 4;
+	return result.reschedule ? EXIT_RESCHEDULE : EXIT_RESUME;
+}

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+/*
+ * SBI System Reset (EID "SRST"): "the system" is the calling VM. Shutdown
+ * ends the VM; when no VM is left the hypervisor powers the machine off.
+ * A reboot ends the VM as well (reported as such): hartvisor does not
+ * reload a VM's images yet.
+ */
+#include <hv/errno.h>
+#include <hv/sbi.h>
+#include <hv/vm.h>
+
+#define SRST_TYPE_SHUTDOWN 0UL
+#define SRST_TYPE_COLD_REBOOT 1UL
+#define SRST_TYPE_WARM_REBOOT 2UL
+#define SRST_REASON_NONE 0UL
+#define SRST_REASON_SYSTEM_FAILURE 1UL
+
+static bool reason_valid(unsigned long reason)
+{
+	return reason <= SRST_REASON_SYSTEM_FAILURE ||
+	       (reason >= 0xE0000000UL && reason <= 0xFFFFFFFFUL);
+}
+
+static int sbi_srst_handle(struct vcpu *vcpu, const struct sbi_call *call,
+			   struct sbi_result *result)
+{
+	unsigned long type = call->args[0], reason = call->args[1];
+
+	if (call->fid != 0)
+		return HV_ENOTSUP;
+	if (type > 0xFFFFFFFFUL ||
+	    (type > SRST_TYPE_WARM_REBOOT && type < 0xF0000000UL) ||
+	    !reason_valid(reason))
+		return HV_EINVAL;
+	if (type > SRST_TYPE_WARM_REBOOT)
+		return HV_ENOTSUP; /* vendor-specific reset types */
+	bool failure = reason == SRST_REASON_SYSTEM_FAILURE;
+
+	vm_stop(vcpu->vm, failure, "%s (reason: %s)",
+		type == SRST_TYPE_SHUTDOWN ? "shutdown" : "reboot requested",
+		reason == SRST_REASON_NONE ? "none"
+		: failure                  ? "system failure"
+					   : "other");
+	result->no_return = true;
+	return HV_OK;
+}
+
+const struct sbi_extension sbi_extension_srst = {
+	.name = "srst",
+	.eid_min = SBI_EXT_SRST,
+	.eid_max = SBI_EXT_SRST,
+	.handle = sbi_srst_handle,
+};

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: MIT
+/*
+ * G-stage page tables (privileged spec, "Two-Stage Address Translation").
+ * The root table is 16 KiB (four pages: two extra guest-physical address
+ * bits), the rest are ordinary Sv39/Sv48 tables. Leaves need the U bit:
+ * every G-stage access is checked as if made from U-mode.
+ */
+#include <hv/errno.h>
+#include <hv/stage2.h>
+
+#define PTE_V BIT(0)
+#define PTE_R BIT(1)
+#define PTE_W BIT(2)
+#define PTE_X BIT(3)
+#define PTE_U BIT(4)
+#define PTE_A BIT(6)
+#define PTE_D BIT(7)
+#define PTE_PPN_SHIFT 10
+#define PTE_LEAF_MASK (PTE_R | PTE_W | PTE_X)
+
+#define ENTRIES_PER_TABLE 512
+#define ROOT_ENTRIES 2048 /* 16 KiB root: 9 + 2 index bits */
+#define ROOT_PAGES 4
+
+typedef uint64_t pte_t;
+
+static pte_t *table_ptr(hpa_t table)
+{
+	return hpa_to_ptr(table);
+}
+
+static hpa_t pte_address(pte_t pte)
+{
+	return hpa((pte >> PTE_PPN_SHIFT) << PAGE_SHIFT);
+}
+
+static unsigned level_shift(unsigned level)
+{
+	return PAGE_SHIFT + 9 * level;
+}
+
+static unsigned pte_index(const struct stage2 *s2, gpa_t addr,
+			  unsigned level)
+{
+	uint64_t index = addr.val >> level_shift(level);
+
+	if (level == s2->levels - 1)
+		return (unsigned)(index & (ROOT_ENTRIES - 1));
+	return (unsigned)(index & (ENTRIES_PER_TABLE - 1));
+}
+
+unsigned stage2_gpa_bits(const struct stage2 *s2)
+{
+	return PAGE_SHIFT + 9 * s2->levels + 2;
+}
+
+int stage2_init(struct stage2 *s2, unsigned levels, stage2_alloc_fn alloc)
+{
+	if (levels != 3 && levels != 4)
+		return HV_EINVAL;
+	s2->levels = levels;
+	s2->alloc = alloc;
+	s2->root = alloc(ROOT_PAGES, ROOT_PAGES);
+	return s2->root.val ? HV_OK : HV_ENOMEM;
+}
+
+/* The table at `level` covering addr, creating tables on the way down. */
+static pte_t *walk_create(struct stage2 *s2, gpa_t addr, unsigned level)
+{
+	hpa_t table = s2->root;
+
+	for (unsigned l = s2->levels - 1; l > level; l--) {
+		pte_t *pte = &table_ptr(table)[pte_index(s2, addr, l)];
+
+		if (!(*pte & PTE_V)) {
+			hpa_t next = s2->alloc(1, 1);
+
+			if (!next.val)
+				return NULL;
+			*pte = ((next.val >> PAGE_SHIFT) << PTE_PPN_SHIFT) |
+			       PTE_V;
+		} else if (*pte & PTE_LEAF_MASK) {
+			return NULL; /* a larger leaf already covers it */
+		}
+		table = pte_address(*pte);
+	}
+	return &table_ptr(table)[pte_index(s2, addr, level)];
+}
+
+static pte_t leaf_pte(hpa_t host, unsigned long perms)
+{
+	pte_t pte = ((host.val >> PAGE_SHIFT) << PTE_PPN_SHIFT) | PTE_V |
+		    PTE_U | PTE_A | PTE_D;
+
+	if (perms & STAGE2_READ)
+		pte |= PTE_R;
+	if (perms & STAGE2_WRITE)
+		pte |= PTE_W | PTE_R; /* W without R is reserved */
+	if (perms & STAGE2_EXEC)
+		pte |= PTE_X;
+	return pte;
+}
+
+int stage2_map(struct stage2 *s2, gpa_t addr, hpa_t host, uint64_t size,
+	       unsigned long perms)
+{
+	uint64_t limit = 1ULL << stage2_gpa_bits(s2);
+
+	if (!size || !IS_ALIGNED(addr.val | host.val | size, PAGE_SIZE) ||
+	    addr.val >= limit || size > limit - addr.val ||
+	    !(perms & STAGE2_RWX))
+		return HV_EINVAL;
+	for (uint64_t off = 0; off < size;) {
+		gpa_t ga = gpa(addr.val + off);
+		hpa_t ha = hpa(host.val + off);
+		unsigned level = 2; /* try 1 GiB, then 2 MiB, then 4 KiB */
+
+		while (level > 0 &&
+		       !(IS_ALIGNED(ga.val | ha.val, 1ULL << level_shift(level)) &&
+			 size - off >= (1ULL << level_shift(level))))
+			level--;
+		pte_t *pte = walk_create(s2, ga, level);
+
+		if (!pte)
+			return HV_ENOMEM;
+		if (*pte & PTE_V)
+			return HV_EEXIST;
+		*pte = leaf_pte(ha, perms);
+		off += 1ULL << level_shift(level);
+	}
+	return HV_OK;
+}
+
+int stage2_translate(const struct stage2 *s2, gpa_t addr, hpa_t *host,
+		     unsigned long *perms)
+{
+	hpa_t table = s2->root;
+
+	if (addr.val >> stage2_gpa_bits(s2))
+		return HV_ENOENT;
+	for (int l = (int)s2->levels - 1; l >= 0; l--) {
+		pte_t pte = table_ptr(table)[pte_index(s2, addr, (unsigned)l)];
+
+		if (!(pte & PTE_V))
+			return HV_ENOENT;
+		if (pte & PTE_LEAF_MASK) {
+			uint64_t mask = (1ULL << level_shift((unsigned)l)) - 1;
+
+			*host = hpa(pte_address(pte).val + (addr.val & mask));
+			if (perms)
+				*perms = pte & PTE_LEAF_MASK;
+			return HV_OK;
+		}
+		table = pte_address(pte);
+	}
+	return HV_ENOENT;
+}

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Glue between a VM and its virtual PLIC and UART: MMIO windows, the
+ * UART's interrupt line into the PLIC, and the PLIC's per-context lines
+ * into each vCPU's VSEIP.
+ *
+ * Lock order: vm->device_lock, then (through vcpu_set_ext_irq) a
+ * runqueue lock, or the console lock (through the UART's tx).
+ */
+#include <hv/console.h>
+#include <hv/errno.h>
+#include <hv/vdev.h>
+#include <hv/vm.h>
+
+static void plic_context_line(void *opaque, unsigned context, bool level)
+{
+	struct vm *vm = opaque;
+
+	if (context < vm->num_vcpus)
+		vcpu_set_ext_irq(&vm->vcpus[context], level);
+}
+
+static void uart_tx(void *opaque, uint8_t byte)
+{
+	console_vm_putc(opaque, byte);
+}
+
+static void uart_irq(void *opaque, bool level)
+{
+	struct vm *vm = opaque;
+
+	vplic_set_level(&vm->plic, GUEST_UART_IRQ, level);
+}
+
+void vdev_init(struct vm *vm)
+{
+	vplic_init(&vm->plic, GUEST_PLIC_SOURCES, vm->num_vcpus,
+		   plic_context_line, vm);
+	vuart_init(&vm->uart, uart_tx, uart_irq, vm);
+}
+
+static bool in_window(gpa_t addr, uint64_t base, uint64_t size)
+{
+	return addr.val >= base && addr.val - base < size;
+}
+
+bool vdev_claims(struct vm *vm, gpa_t addr)
+{
+	(void)vm;
+	return in_window(addr, GUEST_PLIC_BASE, VPLIC_MMIO_SIZE) ||
+	       in_window(addr, GUEST_UART_BASE, VUART_MMIO_SIZE);
+}
+
+int vdev_access(struct vm *vm, gpa_t addr, unsigned width, bool is_store,
+		uint64_t *value)
+{
+	int ret = HV_ENOENT;
+
+	spin_lock(&vm->device_lock);
+	if (in_window(addr, GUEST_PLIC_BASE, VPLIC_MMIO_SIZE)) {
+		uint64_t offset = addr.val - GUEST_PLIC_BASE;
+
+		ret = is_store ? vplic_mmio_write(&vm->plic, offset, width,
+						  *value)
+			       : vplic_mmio_read(&vm->plic, offset, width,
+						 value);
+	} else if (in_window(addr, GUEST_UART_BASE, VUART_MMIO_SIZE)) {
+		uint64_t offset = addr.val - GUEST_UART_BASE;
+
+		ret = is_store ? vuart_mmio_write(&vm->uart, offset, width,
+						  *value)
+			       : vuart_mmio_read(&vm->uart, offset, width,
+						 value);
+	}
+	spin_unlock(&vm->device_lock);
+	return ret;
+}

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+/*
+ * VM lifetime: memory translation for the hypervisor's own accesses, and
+ * stopping a VM (its vCPUs are marked dead and kicked; nothing else is
+ * affected). When every foreground VM has stopped, the machine powers off.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <hv/console.h>
+#include <hv/errno.h>
+#include <hv/printk.h>
+#include <hv/vm.h>
+#include "drivers/sbi_client.h"
+
+struct vm vms[HV_MAX_VMS];
+unsigned num_vms;
+static spinlock_t vm_stop_lock = SPINLOCK_INIT;
+
+int vm_gpa_range_to_hpa(struct vm *vm, gpa_t addr, uint64_t len, hpa_t *out)
+{
+	uint64_t offset = addr.val - vm->ram_base.val;
+
+	if (addr.val < vm->ram_base.val || offset >= vm->ram_size ||
+	    len > vm->ram_size - offset)
+		return HV_EFAULT;
+	*out = hpa(vm->ram_host.val + offset);
+	return HV_OK;
+}
+
+bool vm_is_running(struct vm *vm)
+{
+	return __atomic_load_n(&vm->status, __ATOMIC_ACQUIRE) == VM_RUNNING;
+}
+
+static bool all_foreground_vms_stopped(bool *any_failed)
+{
+	bool all = true;
+
+	*any_failed = false;
+	for (unsigned i = 0; i < num_vms; i++) {
+		if (vms[i].failed)
+			*any_failed = true;
+		if (vm_is_running(&vms[i]) && !vms[i].config->background)
+			all = false;
+	}
+	return all;
+}
+
+void vm_stop(struct vm *vm, bool failed, const char *fmt, ...)
+{
+	char reason[160];
+	va_list ap;
+	bool any_failed;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+
+	spin_lock(&vm_stop_lock);
+	if (!vm_is_running(vm)) {
+		spin_unlock(&vm_stop_lock);
+		return;
+	}
+	vm->failed = failed;
+	__atomic_store_n(&vm->status, VM_STOPPED, __ATOMIC_RELEASE);
+	bool power_off = all_foreground_vms_stopped(&any_failed);
+
+	spin_unlock(&vm_stop_lock);
+
+	console_vm_flush(vm);
+	hv_printf("hartvisor: VM \"%s\" stopped: %s\n", vm->name, reason);
+	/* Running vCPUs see the status at their next exit; make that now. */
+	for (unsigned i = 0; i < vm->num_vcpus; i++)
+		sched_kick(&vm->vcpus[i]);
+	if (power_off) {
+		hv_printf("hartvisor: all VMs have stopped%s; powering off\n",
+			  any_failed ? " (some failed)" : "");
+		sbi_client_shutdown(any_failed);
+	}
+}

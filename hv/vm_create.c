@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Building VMs from the boot archive (QEMU -initrd): a newc cpio holding
+ * config.dtb and the images it names. Any error in one VM's part of the
+ * config or its images is reported with the VM's name and the file, and
+ * only that VM is left out; the others start.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <hv/console.h>
+#include <hv/cpio.h>
+#include <hv/errno.h>
+#include <hv/guest_fdt.h>
+#include <hv/image.h>
+#include <hv/page_alloc.h>
+#include <hv/platform.h>
+#include <hv/printk.h>
+#include <hv/sbi.h>
+#include <hv/vdev.h>
+#include <hv/vm.h>
+#include <arch/arch.h>
+#include "sched/policy.h"
+
+#define CONFIG_FILE "config.dtb"
+#define GUEST_FDT_SIZE (64 * 1024)
+
+extern struct arch_features hv_features;
+static struct hv_config config;
+/* libfdt wants 8-byte alignment; cpio only gives 4. */
+static uint64_t config_blob[64 * 1024 / 8];
+static uint8_t fdt_scratch[GUEST_FDT_SIZE] __attribute__((aligned(8)));
+static unsigned next_hart; /* round-robin placement of unpinned vCPUs */
+
+static hpa_t stage2_page_alloc(size_t npages, size_t align_pages)
+{
+	return memory_alloc_pages(npages, align_pages);
+}
+
+static int resolve_sbi_switches(struct vm *vm, char *err, size_t err_len)
+{
+	for (unsigned i = 0; i < vm->config->num_sbi_disabled; i++) {
+		int index = sbi_extension_index(vm->config->sbi_disabled[i]);
+
+		if (index < 0) {
+			snprintf(err, err_len,
+				 "sbi-disable: unknown or mandatory extension "
+				 "\"%s\"",
+				 vm->config->sbi_disabled[i]);
+			return HV_EINVAL;
+		}
+		vm->sbi_disabled |= 1UL << index;
+	}
+	return HV_OK;
+}
+
+static int setup_memory(struct vm *vm, char *err, size_t err_len)
+{
+	unsigned levels = hv_features.sv39x4 ? 3 : 4;
+	size_t pages = vm->config->memory_size >> PAGE_SHIFT;
+
+	vm->ram_base = gpa(GUEST_RAM_BASE);
+	vm->ram_size = vm->config->memory_size;
+	vm->ram_host = memory_alloc_pages(pages, MEGAPAGE_SIZE / PAGE_SIZE);
+	if (!vm->ram_host.val) {
+		snprintf(err, err_len, "not enough host memory for %llu MiB",
+			 (unsigned long long)(vm->ram_size >> 20));
+		return HV_ENOMEM;
+	}
+	if (stage2_init(&vm->stage2, levels, stage2_page_alloc) ||
+	    stage2_map(&vm->stage2, vm->ram_base, vm->ram_host, vm->ram_size,
+		       STAGE2_RWX)) {
+		snprintf(err, err_len, "cannot build the stage-2 table");
+		return HV_ENOMEM;
+	}
+	vm->vmid = vm->index + 1; /* never reused: no VMID flushes needed */
+	vm->hgatp = ((unsigned long)(levels == 3 ? STAGE2_SV39X4
+						  : STAGE2_SV48X4)
+		     << 60) |
+		    ((unsigned long)vm->vmid << 44) |
+		    (vm->stage2.root.val >> PAGE_SHIFT);
+	return HV_OK;
+}
+
+static int find_file(const void *archive, size_t size, const char *name,
+		     struct cpio_file *file, char *err, size_t err_len)
+{
+	int ret = cpio_find(archive, size, name, file);
+
+	if (ret)
+		snprintf(err, err_len, "file \"%s\": %s in the boot archive",
+			 name, ret == HV_ENOENT ? "not found" : "malformed");
+	return ret;
+}
+
+static void copy_to_guest(struct vm *vm, gpa_t addr, const void *src,
+			  size_t len)
+{
+	hpa_t host;
+
+	if (vm_gpa_range_to_hpa(vm, addr, len, &host) == HV_OK)
+		memcpy(hpa_to_ptr(host), src, len);
+}
+
+static int build_fdt(struct vm *vm, const struct boot_layout *layout,
+		     uint64_t initrd_size, char *err, size_t err_len)
+{
+	char isa[PLATFORM_ISA_MAX];
+	struct guest_fdt_params params = {
+		.vm_name = vm->name,
+		.num_vcpus = vm->num_vcpus,
+		.ram_base = vm->ram_base.val,
+		.ram_size = vm->ram_size,
+		.timebase_frequency = platform.timebase_frequency,
+		.isa = isa,
+		.mmu_type = platform.mmu_type,
+		.bootargs = vm->config->bootargs,
+		.initrd_start = initrd_size ? layout->initrd.val : 0,
+		.initrd_end = initrd_size ? layout->initrd.val + initrd_size : 0,
+		.plic_base = GUEST_PLIC_BASE,
+		.plic_size = VPLIC_MMIO_SIZE,
+		.plic_num_sources = GUEST_PLIC_SOURCES,
+		.uart_base = GUEST_UART_BASE,
+		.uart_size = VUART_MMIO_SIZE,
+		.uart_irq = GUEST_UART_IRQ,
+		.uart_clock_frequency = VUART_CLOCK_HZ,
+	};
+
+	if (guest_isa_filter(platform.isa, hv_features.sstc, isa, sizeof(isa)) ||
+	    guest_fdt_build(fdt_scratch, sizeof(fdt_scratch), &params)) {
+		snprintf(err, err_len, "cannot build the guest device tree");
+		return HV_EFAIL;
+	}
+	copy_to_guest(vm, layout->fdt, fdt_scratch, sizeof(fdt_scratch));
+	return HV_OK;
+}
+
+static int load_images(struct vm *vm, const void *archive, size_t size,
+		       gpa_t *entry, gpa_t *fdt, char *err, size_t err_len)
+{
+	struct cpio_file kernel, initrd = { 0 };
+	struct boot_layout_request req = { 0 };
+	struct boot_layout layout;
+	char why[128];
+	int ret;
+
+	ret = find_file(archive, size, vm->config->kernel, &kernel, err,
+			err_len);
+	if (ret)
+		return ret;
+	if (image_parse_header(kernel.data, kernel.size, &req.kernel, why,
+			       sizeof(why))) {
+		snprintf(err, err_len, "file \"%s\": %s", vm->config->kernel,
+			 why);
+		return HV_EFORMAT;
+	}
+	if (vm->config->initrd[0]) {
+		ret = find_file(archive, size, vm->config->initrd, &initrd, err,
+				err_len);
+		if (ret)
+			return ret;
+	}
+	req.ram_base = vm->ram_base.val;
+	req.ram_size = vm->ram_size;
+	req.kernel_file_size = kernel.size;
+	req.initrd_size = initrd.size;
+	req.fdt_size = GUEST_FDT_SIZE;
+	if (image_plan_layout(&req, &layout, why, sizeof(why))) {
+		snprintf(err, err_len, "file \"%s\": %s", vm->config->kernel,
+			 why);
+		return HV_ERANGE;
+	}
+	copy_to_guest(vm, layout.kernel, kernel.data, kernel.size);
+	if (initrd.size)
+		copy_to_guest(vm, layout.initrd, initrd.data, initrd.size);
+	*entry = layout.kernel;
+	*fdt = layout.fdt;
+	return build_fdt(vm, &layout, initrd.size, err, err_len);
+}
+
+static int place_vcpus(struct vm *vm, char *err, size_t err_len)
+{
+	for (unsigned i = 0; i < vm->num_vcpus; i++) {
+		struct vcpu *vcpu = &vm->vcpus[i];
+		uint32_t want = vm->config->hart_affinity[i];
+		struct cpu *cpu;
+
+		if (want != VM_AFFINITY_ANY) {
+			cpu = cpu_by_hartid(want);
+			if (!cpu || !cpu->online) {
+				snprintf(err, err_len,
+					 "hart-affinity: hart %u is not online",
+					 want);
+				return HV_EINVAL;
+			}
+		} else {
+			do {
+				cpu = &cpus[next_hart++ % HV_MAX_HARTS];
+			} while (!cpu->online);
+		}
+		if (cpu->num_assigned == HV_MAX_ASSIGNED) {
+			snprintf(err, err_len, "too many vCPUs on hart %u",
+				 cpu->hartid);
+			return HV_ERANGE;
+		}
+		vcpu->hartid = cpu->hartid;
+	}
+	return HV_OK;
+}
+
+static void init_vcpus(struct vm *vm, gpa_t entry, gpa_t fdt)
+{
+	for (unsigned i = 0; i < vm->num_vcpus; i++) {
+		struct vcpu *vcpu = &vm->vcpus[i];
+		struct cpu *cpu = &cpus[vcpu->hartid];
+
+		vcpu->vm = vm;
+		vcpu->id = i;
+		sched_entity_init(&vcpu->se);
+		arch_vcpu_reset(&vcpu->arch, entry.val, i, fdt.val);
+		arch_vcpu_set_stage2(&vcpu->arch, vm->hgatp, vm->htimedelta,
+				     hv_features.sstc);
+		vcpu->timer_deadline = UINT64_MAX;
+		vcpu->state = VCPU_OFFLINE;
+		cpu->assigned[cpu->num_assigned++] = vcpu;
+	}
+	/* The boot vCPU starts like an HSM start at the kernel entry. */
+	sbi_hsm_hart_start(vm, 0, entry.val, fdt.val);
+}
+
+static int vm_create(struct vm *vm, const void *archive, size_t size,
+		     char *err, size_t err_len)
+{
+	gpa_t entry, fdt;
+	int ret;
+
+	snprintf(vm->name, sizeof(vm->name), "%s", vm->config->name);
+	vm->num_vcpus = vm->config->num_vcpus;
+	vm->htimedelta = -arch_time_now(); /* guest clock starts at 0 */
+	ret = resolve_sbi_switches(vm, err, err_len);
+	if (!ret)
+		ret = place_vcpus(vm, err, err_len);
+	if (!ret)
+		ret = setup_memory(vm, err, err_len);
+	if (!ret)
+		ret = load_images(vm, archive, size, &entry, &fdt, err, err_len);
+	if (ret)
+		return ret;
+	vdev_init(vm);
+	vm->status = VM_RUNNING;
+	init_vcpus(vm, entry, fdt);
+	return HV_OK;
+}
+
+static bool load_config(const void *archive, size_t size)
+{
+	struct cpio_file file;
+	char err[200];
+	int ret = cpio_find(archive, size, CONFIG_FILE, &file);
+
+	if (ret || file.size > sizeof(config_blob)) {
+		hv_info("boot archive: %s",
+			ret == HV_ENOENT ? "no " CONFIG_FILE " in it"
+			: ret            ? "malformed cpio archive"
+					 : CONFIG_FILE " is too large");
+		return false;
+	}
+	memcpy(config_blob, file.data, file.size);
+	if (vmconfig_parse(config_blob, file.size, &config, err, sizeof(err))) {
+		hv_info("%s: %s", CONFIG_FILE, err);
+		return false;
+	}
+	return true;
+}
+
+void vms_create_from_archive(const void *archive, size_t size)
+{
+	char err[200];
+
+	if (!archive || !load_config(archive, size))
+		return;
+	for (unsigned i = 0; i < config.num_vms; i++) {
+		struct vm *vm = &vms[num_vms];
+
+		memset(vm, 0, sizeof(*vm));
+		vm->index = num_vms;
+		vm->config = &config.vms[i];
+		if (vm_create(vm, archive, size, err, sizeof(err))) {
+			hv_info("VM \"%s\" not started: %s", config.vms[i].name,
+				err);
+			continue;
+		}
+		if (vm->config->console_focus)
+			console_set_focus(vm->index);
+		num_vms++;
+		hv_info("VM \"%s\": %u vCPU(s), %llu MiB, kernel \"%s\"%s%s",
+			vm->name, vm->num_vcpus,
+			(unsigned long long)(vm->ram_size >> 20),
+			vm->config->kernel, vm->config->initrd[0] ? ", initrd " : "",
+			vm->config->initrd);
+	}
+	console_set_num_vms(num_vms);
+	for (unsigned i = 0; i < HV_MAX_HARTS; i++)
+		if (cpus[i].online)
+			cpus[i].rq.time_slice = config.time_slice_us *
+						platform.timebase_frequency /
+						1000000;
+}

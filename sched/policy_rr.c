@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Round-robin policy: a FIFO of runnable entities. Entities picked run
+ * for the runqueue's time slice and go to the back when preempted.
+ */
+#include "sched/policy.h"
+
+void sched_entity_init(struct sched_entity *se)
+{
+	se->next = se->prev = se;
+	se->queued = false;
+	se->weight = 1;
+	se->vruntime = 0;
+	se->ready_since = 0;
+}
+
+void runqueue_init(struct runqueue *rq, const struct sched_policy *policy,
+		   uint64_t time_slice)
+{
+	rq->lock.locked = 0;
+	sched_entity_init(&rq->head);
+	rq->nr_queued = 0;
+	rq->policy = policy;
+	rq->time_slice = time_slice;
+}
+
+static void rr_enqueue(struct runqueue *rq, struct sched_entity *se)
+{
+	if (se->queued)
+		return;
+	se->prev = rq->head.prev;
+	se->next = &rq->head;
+	rq->head.prev->next = se;
+	rq->head.prev = se;
+	se->queued = true;
+	rq->nr_queued++;
+}
+
+static void rr_dequeue(struct runqueue *rq, struct sched_entity *se)
+{
+	if (!se->queued)
+		return;
+	se->prev->next = se->next;
+	se->next->prev = se->prev;
+	se->next = se->prev = se;
+	se->queued = false;
+	rq->nr_queued--;
+}
+
+static struct sched_entity *rr_pick_next(struct runqueue *rq)
+{
+	struct sched_entity *se = rq->head.next;
+
+	if (se == &rq->head)
+		return NULL;
+	rr_dequeue(rq, se);
+	return se;
+}
+
+static void rr_charge(struct runqueue *rq, struct sched_entity *se,
+		      uint64_t ran)
+{
+	(void)rq;
+	se->vruntime += ran;
+}
+
+const struct sched_policy sched_policy_round_robin = {
+	.name = "round-robin",
+	.enqueue = rr_enqueue,
+	.dequeue = rr_dequeue,
+	.pick_next = rr_pick_next,
+	.charge = rr_charge,
+};

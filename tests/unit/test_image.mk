@@ -1,0 +1,2 @@
+UNIT_TESTS += test_image
+test_image_SRCS := tests/unit/test_image.c hv/image.c
