@@ -56,6 +56,10 @@ void sched_kick(struct vcpu *vcpu)
 		send_ipi = remote &&
 			   __atomic_load_n(&vcpu->in_guest, __ATOMIC_SEQ_CST);
 		break;
+	case VCPU_RUNNABLE:
+		/* Just queued (HSM start): its hart may be idle in wfi. */
+		send_ipi = remote;
+		break;
 	default:
 		break;
 	}
