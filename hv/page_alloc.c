@@ -43,13 +43,14 @@ void page_allocator_reserve(struct page_allocator *pa, uint64_t addr,
 			    uint64_t size)
 {
 	uint64_t start = ALIGN_DOWN(addr, PAGE_SIZE);
-	uint64_t end = ALIGN_UP(addr + size, PAGE_SIZE);
+	/* A bogus size (from a DTB) must not wrap past the top: saturate. */
+	uint64_t end = size > UINT64_MAX - addr ? UINT64_MAX : addr + size;
 	uint64_t limit = pa->base + (uint64_t)pa->npages * PAGE_SIZE;
 
 	if (end <= pa->base || start >= limit)
 		return;
 	start = MAX(start, pa->base);
-	end = MIN(end, limit);
+	end = ALIGN_UP(MIN(end, limit), PAGE_SIZE);
 	mark_pages(pa, (start - pa->base) / PAGE_SIZE, (end - start) / PAGE_SIZE,
 		   true);
 }

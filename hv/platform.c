@@ -143,10 +143,12 @@ static void parse_chosen_and_reserved(const void *dtb, struct platform *out)
 	if (node >= 0) {
 		const fdt32_t *start =
 			fdt_getprop(dtb, node, "linux,initrd-start", &len);
+		int end_len;
 		const fdt32_t *end =
-			fdt_getprop(dtb, node, "linux,initrd-end", NULL);
+			fdt_getprop(dtb, node, "linux,initrd-end", &end_len);
 
-		if (start && end && (len == 4 || len == 8)) {
+		/* Both the same width, or end would be read past its end. */
+		if (start && end && (len == 4 || len == 8) && end_len == len) {
 			out->initrd_start = read_cells(start, len / 4);
 			out->initrd_end = read_cells(end, len / 4);
 		}

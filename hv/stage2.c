@@ -80,7 +80,10 @@ static pte_t *walk_create(struct stage2 *s2, gpa_t addr, unsigned level)
 			*pte = ((next.val >> PAGE_SHIFT) << PTE_PPN_SHIFT) |
 			       PTE_V;
 		} else if (*pte & PTE_LEAF_MASK) {
-			return NULL; /* a larger leaf already covers it */
+			/* A larger leaf already covers it: hand that back, so
+			 * the caller sees a valid entry (HV_EEXIST), not a
+			 * NULL it would take for HV_ENOMEM. */
+			return pte;
 		}
 		table = pte_address(*pte);
 	}

@@ -46,25 +46,28 @@ static uint64_t guest_to_host_time(struct vcpu *vcpu, uint64_t guest_time)
 	return host;
 }
 
+/*
+ * Two timers can be armed: the SBI one (set_timer, a software deadline
+ * injected through hvip.VSTIP) and, with Sstc, the guest's own stimecmp
+ * (vstimecmp, raised by the hart). SBI set_timer deliberately does not
+ * write vstimecmp: QEMU 7.2 does not raise VSTIP for a vstimecmp written
+ * from HS-mode, and the SBI timer's pending bit must clear only on the
+ * next set_timer, which hvip models exactly.
+ */
 uint64_t vcpu_timer_deadline(struct vcpu *vcpu)
 {
-	if (vcpu->arch.henvcfg & HENVCFG_STCE)
-		return guest_to_host_time(vcpu, arch_vcpu_get_vstimecmp(vcpu));
-	return __atomic_load_n(&vcpu->timer_deadline, __ATOMIC_RELAXED);
+	uint64_t sbi = __atomic_load_n(&vcpu->timer_deadline, __ATOMIC_RELAXED);
+
+	if (!(vcpu->arch.henvcfg & HENVCFG_STCE))
+		return sbi;
+	return MIN(sbi, guest_to_host_time(vcpu, arch_vcpu_get_vstimecmp(vcpu)));
 }
 
 void vcpu_set_timer(struct vcpu *vcpu, uint64_t guest_time)
 {
-	if (vcpu->arch.henvcfg & HENVCFG_STCE) {
-		/* With Sstc the SBI timer is just vstimecmp: the hart
-		 * raises VSTIP itself, with no exits. */
-		arch_vcpu_set_vstimecmp(vcpu, guest_time);
-	} else {
-		__atomic_store_n(&vcpu->timer_deadline,
-				 guest_to_host_time(vcpu, guest_time),
-				 __ATOMIC_RELAXED);
-		vcpu->arch.hvip &= ~MIP_VSTIP;
-	}
+	__atomic_store_n(&vcpu->timer_deadline,
+			 guest_to_host_time(vcpu, guest_time), __ATOMIC_RELAXED);
+	vcpu->arch.hvip &= ~MIP_VSTIP;
 	sched_update_timer();
 }
 
@@ -104,12 +107,11 @@ static void sync_before_entry(struct vcpu *vcpu)
 		arch->hvip |= MIP_VSEIP;
 	else
 		arch->hvip &= ~MIP_VSEIP;
-	if (!(arch->henvcfg & HENVCFG_STCE)) {
-		if (timer_expired(vcpu))
-			arch->hvip |= MIP_VSTIP;
-		else
-			arch->hvip &= ~MIP_VSTIP;
-	}
+	if (arch_time_now() >= __atomic_load_n(&vcpu->timer_deadline,
+					       __ATOMIC_RELAXED))
+		arch->hvip |= MIP_VSTIP;
+	else
+		arch->hvip &= ~MIP_VSTIP;
 }
 
 static bool posts_outstanding(struct vcpu *vcpu)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <hv/console.h>
 #include <hv/errno.h>
+#include <hv/platform.h>
 #include <hv/printk.h>
 #include <hv/vm.h>
 #include "drivers/sbi_client.h"
@@ -25,6 +26,38 @@ int vm_gpa_range_to_hpa(struct vm *vm, gpa_t addr, uint64_t len, hpa_t *out)
 		return HV_EFAULT;
 	*out = hpa(vm->ram_host.val + offset);
 	return HV_OK;
+}
+
+static uint64_t ticks_to_ms(uint64_t ticks)
+{
+	return platform.timebase_frequency
+		       ? ticks * 1000 / platform.timebase_frequency
+		       : 0;
+}
+
+/* Per-vCPU accounting: run and wait time, exits by cause. */
+static void vm_print_stats(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->num_vcpus; i++) {
+		const struct vcpu_stats *st = &vm->vcpus[i].stats;
+
+		hv_printf("hartvisor: VM \"%s\" vCPU %u (hart %u): run %llu ms, "
+			  "wait %llu ms, %llu switches; exits: sbi %llu, "
+			  "mmio %llu, virtual-insn %llu, ipi %llu, timer %llu, "
+			  "external %llu; wfi blocks %llu\n",
+			  vm->name, i, vm->vcpus[i].hartid,
+			  (unsigned long long)ticks_to_ms(st->run_ticks),
+			  (unsigned long long)ticks_to_ms(st->wait_ticks),
+			  (unsigned long long)st->switches_in,
+			  (unsigned long long)st->exits[EXC_ECALL_VS],
+			  (unsigned long long)(st->exits[EXC_LOAD_GUEST_PAGE_FAULT] +
+					       st->exits[EXC_STORE_GUEST_PAGE_FAULT]),
+			  (unsigned long long)st->exits[EXC_VIRTUAL_INST],
+			  (unsigned long long)st->irq_exits[1],
+			  (unsigned long long)st->irq_exits[5],
+			  (unsigned long long)st->irq_exits[9],
+			  (unsigned long long)st->wfi_blocks);
+	}
 }
 
 bool vm_is_running(struct vm *vm)
@@ -69,6 +102,7 @@ void vm_stop(struct vm *vm, bool failed, const char *fmt, ...)
 
 	console_vm_flush(vm);
 	hv_printf("hartvisor: VM \"%s\" stopped: %s\n", vm->name, reason);
+	vm_print_stats(vm);
 	/* Running vCPUs see the status at their next exit; make that now. */
 	for (unsigned i = 0; i < vm->num_vcpus; i++)
 		sched_kick(&vm->vcpus[i]);

@@ -120,7 +120,15 @@ void sched_update_timer(void)
 			continue;
 		uint64_t due = vcpu_timer_deadline(vcpu);
 
-		if (due > now && due < deadline)
+		if (due <= now) {
+			/* Expired between its wfi and now: wake it here, or
+			 * nothing ever will (the hart timer won't be armed
+			 * for a time in the past). */
+			if (state == VCPU_BLOCKED)
+				sched_kick(vcpu);
+			continue;
+		}
+		if (due < deadline)
 			deadline = due;
 	}
 	if (deadline != cpu->timer_programmed) {

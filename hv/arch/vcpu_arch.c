@@ -123,6 +123,24 @@ void arch_vcpu_release_fp(struct vcpu *vcpu)
 		cpu->fp_owner = NULL;
 }
 
+/*
+ * Update only the hvip bits that change, with csrs/csrc, so that an
+ * unchanged interrupt state costs no CSR write. With Sstc the hart ORs
+ * its vstimecmp comparison into VSTIP on its own; hvip.VSTIP is the SBI
+ * timer.
+ */
+static void write_hvip(const struct vcpu_arch *arch, unsigned long current)
+{
+	const unsigned long owned = MIP_VSSIP | MIP_VSTIP | MIP_VSEIP;
+	unsigned long clear = owned & current & ~arch->hvip;
+	unsigned long set = owned & arch->hvip & ~current;
+
+	if (clear)
+		csr_clear(CSR_HVIP, clear);
+	if (set)
+		csr_set(CSR_HVIP, set);
+}
+
 void arch_vcpu_enter(struct vcpu *vcpu)
 {
 	struct vcpu_arch *arch = &vcpu->arch;
@@ -134,10 +152,11 @@ void arch_vcpu_enter(struct vcpu *vcpu)
 			SSTATUS_UXL_64;
 	arch->hstatus = HSTATUS_VSXL_64 | HSTATUS_VTW | HSTATUS_SPV |
 			(arch->hstatus & HSTATUS_SPVP);
-	csr_write(CSR_HVIP, arch->hvip);
+	write_hvip(arch, this_cpu()->hvip_in_hart);
 	arch_switch_to_guest(arch);
 	/* The guest may have cleared VSSIP (through its sip). */
 	arch->hvip = csr_read(CSR_HVIP);
+	this_cpu()->hvip_in_hart = arch->hvip;
 	if ((arch->sstatus & SSTATUS_FS) == SSTATUS_FS_DIRTY)
 		arch->fp_dirty = true;
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * SBI ecall dispatch for guests: the one list of extensions, the one
- * HV_E* -> SBI_ERR_* translation, and the register convention.
+ * SBI ecall dispatch for guests: the one list of extensions and the
+ * register convention. The one HV_E* -> SBI_ERR_* translation lives in
+ * hv/sbi/error.c, so it is unit-tested on the host.
  */
 #include <string.h>
 #include <hv/errno.h>
@@ -16,33 +17,6 @@ static const struct sbi_extension *const sbi_extensions[] = {
 	&sbi_extension_ipi,   &sbi_extension_rfence, &sbi_extension_hsm,
 	&sbi_extension_srst,  &sbi_extension_dbcn,
 };
-
-long sbi_error_from_hv(int err)
-{
-	switch (err) {
-	case HV_OK:
-		return SBI_SUCCESS;
-	case HV_ENOTSUP:
-		return SBI_ERR_NOT_SUPPORTED;
-	case HV_EINVAL:
-	case HV_ERANGE:
-		return SBI_ERR_INVALID_PARAM;
-	case HV_EDENIED:
-		return SBI_ERR_DENIED;
-	case HV_EFAULT:
-		return SBI_ERR_INVALID_ADDRESS;
-	case HV_EEXIST:
-		return SBI_ERR_ALREADY_AVAILABLE;
-	case HV_ESTARTED:
-		return SBI_ERR_ALREADY_STARTED;
-	case HV_ESTOPPED:
-		return SBI_ERR_ALREADY_STOPPED;
-	case HV_ESTATE:
-		return SBI_ERR_INVALID_STATE;
-	default:
-		return SBI_ERR_FAILED;
-	}
-}
 
 int sbi_extension_index(const char *name)
 {

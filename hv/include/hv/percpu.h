@@ -23,6 +23,7 @@ struct cpu {
 	struct vcpu *loaded;   /* vCPU whose VS CSRs are in this hart */
 	struct vcpu *fp_owner; /* vCPU whose FP registers are in this hart */
 	uint64_t timer_programmed; /* deadline the hart timer is set to */
+	unsigned long hvip_in_hart; /* hvip as last read back from the hart */
 	uint64_t slice_end;
 	bool console_irq; /* this hart takes the host UART interrupt */
 	/* vCPUs pinned to this hart, for timer scans. */

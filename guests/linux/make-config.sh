@@ -1,0 +1,40 @@
+#!/bin/sh
+# Write a VM config for Linux guests and pack the boot archive hartvisor
+# reads through QEMU's -initrd (config.dtb + Image + initramfs).
+#
+#   make-config.sh OUTDIR VMS VCPUS MEMORY_MIB BOOTARGS [AFFINITY]
+#
+# VMS Linux VMs named linux0, linux1, ... share one Image and initramfs.
+# AFFINITY, if given, is the hart-affinity cell list for every VM.
+set -eu
+[ $# -ge 5 ] || { echo "usage: $0 OUTDIR VMS VCPUS MEMORY_MIB BOOTARGS [AFFINITY]" >&2; exit 2; }
+out=$1 vms=$2 vcpus=$3 mem=$4 bootargs=$5 affinity=${6:-}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=${BUILD:-$top/build}
+mkdir -p "$out"
+{
+	echo "/dts-v1/;"
+	echo "/ {"
+	echo "	compatible = \"hartvisor,config-v1\";"
+	echo "	vms {"
+	i=0
+	while [ "$i" -lt "$vms" ]; do
+		echo "		linux$i {"
+		echo "			vcpus = <$vcpus>;"
+		echo "			memory-mib = <$mem>;"
+		echo "			kernel = \"Image\";"
+		echo "			initrd = \"initramfs.cpio.gz\";"
+		echo "			bootargs = \"$bootargs\";"
+		[ -n "$affinity" ] && echo "			hart-affinity = <$affinity>;"
+		[ "$i" -eq 0 ] && echo "			console-focus;"
+		echo "		};"
+		i=$((i + 1))
+	done
+	echo "	};"
+	echo "};"
+} >"$out/config.dts"
+dtc -q -I dts -O dtb -o "$out/config.dtb" "$out/config.dts"
+ln -sf "$build/guests/linux-Image" "$out/Image"
+ln -sf "$build/guests/linux-initramfs.cpio.gz" "$out/initramfs.cpio.gz"
+(cd "$out" && printf 'config.dtb\nImage\ninitramfs.cpio.gz\n' |
+	cpio --quiet -o -L -H newc >boot.cpio)

@@ -1,0 +1,133 @@
+#!/bin/sh
+# Linux guest integration tests: Debian's riscv64 kernel under hartvisor,
+# running the in-guest test scripts of guests/linux/tests/, plus the
+# bad-image cases. Prints one PASS/FAIL line per case and
+# "linux: N passed, M failed".
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+BUILD=${BUILD:-build}
+HV=$BUILD/hartvisor.elf
+LOGS=$BUILD/test-logs
+CFG=$BUILD/test-configs
+CHECK=tests/tools/check-linux-console.sh
+mkdir -p "$LOGS" "$CFG"
+passed=0
+failed=0
+
+pass() { echo "PASS $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1: $2 (log: $3)"; failed=$((failed + 1)); }
+
+# boot_hv CASE ARCHIVE HARTS CPU TIMEOUT: boot hartvisor; 0 if QEMU exited
+# by itself (the hypervisor powered off) within TIMEOUT seconds.
+boot_hv() {
+	timeout "$5" qemu-system-riscv64 -M virt -cpu "$4" -smp "$3" -m 2G \
+		-nographic -bios default -kernel "$HV" -initrd "$2" \
+		</dev/null >"$LOGS/$1.log" 2>&1
+	rc=$?
+	[ "$rc" -ne 124 ]
+}
+
+# linux_case CASE HARTS CPU VMS VCPUS TEST [AFFINITY]
+linux_case() {
+	name=$1 harts=$2 cpu=$3 vms=$4 vcpus=$5 test=$6 affinity=${7:-}
+	log=$LOGS/$name.log
+	guests/linux/make-config.sh "$CFG/$name" "$vms" "$vcpus" 256 \
+		"console=ttyS0 hvtest=$test hvcpus=$vcpus" "$affinity" || {
+		fail "$name" "cannot build the config" "$log"
+		return
+	}
+	if ! boot_hv "$name" "$CFG/$name/boot.cpio" "$harts" "$cpu" 900; then
+		fail "$name" "timed out" "$log"
+		return
+	fi
+	i=0
+	while [ "$i" -lt "$vms" ]; do
+		prefix=""
+		[ "$vms" -gt 1 ] && prefix="[linux$i] "
+		if ! out=$($CHECK --prefix "$prefix" --test "$test" "$log" 2>&1); then
+			fail "$name" "linux$i: $(echo "$out" | head -3 | tr '\n' ' ')" "$log"
+			return
+		fi
+		if ! grep -q "VM \"linux$i\" stopped: shutdown (reason: none)" "$log"; then
+			fail "$name" "linux$i did not power off cleanly" "$log"
+			return
+		fi
+		i=$((i + 1))
+	done
+	if ! grep -q "all VMs have stopped; powering off" "$log"; then
+		fail "$name" "the hypervisor did not power off" "$log"
+		return
+	fi
+	pass "$name"
+}
+
+# A bad image in one VM: a clear error naming the VM and file, and the
+# well-behaved VM beside it still runs to completion.
+bad_image_case() {
+	name=$1 file=$2 expect=$3 initrd=${4:-}
+	dir=$CFG/$name log=$LOGS/$name.log
+	mkdir -p "$dir"
+	cp "$BUILD/guests/selftest.img" "$dir/selftest.img"
+	{
+		echo "/dts-v1/; / { compatible = \"hartvisor,config-v1\"; vms {"
+		echo "bad { vcpus = <1>; memory-mib = <16>; kernel = \"$file\";"
+		[ -n "$initrd" ] && echo "initrd = \"$initrd\";"
+		echo "};"
+		echo "good { vcpus = <2>; memory-mib = <16>; kernel = \"selftest.img\"; };"
+		echo "}; };"
+	} >"$dir/config.dts"
+	dtc -q -I dts -O dtb -o "$dir/config.dtb" "$dir/config.dts"
+	(cd "$dir" && ls | grep -v -e '\.dts$' -e '\.cpio$' |
+		cpio --quiet -o -H newc >boot.cpio)
+	if ! boot_hv "$name" "$dir/boot.cpio" 2 rv64,h=true 300; then
+		fail "$name" "timed out" "$log"
+	elif ! grep -q "VM \"bad\" not started: $expect" "$log"; then
+		fail "$name" "expected error '$expect' not printed" "$log"
+	elif ! grep -q "GUEST selftest SUMMARY: passed=[1-9][0-9]* failed=0" "$log"; then
+		fail "$name" "the good VM did not pass" "$log"
+	else
+		pass "$name"
+	fi
+}
+
+make_bad_images() {
+	dir=$CFG/images
+	mkdir -p "$dir"
+	img=$BUILD/guests/selftest.img
+	head -c 40 "$img" >"$dir/truncated.img"
+	cp "$img" "$dir/badmagic.img"
+	printf 'XXXX' | dd of="$dir/badmagic.img" bs=1 seek=56 conv=notrunc 2>/dev/null
+	cp "$img" "$dir/oversized.img"
+	# image_size (offset 16, little-endian) = 1 GiB: more than the VM has
+	printf '\000\000\000\100' | dd of="$dir/oversized.img" bs=1 seek=16 conv=notrunc 2>/dev/null
+	printf '\000\000\000\000' | dd of="$dir/oversized.img" bs=1 seek=20 conv=notrunc 2>/dev/null
+}
+
+bad_cases() {
+	make_bad_images
+	for kind in truncated badmagic oversized; do
+		mkdir -p "$CFG/bad-$kind"
+		cp "$CFG/images/$kind.img" "$CFG/bad-$kind/"
+	done
+	bad_image_case bad-truncated truncated.img 'file "truncated.img": '
+	bad_image_case bad-badmagic badmagic.img 'file "badmagic.img": '
+	bad_image_case bad-oversized oversized.img 'file "oversized.img": '
+	mkdir -p "$CFG/bad-missing-initrd"
+	bad_image_case bad-missing-initrd selftest.img \
+		'file "missing.cpio.gz": not found' missing.cpio.gz
+	mkdir -p "$CFG/bad-missing-kernel"
+	bad_image_case bad-missing-kernel nosuch.img 'file "nosuch.img": not found'
+}
+
+case "${1:-all}" in
+bad) bad_cases ;;
+*)
+	bad_cases
+	linux_case linux-4vcpu-4harts 4 rv64,h=true 1 4 smp
+	linux_case linux-4vcpu-2harts 2 rv64,h=true 1 4 smp "0 1 0 1"
+	linux_case linux-two-vms 4 rv64,h=true 2 2 smp
+	linux_case linux-sbi-timer 4 rv64,h=true,sstc=false 1 4 smp
+	;;
+esac
+echo "linux: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

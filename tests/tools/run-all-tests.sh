@@ -1,0 +1,37 @@
+#!/bin/sh
+# Everything `make test` runs: host unit tests, bare-metal guest
+# integration tests and Linux guest integration tests under QEMU. Each
+# stage prints "<stage>: N passed, M failed"; the last line is the total.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+MAKE=${MAKE:-make}
+logdir=build/test-logs
+mkdir -p "$logdir"
+total_passed=0
+total_failed=0
+
+# Run one stage; add up the counts from its summary line. A stage that
+# dies without a summary counts as one failure.
+run_stage() {
+	name=$1
+	shift
+	echo "==> $name"
+	"$@" 2>&1 | tee "$logdir/$name.out"
+	line=$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed" "$logdir/$name.out" | tail -1)
+	if [ -z "$line" ]; then
+		echo "$name: no summary (stage crashed); counted as 1 failure"
+		total_failed=$((total_failed + 1))
+		return
+	fi
+	p=$(echo "$line" | sed 's/.*: \([0-9]*\) passed.*/\1/')
+	f=$(echo "$line" | sed 's/.*passed, \([0-9]*\) failed.*/\1/')
+	total_passed=$((total_passed + p))
+	total_failed=$((total_failed + f))
+}
+
+run_stage unit $MAKE --no-print-directory unit
+run_stage integration tests/integration/run-baremetal.sh
+run_stage linux tests/integration/run-linux.sh
+
+echo "$total_passed passed, $total_failed failed"
+[ "$total_failed" -eq 0 ]
