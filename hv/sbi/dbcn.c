@@ -23,16 +23,18 @@ static int guest_buffer(struct vm *vm, const struct sbi_call *call,
 {
 	hpa_t host;
 
-	*len = MIN(call->args[0], DBCN_MAX_CHUNK);
 	/* RV64: base_addr_hi must be 0 for the address to be valid. */
 	if (call->args[2] != 0)
 		return HV_EINVAL;
-	if (*len == 0) {
-		*buf = NULL;
+	*buf = NULL;
+	*len = 0;
+	if (call->args[0] == 0)
 		return HV_OK;
-	}
-	if (vm_gpa_range_to_hpa(vm, gpa(call->args[1]), *len, &host))
+	/* The whole buffer the guest named must be its memory, even if
+	 * this call then handles only the first chunk of it. */
+	if (vm_gpa_range_to_hpa(vm, gpa(call->args[1]), call->args[0], &host))
 		return HV_EINVAL; /* the spec's error for bad memory */
+	*len = MIN(call->args[0], DBCN_MAX_CHUNK);
 	*buf = hpa_to_ptr(host);
 	return HV_OK;
 }
