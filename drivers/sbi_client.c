@@ -24,7 +24,7 @@ struct sbi_client_ret sbi_client_call(unsigned long eid, unsigned long fid,
 			     : "+r"(r_a0), "+r"(r_a1)
 			     : "r"(r_a2), "r"(r_a6), "r"(r_a7)
 			     : "memory");
-	return (struct sbi_client_ret){ (long)r_a0, (long)r_a1 };
+	return (struct sbi_client_ret){(long)r_a0, (long)r_a1};
 }
 
 void sbi_client_set_timer(uint64_t deadline)
@@ -47,8 +47,8 @@ int sbi_client_hart_start(unsigned long hartid, unsigned long start_addr,
 
 long sbi_client_hart_status(unsigned long hartid)
 {
-	struct sbi_client_ret ret = sbi_client_call(SBI_EXT_HSM, 2, hartid, 0,
-						    0);
+	struct sbi_client_ret ret =
+		sbi_client_call(SBI_EXT_HSM, 2, hartid, 0, 0);
 
 	return ret.error ? ret.error : ret.value;
 }

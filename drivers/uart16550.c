@@ -15,8 +15,7 @@ static inline uint8_t uart_read(struct uart16550 *uart, unsigned reg)
 	return uart->base[reg << uart->reg_shift];
 }
 
-static inline void uart_write(struct uart16550 *uart, unsigned reg,
-			      uint8_t val)
+static inline void uart_write(struct uart16550 *uart, unsigned reg, uint8_t val)
 {
 	uart->base[reg << uart->reg_shift] = val;
 }

@@ -33,7 +33,7 @@ NORETURN void hv_secondary_main(unsigned long hartid);
 
 static void hart_common_init(unsigned long hartid, bool console_hart)
 {
-	struct arch_features features = { .sstc = platform.has_sstc };
+	struct arch_features features = {.sstc = platform.has_sstc};
 
 	percpu_init_this_hart(hartid);
 	arch_cpu_init(&features);
@@ -131,12 +131,13 @@ static void print_banner(unsigned boot_hartid)
 void hv_boot_main(unsigned long hartid, unsigned long dtb)
 {
 	char err[128];
-	int ret = platform_parse((const void *)dtb, &platform, err, sizeof(err));
+	int ret =
+		platform_parse((const void *)dtb, &platform, err, sizeof(err));
 
 	/* The UART address comes from the DTB; QEMU virt's is the fallback
 	 * so that a DTB error can still be reported. */
-	uart16550_init(&host_uart,
-		       hpa(ret ? 0x10000000UL : platform.uart_base), 0, false);
+	uart16550_init(&host_uart, hpa(ret ? 0x10000000UL : platform.uart_base),
+		       0, false);
 	console_init(&host_uart);
 	if (ret)
 		hv_panic("host DTB: %s", err);

@@ -13,9 +13,9 @@
 
 static struct uart16550 *host_uart;
 static spinlock_t console_lock = SPINLOCK_INIT;
-static unsigned shared_by;     /* VMs sharing the console */
-static unsigned focus;         /* index of the VM that gets input */
-static bool escape_pending;    /* saw Ctrl-] */
+static unsigned shared_by;		/* VMs sharing the console */
+static unsigned focus;			/* index of the VM that gets input */
+static bool escape_pending;		/* saw Ctrl-] */
 static const struct vm *mid_line_owner; /* whose partial line is shown */
 
 /* Per-VM input queue for the SBI console (DBCN read, legacy getchar). */

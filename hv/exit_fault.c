@@ -37,7 +37,8 @@ static int decode_trapping_insn(struct vcpu *vcpu, struct mmio_insn *insn,
 	return ret ? ret : mmio_decode(*raw, insn);
 }
 
-static uint64_t extend_loaded_value(uint64_t value, const struct mmio_insn *insn)
+static uint64_t extend_loaded_value(uint64_t value,
+				    const struct mmio_insn *insn)
 {
 	unsigned bits = insn->width * 8;
 
@@ -74,7 +75,8 @@ enum exit_action exit_handle_guest_page_fault(struct vcpu *vcpu)
 		return EXIT_RESCHEDULE;
 	}
 	uint64_t value = insn.is_store ? vcpu_gpr(vcpu, insn.reg) : 0;
-	int ret = vdev_access(vcpu->vm, addr, insn.width, insn.is_store, &value);
+	int ret =
+		vdev_access(vcpu->vm, addr, insn.width, insn.is_store, &value);
 
 	if (ret != HV_OK) {
 		arch_vcpu_inject_exception(vcpu, access_fault_for(cause),

@@ -19,7 +19,8 @@ static spinlock_t memory_lock = SPINLOCK_INIT;
 
 void memory_init(uint64_t ram_base, uint64_t ram_size)
 {
-	size_t npages = MIN(ram_size, MAX_RAM_PAGES << PAGE_SHIFT) >> PAGE_SHIFT;
+	size_t npages =
+		MIN(ram_size, MAX_RAM_PAGES << PAGE_SHIFT) >> PAGE_SHIFT;
 
 	page_allocator_init(&allocator, ram_base, npages, bitmap);
 }

@@ -51,8 +51,8 @@ void page_allocator_reserve(struct page_allocator *pa, uint64_t addr,
 		return;
 	start = MAX(start, pa->base);
 	end = ALIGN_UP(MIN(end, limit), PAGE_SIZE);
-	mark_pages(pa, (start - pa->base) / PAGE_SIZE, (end - start) / PAGE_SIZE,
-		   true);
+	mark_pages(pa, (start - pa->base) / PAGE_SIZE,
+		   (end - start) / PAGE_SIZE, true);
 }
 
 /* First fit: candidates are aligned in host-physical terms, not merely
@@ -78,7 +78,8 @@ uint64_t page_allocator_alloc(struct page_allocator *pa, size_t npages,
 			return pa->base + (uint64_t)page * PAGE_SIZE;
 		}
 		/* Skip past the used page, then up to the next alignment. */
-		uint64_t next = pa->base + (uint64_t)(page + run + 1) * PAGE_SIZE;
+		uint64_t next =
+			pa->base + (uint64_t)(page + run + 1) * PAGE_SIZE;
 
 		page = (ALIGN_UP(next, align) - pa->base) / PAGE_SIZE;
 	}

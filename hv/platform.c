@@ -41,8 +41,7 @@ static uint64_t read_cells(const fdt32_t *cells, int count)
 }
 
 /* First (base, size) of a node's reg with the root's 2/2 cells. */
-static bool read_reg(const void *dtb, int node, uint64_t *base,
-		     uint64_t *size)
+static bool read_reg(const void *dtb, int node, uint64_t *base, uint64_t *size)
 {
 	int len;
 	const fdt32_t *reg = fdt_getprop(dtb, node, "reg", &len);
@@ -65,14 +64,16 @@ static int parse_cpus(const void *dtb, struct platform *out, char *err,
 		snprintf(err, err_len, "no /cpus node");
 		return HV_EFORMAT;
 	}
-	const fdt32_t *tb = fdt_getprop(dtb, cpus_node, "timebase-frequency", &len);
+	const fdt32_t *tb =
+		fdt_getprop(dtb, cpus_node, "timebase-frequency", &len);
 
 	if (!tb || (len != 4 && len != 8)) {
 		snprintf(err, err_len, "no /cpus/timebase-frequency");
 		return HV_EFORMAT;
 	}
 	out->timebase_frequency = read_cells(tb, len / 4);
-	fdt_for_each_subnode(node, dtb, cpus_node) {
+	fdt_for_each_subnode(node, dtb, cpus_node)
+	{
 		const char *type = fdt_getprop(dtb, node, "device_type", NULL);
 		const fdt32_t *reg = fdt_getprop(dtb, node, "reg", &len);
 		const char *isa = fdt_getprop(dtb, node, "riscv,isa", NULL);
@@ -89,7 +90,8 @@ static int parse_cpus(const void *dtb, struct platform *out, char *err,
 		hart->enabled = !status || !strcmp(status, "okay");
 		if (hart->has_h && hart->enabled && !out->isa[0]) {
 			snprintf(out->isa, sizeof(out->isa), "%s", isa);
-			const char *mmu = fdt_getprop(dtb, node, "mmu-type", NULL);
+			const char *mmu =
+				fdt_getprop(dtb, node, "mmu-type", NULL);
 
 			snprintf(out->mmu_type, sizeof(out->mmu_type), "%s",
 				 mmu ? mmu : "riscv,sv39");
@@ -157,7 +159,8 @@ static void parse_chosen_and_reserved(const void *dtb, struct platform *out)
 
 	if (parent < 0)
 		return;
-	fdt_for_each_subnode(node, dtb, parent) {
+	fdt_for_each_subnode(node, dtb, parent)
+	{
 		uint64_t base, size;
 
 		if (out->num_reserved < PLATFORM_MAX_RESERVED &&

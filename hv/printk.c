@@ -28,7 +28,8 @@ void hv_panic(const char *fmt, ...)
 	va_end(ap);
 	console_write_hypervisor("hartvisor: PANIC: ", 18);
 	if (len > 0)
-		console_write_hypervisor(buf, MIN((size_t)len, sizeof(buf) - 1));
+		console_write_hypervisor(buf,
+					 MIN((size_t)len, sizeof(buf) - 1));
 	console_write_hypervisor("\n", 1);
 	arch_halt();
 }

@@ -39,8 +39,7 @@ static unsigned level_shift(unsigned level)
 	return PAGE_SHIFT + 9 * level;
 }
 
-static unsigned pte_index(const struct stage2 *s2, gpa_t addr,
-			  unsigned level)
+static unsigned pte_index(const struct stage2 *s2, gpa_t addr, unsigned level)
 {
 	uint64_t index = addr.val >> level_shift(level);
 
@@ -119,7 +118,8 @@ int stage2_map(struct stage2 *s2, gpa_t addr, hpa_t host, uint64_t size,
 		unsigned level = 2; /* try 1 GiB, then 2 MiB, then 4 KiB */
 
 		while (level > 0 &&
-		       !(IS_ALIGNED(ga.val | ha.val, 1ULL << level_shift(level)) &&
+		       !(IS_ALIGNED(ga.val | ha.val,
+				    1ULL << level_shift(level)) &&
 			 size - off >= (1ULL << level_shift(level))))
 			level--;
 		pte_t *pte = walk_create(s2, ga, level);

@@ -60,13 +60,15 @@ uint64_t vcpu_timer_deadline(struct vcpu *vcpu)
 
 	if (!(vcpu->arch.henvcfg & HENVCFG_STCE))
 		return sbi;
-	return MIN(sbi, guest_to_host_time(vcpu, arch_vcpu_get_vstimecmp(vcpu)));
+	return MIN(sbi,
+		   guest_to_host_time(vcpu, arch_vcpu_get_vstimecmp(vcpu)));
 }
 
 void vcpu_set_timer(struct vcpu *vcpu, uint64_t guest_time)
 {
 	__atomic_store_n(&vcpu->timer_deadline,
-			 guest_to_host_time(vcpu, guest_time), __ATOMIC_RELAXED);
+			 guest_to_host_time(vcpu, guest_time),
+			 __ATOMIC_RELAXED);
 	vcpu->arch.hvip &= ~MIP_VSTIP;
 	sched_update_timer();
 }
@@ -107,8 +109,8 @@ static void sync_before_entry(struct vcpu *vcpu)
 		arch->hvip |= MIP_VSEIP;
 	else
 		arch->hvip &= ~MIP_VSEIP;
-	if (arch_time_now() >= __atomic_load_n(&vcpu->timer_deadline,
-					       __ATOMIC_RELAXED))
+	if (arch_time_now() >=
+	    __atomic_load_n(&vcpu->timer_deadline, __ATOMIC_RELAXED))
 		arch->hvip |= MIP_VSTIP;
 	else
 		arch->hvip &= ~MIP_VSTIP;
@@ -163,7 +165,8 @@ void vcpu_prepare_entry(struct vcpu *vcpu)
 		arch_vcpu_release_fp(vcpu);
 		vcpu->timer_deadline = UINT64_MAX;
 		__atomic_store_n(&vcpu->ipi_pending, 0, __ATOMIC_SEQ_CST);
-		arch_vcpu_load(vcpu); /* push the reset VS state into the hart */
+		arch_vcpu_load(
+			vcpu); /* push the reset VS state into the hart */
 	}
 	if (vcpu->resume_pending) {
 		vcpu->resume_pending = false;

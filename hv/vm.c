@@ -41,22 +41,25 @@ static void vm_print_stats(struct vm *vm)
 	for (unsigned i = 0; i < vm->num_vcpus; i++) {
 		const struct vcpu_stats *st = &vm->vcpus[i].stats;
 
-		hv_printf("hartvisor: VM \"%s\" vCPU %u (hart %u): run %llu ms, "
-			  "wait %llu ms, %llu switches; exits: sbi %llu, "
-			  "mmio %llu, virtual-insn %llu, ipi %llu, timer %llu, "
-			  "external %llu; wfi blocks %llu\n",
-			  vm->name, i, vm->vcpus[i].hartid,
-			  (unsigned long long)ticks_to_ms(st->run_ticks),
-			  (unsigned long long)ticks_to_ms(st->wait_ticks),
-			  (unsigned long long)st->switches_in,
-			  (unsigned long long)st->exits[EXC_ECALL_VS],
-			  (unsigned long long)(st->exits[EXC_LOAD_GUEST_PAGE_FAULT] +
-					       st->exits[EXC_STORE_GUEST_PAGE_FAULT]),
-			  (unsigned long long)st->exits[EXC_VIRTUAL_INST],
-			  (unsigned long long)st->irq_exits[1],
-			  (unsigned long long)st->irq_exits[5],
-			  (unsigned long long)st->irq_exits[9],
-			  (unsigned long long)st->wfi_blocks);
+		hv_printf(
+			"hartvisor: VM \"%s\" vCPU %u (hart %u): run %llu ms, "
+			"wait %llu ms, %llu switches; exits: sbi %llu, "
+			"mmio %llu, virtual-insn %llu, ipi %llu, timer %llu, "
+			"external %llu; wfi blocks %llu\n",
+			vm->name, i, vm->vcpus[i].hartid,
+			(unsigned long long)ticks_to_ms(st->run_ticks),
+			(unsigned long long)ticks_to_ms(st->wait_ticks),
+			(unsigned long long)st->switches_in,
+			(unsigned long long)st->exits[EXC_ECALL_VS],
+			(unsigned long long)(st->exits
+						     [EXC_LOAD_GUEST_PAGE_FAULT] +
+					     st->exits
+						     [EXC_STORE_GUEST_PAGE_FAULT]),
+			(unsigned long long)st->exits[EXC_VIRTUAL_INST],
+			(unsigned long long)st->irq_exits[1],
+			(unsigned long long)st->irq_exits[5],
+			(unsigned long long)st->irq_exits[9],
+			(unsigned long long)st->wfi_blocks);
 	}
 }
 

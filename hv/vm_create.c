@@ -73,11 +73,11 @@ static int setup_memory(struct vm *vm, char *err, size_t err_len)
 		return HV_ENOMEM;
 	}
 	vm->vmid = vm->index + 1; /* never reused: no VMID flushes needed */
-	vm->hgatp = ((unsigned long)(levels == 3 ? STAGE2_SV39X4
-						  : STAGE2_SV48X4)
-		     << 60) |
-		    ((unsigned long)vm->vmid << 44) |
-		    (vm->stage2.root.val >> PAGE_SHIFT);
+	vm->hgatp =
+		((unsigned long)(levels == 3 ? STAGE2_SV39X4 : STAGE2_SV48X4)
+		 << 60) |
+		((unsigned long)vm->vmid << 44) |
+		(vm->stage2.root.val >> PAGE_SHIFT);
 	return HV_OK;
 }
 
@@ -115,7 +115,8 @@ static int build_fdt(struct vm *vm, const struct boot_layout *layout,
 		.mmu_type = platform.mmu_type,
 		.bootargs = vm->config->bootargs,
 		.initrd_start = initrd_size ? layout->initrd.val : 0,
-		.initrd_end = initrd_size ? layout->initrd.val + initrd_size : 0,
+		.initrd_end =
+			initrd_size ? layout->initrd.val + initrd_size : 0,
 		.plic_base = GUEST_PLIC_BASE,
 		.plic_size = VPLIC_MMIO_SIZE,
 		.plic_num_sources = GUEST_PLIC_SOURCES,
@@ -125,7 +126,8 @@ static int build_fdt(struct vm *vm, const struct boot_layout *layout,
 		.uart_clock_frequency = VUART_CLOCK_HZ,
 	};
 
-	if (guest_isa_filter(platform.isa, hv_features.sstc, isa, sizeof(isa)) ||
+	if (guest_isa_filter(platform.isa, hv_features.sstc, isa,
+			     sizeof(isa)) ||
 	    guest_fdt_build(fdt_scratch, sizeof(fdt_scratch), &params)) {
 		snprintf(err, err_len, "cannot build the guest device tree");
 		return HV_EFAIL;
@@ -137,8 +139,8 @@ static int build_fdt(struct vm *vm, const struct boot_layout *layout,
 static int load_images(struct vm *vm, const void *archive, size_t size,
 		       gpa_t *entry, gpa_t *fdt, char *err, size_t err_len)
 {
-	struct cpio_file kernel, initrd = { 0 };
-	struct boot_layout_request req = { 0 };
+	struct cpio_file kernel, initrd = {0};
+	struct boot_layout_request req = {0};
 	struct boot_layout layout;
 	char why[128];
 	int ret;
@@ -227,8 +229,8 @@ static void init_vcpus(struct vm *vm, gpa_t entry, gpa_t fdt)
 	sbi_hsm_hart_start(vm, 0, entry.val, fdt.val);
 }
 
-static int vm_create(struct vm *vm, const void *archive, size_t size,
-		     char *err, size_t err_len)
+static int vm_create(struct vm *vm, const void *archive, size_t size, char *err,
+		     size_t err_len)
 {
 	gpa_t entry, fdt;
 	int ret;
@@ -242,7 +244,8 @@ static int vm_create(struct vm *vm, const void *archive, size_t size,
 	if (!ret)
 		ret = setup_memory(vm, err, err_len);
 	if (!ret)
-		ret = load_images(vm, archive, size, &entry, &fdt, err, err_len);
+		ret = load_images(vm, archive, size, &entry, &fdt, err,
+				  err_len);
 	if (ret)
 		return ret;
 	vdev_init(vm);
@@ -260,7 +263,7 @@ static bool load_config(const void *archive, size_t size)
 	if (ret || file.size > sizeof(config_blob)) {
 		hv_info("boot archive: %s",
 			ret == HV_ENOENT ? "no " CONFIG_FILE " in it"
-			: ret            ? "malformed cpio archive"
+			: ret		 ? "malformed cpio archive"
 					 : CONFIG_FILE " is too large");
 		return false;
 	}
@@ -295,7 +298,8 @@ void vms_create_from_archive(const void *archive, size_t size)
 		hv_info("VM \"%s\": %u vCPU(s), %llu MiB, kernel \"%s\"%s%s",
 			vm->name, vm->num_vcpus,
 			(unsigned long long)(vm->ram_size >> 20),
-			vm->config->kernel, vm->config->initrd[0] ? ", initrd " : "",
+			vm->config->kernel,
+			vm->config->initrd[0] ? ", initrd " : "",
 			vm->config->initrd);
 	}
 	console_set_num_vms(num_vms);

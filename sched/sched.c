@@ -90,7 +90,8 @@ enum exit_action vcpu_block(struct vcpu *vcpu, int reason)
 
 	arch_vcpu_save_wakeup_state(vcpu);
 	if (reason == VCPU_BLOCK_WFI)
-		console_vm_flush(vcpu->vm); /* an idle guest may show a prompt */
+		console_vm_flush(
+			vcpu->vm); /* an idle guest may show a prompt */
 	spin_lock(&rq->lock);
 	if (vcpu_has_wakeup_irq(vcpu) || vcpu->state != VCPU_RUNNING) {
 		spin_unlock(&rq->lock);

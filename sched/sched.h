@@ -14,8 +14,8 @@
 struct sched_entity {
 	struct sched_entity *next, *prev;
 	bool queued;
-	unsigned weight;     /* for weighted policies; 1 by default */
-	uint64_t vruntime;   /* for fair policies */
+	unsigned weight;      /* for weighted policies; 1 by default */
+	uint64_t vruntime;    /* for fair policies */
 	uint64_t ready_since; /* when it became runnable (wait accounting) */
 };
 

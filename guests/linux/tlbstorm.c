@@ -52,11 +52,14 @@
 
 #define MAX_THREADS 256
 #define REGION_PAGES 8
-#define WORDS_PER_LINE 8 /* 64-byte lines of 8-byte words */
-#define SAMPLES_PER_PAGE 4 /* words a reader checks per page */
+#define WORDS_PER_LINE 8	/* 64-byte lines of 8-byte words */
+#define SAMPLES_PER_PAGE 4	/* words a reader checks per page */
 #define OBSERVE_WAIT_LIMIT 2000 /* loop rounds to wait for a peer's read */
 
-enum region_state { REGION_WRITABLE, REGION_READONLY };
+enum region_state {
+	REGION_WRITABLE,
+	REGION_READONLY
+};
 
 struct region {
 	_Atomic(uint64_t *) base; /* NULL while the owner changes it */
@@ -68,11 +71,11 @@ struct region {
 };
 
 struct thread_stats {
-	unsigned long reads;        /* regions of peers fully verified */
-	unsigned long probes;       /* writes tried on read-only regions */
+	unsigned long reads;	    /* regions of peers fully verified */
+	unsigned long probes;	    /* writes tried on read-only regions */
 	unsigned long probe_faults; /* ... that faulted, as they must */
-	unsigned long cycles;       /* own map/protect/unmap cycles */
-	unsigned long reused;       /* re-mapped at the previous address */
+	unsigned long cycles;	    /* own map/protect/unmap cycles */
+	unsigned long reused;	    /* re-mapped at the previous address */
 	unsigned long unobserved;   /* states no peer read in time */
 	unsigned long errors;
 };
@@ -127,9 +130,10 @@ static void report(struct thread_arg *self, const char *what, const void *addr,
 	self->stats.errors++;
 	if (self->stats.errors <= 5)
 		fprintf(stderr,
-			"tlbstorm: thread %d (cpu %d): %s at %p: got %016llx want %016llx\n",
-			self->index, self->cpu, what, addr, (unsigned long long)got,
-			(unsigned long long)want);
+			"tlbstorm: thread %d (cpu %d): %s at %p: got %016llx "
+			"want %016llx\n",
+			self->index, self->cpu, what, addr,
+			(unsigned long long)got, (unsigned long long)want);
 }
 
 /* Check one word of every line; returns the number of bad lines. */
@@ -140,12 +144,14 @@ static unsigned long verify(struct thread_arg *self, const uint64_t *base,
 	size_t words = region_bytes / sizeof(uint64_t);
 	for (size_t i = 0; i < words; i += WORDS_PER_LINE) {
 		/* vary the word inside the line so every word gets checked */
-		size_t w = i + (generation + owner + i / WORDS_PER_LINE) % WORDS_PER_LINE;
+		size_t w = i + (generation + owner + i / WORDS_PER_LINE) %
+				       WORDS_PER_LINE;
 		uint64_t got = ((const volatile uint64_t *)base)[w];
 		uint64_t want = pattern(owner, generation, w);
 		if (got != want) {
 			if (bad == 0)
-				report(self, "stale or corrupt data", &base[w], got, want);
+				report(self, "stale or corrupt data", &base[w],
+				       got, want);
 			bad++;
 		}
 	}
@@ -156,19 +162,22 @@ static unsigned long verify(struct thread_arg *self, const uint64_t *base,
  * Readers check a few words of every page (cheap, and enough to hold and use
  * a TLB entry for each page), at offsets that move with the salt.
  */
-static unsigned long verify_sample(struct thread_arg *self, const uint64_t *base,
-				   unsigned owner, uint64_t generation, uint64_t salt)
+static unsigned long verify_sample(struct thread_arg *self,
+				   const uint64_t *base, unsigned owner,
+				   uint64_t generation, uint64_t salt)
 {
 	unsigned long bad = 0;
 	size_t page_words = page_size / sizeof(uint64_t);
 	for (size_t page = 0; page < REGION_PAGES; page++) {
 		for (unsigned k = 0; k < SAMPLES_PER_PAGE; k++) {
-			size_t w = page * page_words + (salt + k * 131 + page * 17) % page_words;
+			size_t w = page * page_words +
+				   (salt + k * 131 + page * 17) % page_words;
 			uint64_t got = ((const volatile uint64_t *)base)[w];
 			uint64_t want = pattern(owner, generation, w);
 			if (got != want) {
 				if (bad == 0)
-					report(self, "stale or corrupt data", &base[w], got, want);
+					report(self, "stale or corrupt data",
+					       &base[w], got, want);
 				bad++;
 			}
 		}
@@ -184,7 +193,8 @@ static void retire(struct region *r)
 		sched_yield();
 }
 
-static void publish(struct region *r, uint64_t *base, uint64_t generation, int state)
+static void publish(struct region *r, uint64_t *base, uint64_t generation,
+		    int state)
 {
 	atomic_store(&r->observed, 0);
 	atomic_store(&r->generation, generation);
@@ -202,8 +212,8 @@ static void probe_write(struct thread_arg *self, uint64_t *base, size_t word)
 		uint64_t v = *p;
 		*p = v; /* same value: a stale writable TLB entry corrupts nothing */
 		probing = 0;
-		report(self, "write to a read-only page did not fault", (const void *)p,
-		       v, v);
+		report(self, "write to a read-only page did not fault",
+		       (const void *)p, v, v);
 	} else {
 		self->stats.probe_faults++;
 	}
@@ -221,7 +231,8 @@ static void read_peer(struct thread_arg *self, int peer, uint64_t salt)
 		self->stats.reads++;
 		if (state == REGION_READONLY) {
 			size_t page = salt % REGION_PAGES;
-			probe_write(self, base, page * (page_size / sizeof(uint64_t)));
+			probe_write(self, base,
+				    page * (page_size / sizeof(uint64_t)));
 		}
 		atomic_fetch_add(&r->observed, 1);
 	}
@@ -233,7 +244,8 @@ static uint64_t *map_region(struct thread_arg *self, uint64_t *hint)
 	uint64_t *base = MAP_FAILED;
 	if (hint != NULL) {
 		base = mmap(hint, region_bytes, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+			    -1, 0);
 		if (base != MAP_FAILED && base != hint) {
 			/* an old kernel ignoring MAP_FIXED_NOREPLACE */
 			munmap(base, region_bytes);
@@ -272,14 +284,16 @@ static void owner_step(struct thread_arg *self, int *step, uint64_t **base,
 		(*generation)++;
 		*base = map_region(self, *last);
 		for (size_t i = 0; i < words; i++)
-			(*base)[i] = pattern((unsigned)self->index, *generation, i);
+			(*base)[i] =
+				pattern((unsigned)self->index, *generation, i);
 		publish(own, *base, *generation, REGION_WRITABLE);
 		*step = 1;
 		break;
 	case 1: /* downgrade while peers may hold writable entries */
 		retire(own);
 		if (mprotect(*base, region_bytes, PROT_READ) != 0) {
-			fprintf(stderr, "tlbstorm: mprotect: %s\n", strerror(errno));
+			fprintf(stderr, "tlbstorm: mprotect: %s\n",
+				strerror(errno));
 			exit(2);
 		}
 		publish(own, *base, *generation, REGION_READONLY);
@@ -289,7 +303,8 @@ static void owner_step(struct thread_arg *self, int *step, uint64_t **base,
 		retire(own);
 		verify(self, *base, (unsigned)self->index, *generation);
 		if (munmap(*base, region_bytes) != 0) {
-			fprintf(stderr, "tlbstorm: munmap: %s\n", strerror(errno));
+			fprintf(stderr, "tlbstorm: munmap: %s\n",
+				strerror(errno));
 			exit(2);
 		}
 		*last = *base;
@@ -311,8 +326,8 @@ static void *storm_thread(void *opaque)
 	CPU_SET(self->cpu, &set);
 	int err = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 	if (err != 0) {
-		fprintf(stderr, "tlbstorm: pin thread %d to cpu %d: %s\n", self->index,
-			self->cpu, strerror(err));
+		fprintf(stderr, "tlbstorm: pin thread %d to cpu %d: %s\n",
+			self->index, self->cpu, strerror(err));
 		exit(2);
 	}
 	sched_yield();
@@ -352,8 +367,10 @@ static void *storm_thread(void *opaque)
 		}
 		/* Touch every peer's region once per round. */
 		for (int k = 1; k < thread_count; k++) {
-			salt = salt * 6364136223846793005ull + 1442695040888963407ull;
-			read_peer(self, (self->index + k) % thread_count, salt >> 33);
+			salt = salt * 6364136223846793005ull +
+			       1442695040888963407ull;
+			read_peer(self, (self->index + k) % thread_count,
+				  salt >> 33);
 		}
 		/*
 		 * Waiting for a peer (or done): sleep briefly instead of
@@ -361,7 +378,7 @@ static void *storm_thread(void *opaque)
 		 * hypervisor) the vCPUs with real work get the physical CPU.
 		 */
 		if (thread_count == 1 || !may_step) {
-			struct timespec pause = { 0, 50 * 1000 };
+			struct timespec pause = {0, 50 * 1000};
 			nanosleep(&pause, NULL);
 		}
 	}
@@ -386,9 +403,11 @@ int main(int argc, char **argv)
 
 	cycles_per_thread = 200;
 	threads = online > 0 ? (unsigned long)online : 1;
-	if (argc > 3 || (argc > 1 && parse_count(argv[1], 1000000, &cycles_per_thread)) ||
+	if (argc > 3 ||
+	    (argc > 1 && parse_count(argv[1], 1000000, &cycles_per_thread)) ||
 	    (argc > 2 && parse_count(argv[2], MAX_THREADS, &threads))) {
-		fprintf(stderr, "usage: tlbstorm [cycles-per-thread [threads <= %d]]\n",
+		fprintf(stderr,
+			"usage: tlbstorm [cycles-per-thread [threads <= %d]]\n",
 			MAX_THREADS);
 		return 2;
 	}
@@ -416,7 +435,8 @@ int main(int argc, char **argv)
 	sa.sa_sigaction = fault_handler;
 	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGSEGV, &sa, NULL) != 0 || sigaction(SIGBUS, &sa, NULL) != 0) {
+	if (sigaction(SIGSEGV, &sa, NULL) != 0 ||
+	    sigaction(SIGBUS, &sa, NULL) != 0) {
 		perror("tlbstorm: sigaction");
 		return 2;
 	}
@@ -424,14 +444,16 @@ int main(int argc, char **argv)
 	for (int i = 0; i < thread_count; i++) {
 		args[i].index = i;
 		args[i].cpu = cpus[i % ncpus];
-		int err = pthread_create(&args[i].thread, NULL, storm_thread, &args[i]);
+		int err = pthread_create(&args[i].thread, NULL, storm_thread,
+					 &args[i]);
 		if (err != 0) {
-			fprintf(stderr, "tlbstorm: pthread_create: %s\n", strerror(err));
+			fprintf(stderr, "tlbstorm: pthread_create: %s\n",
+				strerror(err));
 			return 2;
 		}
 	}
 
-	struct thread_stats total = { 0 };
+	struct thread_stats total = {0};
 	int idle_reader = 0;
 	for (int i = 0; i < thread_count; i++) {
 		pthread_join(args[i].thread, NULL);
@@ -448,13 +470,16 @@ int main(int argc, char **argv)
 
 	/* The storm must actually have happened, or passing means nothing. */
 	int ok = total.errors == 0 && !idle_reader &&
-		 total.cycles == cycles_per_thread * (unsigned long)thread_count &&
+		 total.cycles ==
+			 cycles_per_thread * (unsigned long)thread_count &&
 		 total.probe_faults == total.probes &&
 		 (thread_count == 1 || total.probes > 0);
-	printf("tlbstorm: %s threads=%d cpus=%d cycles=%lu reused=%lu reads=%lu "
+	printf("tlbstorm: %s threads=%d cpus=%d cycles=%lu reused=%lu "
+	       "reads=%lu "
 	       "probes=%lu faults=%lu unobserved=%lu errors=%lu%s\n",
-	       ok ? "PASS" : "FAIL", thread_count, ncpus, total.cycles, total.reused,
-	       total.reads, total.probes, total.probe_faults, total.unobserved,
-	       total.errors, idle_reader ? " (a thread never read a peer region)" : "");
+	       ok ? "PASS" : "FAIL", thread_count, ncpus, total.cycles,
+	       total.reused, total.reads, total.probes, total.probe_faults,
+	       total.unobserved, total.errors,
+	       idle_reader ? " (a thread never read a peer region)" : "");
 	return ok ? 0 : 1;
 }

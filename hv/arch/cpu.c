@@ -14,12 +14,12 @@ static bool hart_has_sstc;
 /* Exceptions the guest handles itself: everything a bare-metal S-mode
  * kernel expects to see, except ecalls from VS (SBI) and guest-page
  * faults / virtual instructions, which only the hypervisor can resolve. */
-#define GUEST_DELEGATED_EXCEPTIONS                                          \
-	(BIT(EXC_INST_MISALIGNED) | BIT(EXC_INST_ACCESS) |                  \
-	 BIT(EXC_ILLEGAL_INST) | BIT(EXC_BREAKPOINT) |                      \
-	 BIT(EXC_LOAD_MISALIGNED) | BIT(EXC_LOAD_ACCESS) |                  \
-	 BIT(EXC_STORE_MISALIGNED) | BIT(EXC_STORE_ACCESS) |                \
-	 BIT(EXC_ECALL_U) | BIT(EXC_INST_PAGE_FAULT) |                      \
+#define GUEST_DELEGATED_EXCEPTIONS                           \
+	(BIT(EXC_INST_MISALIGNED) | BIT(EXC_INST_ACCESS) |   \
+	 BIT(EXC_ILLEGAL_INST) | BIT(EXC_BREAKPOINT) |       \
+	 BIT(EXC_LOAD_MISALIGNED) | BIT(EXC_LOAD_ACCESS) |   \
+	 BIT(EXC_STORE_MISALIGNED) | BIT(EXC_STORE_ACCESS) | \
+	 BIT(EXC_ECALL_U) | BIT(EXC_INST_PAGE_FAULT) |       \
 	 BIT(EXC_LOAD_PAGE_FAULT) | BIT(EXC_STORE_PAGE_FAULT))
 
 static void probe_stage2(struct arch_features *features)
@@ -37,8 +37,8 @@ static void probe_stage2(struct arch_features *features)
 		vmid >>= 1;
 	}
 	csr_write(CSR_HGATP, HGATP_MODE_SV48X4 << HGATP_MODE_SHIFT);
-	features->sv48x4 = (csr_read(CSR_HGATP) >> HGATP_MODE_SHIFT) ==
-			   HGATP_MODE_SV48X4;
+	features->sv48x4 =
+		(csr_read(CSR_HGATP) >> HGATP_MODE_SHIFT) == HGATP_MODE_SV48X4;
 	csr_write(CSR_HGATP, 0);
 }
 
@@ -50,7 +50,8 @@ void arch_cpu_init(struct arch_features *features)
 	csr_write(CSR_HEDELEG, GUEST_DELEGATED_EXCEPTIONS);
 	csr_write(CSR_HIDELEG, MIP_VSSIP | MIP_VSTIP | MIP_VSEIP);
 	csr_write(CSR_HVIP, 0);
-	csr_write(CSR_HCOUNTEREN, HCOUNTEREN_CY | HCOUNTEREN_TM | HCOUNTEREN_IR);
+	csr_write(CSR_HCOUNTEREN,
+		  HCOUNTEREN_CY | HCOUNTEREN_TM | HCOUNTEREN_IR);
 	csr_write(CSR_HGEIE, 0);
 	/* Host interrupts must be enabled individually for wfi to wake and
 	 * to exit the guest (HS interrupts are always on while V=1). */
@@ -58,8 +59,8 @@ void arch_cpu_init(struct arch_features *features)
 	probe_stage2(features);
 	/* Sstc: if henvcfg.STCE sticks, the firmware enabled stimecmp. */
 	csr_write(CSR_HENVCFG, HENVCFG_STCE);
-	features->sstc = features->sstc &&
-			 (csr_read(CSR_HENVCFG) & HENVCFG_STCE);
+	features->sstc =
+		features->sstc && (csr_read(CSR_HENVCFG) & HENVCFG_STCE);
 	csr_write(CSR_HENVCFG, 0);
 	hart_has_sstc = features->sstc;
 	arch_timer_program(UINT64_MAX);

@@ -31,8 +31,8 @@ _Static_assert(offsetof(struct vcpu_arch, scause) == 408, "switch.S layout");
 _Static_assert(offsetof(struct vcpu_arch, htinst) == 432, "switch.S layout");
 _Static_assert(offsetof(struct vcpu, arch) == 0, "arch must come first");
 
-void arch_vcpu_reset(struct vcpu_arch *arch, unsigned long pc,
-		     unsigned long a0, unsigned long a1)
+void arch_vcpu_reset(struct vcpu_arch *arch, unsigned long pc, unsigned long a0,
+		     unsigned long a1)
 {
 	for (unsigned i = 0; i < 32; i++)
 		arch->gpr[i] = 0;
@@ -246,8 +246,8 @@ void arch_vcpu_save_wakeup_state(struct vcpu *vcpu)
 		vcpu->arch.vstimecmp = csr_read(CSR_VSTIMECMP);
 }
 
-void arch_vcpu_resume_at(struct vcpu *vcpu, unsigned long pc,
-			 unsigned long a0, unsigned long a1)
+void arch_vcpu_resume_at(struct vcpu *vcpu, unsigned long pc, unsigned long a0,
+			 unsigned long a1)
 {
 	struct vcpu_arch *arch = &vcpu->arch;
 

@@ -31,9 +31,10 @@ static int sbi_base_handle(struct vcpu *vcpu, const struct sbi_call *call,
 		return HV_OK;
 	case BASE_PROBE_EXTENSION:
 		ext = sbi_find_extension(vcpu->vm, call->args[0]);
-		result->value = !ext         ? 0
-				: ext->probe ? ext->probe(vcpu->vm, call->args[0])
-					     : 1;
+		result->value = !ext ? 0
+				: ext->probe
+					? ext->probe(vcpu->vm, call->args[0])
+					: 1;
 		return HV_OK;
 	case BASE_GET_MVENDORID:
 	case BASE_GET_MARCHID:

@@ -122,9 +122,9 @@ static int hart_suspend(struct vcpu *vcpu, const struct sbi_call *call,
 	}
 	/* The call "returns" 0 when the vCPU resumes (retentive); a
 	 * non-retentive resume replaces the registers anyway. */
-	enum exit_action action = vcpu_block(
-		vcpu, retentive ? VCPU_BLOCK_SUSPEND_RETENTIVE
-				: VCPU_BLOCK_SUSPEND_NON_RETENTIVE);
+	enum exit_action action =
+		vcpu_block(vcpu, retentive ? VCPU_BLOCK_SUSPEND_RETENTIVE
+					   : VCPU_BLOCK_SUSPEND_NON_RETENTIVE);
 
 	if (action == EXIT_RESCHEDULE) {
 		result->reschedule = true;
@@ -145,8 +145,8 @@ static int sbi_hsm_handle(struct vcpu *vcpu, const struct sbi_call *call,
 
 	switch (call->fid) {
 	case HSM_HART_START:
-		return sbi_hsm_hart_start(vcpu->vm, call->args[0], call->args[1],
-					  call->args[2]);
+		return sbi_hsm_hart_start(vcpu->vm, call->args[0],
+					  call->args[1], call->args[2]);
 	case HSM_HART_STOP:
 		return hart_stop(vcpu, result);
 	case HSM_HART_GET_STATUS:

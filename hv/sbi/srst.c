@@ -39,7 +39,7 @@ static int sbi_srst_handle(struct vcpu *vcpu, const struct sbi_call *call,
 	vm_stop(vcpu->vm, failure, "%s (reason: %s)",
 		type == SRST_TYPE_SHUTDOWN ? "shutdown" : "reboot requested",
 		reason == SRST_REASON_NONE ? "none"
-		: failure                  ? "system failure"
+		: failure		   ? "system failure"
 					   : "other");
 	result->no_return = true;
 	return HV_OK;

@@ -20,9 +20,9 @@ enum stage2_mode {
 };
 
 struct arch_features {
-	bool sstc;              /* stimecmp/vstimecmp available */
-	bool sv39x4, sv48x4;    /* stage-2 modes hgatp accepts */
-	unsigned vmid_bits;     /* implemented hgatp.VMID width */
+	bool sstc;	     /* stimecmp/vstimecmp available */
+	bool sv39x4, sv48x4; /* stage-2 modes hgatp accepts */
+	unsigned vmid_bits;  /* implemented hgatp.VMID width */
 };
 
 /* Per-hart CSR set-up: trap vector, delegation, counters. Fills *features

@@ -112,47 +112,47 @@
 #define HGATP_PPN_MASK ((1UL << 44) - 1)
 
 #ifndef __ASSEMBLY__
-#define csr_read(csr)                                                    \
-	({                                                               \
-		unsigned long __v;                                       \
-		__asm__ __volatile__("csrr %0, " __csr_str(csr)          \
-				     : "=r"(__v)                         \
-				     :                                   \
-				     : "memory");                        \
-		__v;                                                     \
+#define csr_read(csr)                                           \
+	({                                                      \
+		unsigned long __v;                              \
+		__asm__ __volatile__("csrr %0, " __csr_str(csr) \
+				     : "=r"(__v)                \
+				     :                          \
+				     : "memory");               \
+		__v;                                            \
 	})
-#define csr_write(csr, val)                                              \
-	({                                                               \
-		unsigned long __v = (unsigned long)(val);                \
-		__asm__ __volatile__("csrw " __csr_str(csr) ", %0"       \
-				     :                                   \
-				     : "rK"(__v)                         \
-				     : "memory");                        \
+#define csr_write(csr, val)                                        \
+	({                                                         \
+		unsigned long __v = (unsigned long)(val);          \
+		__asm__ __volatile__("csrw " __csr_str(csr) ", %0" \
+				     :                             \
+				     : "rK"(__v)                   \
+				     : "memory");                  \
 	})
-#define csr_swap(csr, val)                                               \
-	({                                                               \
-		unsigned long __v = (unsigned long)(val);                \
-		__asm__ __volatile__("csrrw %0, " __csr_str(csr) ", %1"  \
-				     : "=r"(__v)                         \
-				     : "rK"(__v)                         \
-				     : "memory");                        \
-		__v;                                                     \
+#define csr_swap(csr, val)                                              \
+	({                                                              \
+		unsigned long __v = (unsigned long)(val);               \
+		__asm__ __volatile__("csrrw %0, " __csr_str(csr) ", %1" \
+				     : "=r"(__v)                        \
+				     : "rK"(__v)                        \
+				     : "memory");                       \
+		__v;                                                    \
 	})
-#define csr_set(csr, val)                                                \
-	({                                                               \
-		unsigned long __v = (unsigned long)(val);                \
-		__asm__ __volatile__("csrs " __csr_str(csr) ", %0"       \
-				     :                                   \
-				     : "rK"(__v)                         \
-				     : "memory");                        \
+#define csr_set(csr, val)                                          \
+	({                                                         \
+		unsigned long __v = (unsigned long)(val);          \
+		__asm__ __volatile__("csrs " __csr_str(csr) ", %0" \
+				     :                             \
+				     : "rK"(__v)                   \
+				     : "memory");                  \
 	})
-#define csr_clear(csr, val)                                              \
-	({                                                               \
-		unsigned long __v = (unsigned long)(val);                \
-		__asm__ __volatile__("csrc " __csr_str(csr) ", %0"       \
-				     :                                   \
-				     : "rK"(__v)                         \
-				     : "memory");                        \
+#define csr_clear(csr, val)                                        \
+	({                                                         \
+		unsigned long __v = (unsigned long)(val);          \
+		__asm__ __volatile__("csrc " __csr_str(csr) ", %0" \
+				     :                             \
+				     : "rK"(__v)                   \
+				     : "memory");                  \
 	})
 #define __csr_str(csr) #csr
 #endif

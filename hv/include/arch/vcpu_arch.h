@@ -75,8 +75,8 @@ struct vcpu;
 
 /* Reset to the state a hart has at boot: entry at pc, a0, a1, satp = 0,
  * VS-mode, interrupts off. Only on a vCPU that is not running. */
-void arch_vcpu_reset(struct vcpu_arch *arch, unsigned long pc,
-		     unsigned long a0, unsigned long a1);
+void arch_vcpu_reset(struct vcpu_arch *arch, unsigned long pc, unsigned long a0,
+		     unsigned long a1);
 void arch_vcpu_set_stage2(struct vcpu_arch *arch, unsigned long hgatp,
 			  uint64_t htimedelta, bool sstc);
 /* Switch the VS-level CSRs in (load) and out (put). */
@@ -102,8 +102,8 @@ unsigned long arch_vcpu_guest_sie(struct vcpu *vcpu);
 void arch_vcpu_save_wakeup_state(struct vcpu *vcpu);
 /* Non-retentive resume of the loaded vCPU: pc, a0, a1, satp = 0,
  * S-mode with interrupts off; other state is kept. */
-void arch_vcpu_resume_at(struct vcpu *vcpu, unsigned long pc,
-			 unsigned long a0, unsigned long a1);
+void arch_vcpu_resume_at(struct vcpu *vcpu, unsigned long pc, unsigned long a0,
+			 unsigned long a1);
 /* Drop the FP-owner reference a hart may hold to this vCPU. */
 void arch_vcpu_release_fp(struct vcpu *vcpu);
 

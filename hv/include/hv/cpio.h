@@ -11,8 +11,8 @@
 #include <hv/types.h>
 
 struct cpio_file {
-	const char *name;  /* not NUL-terminated: use name_len */
-	size_t name_len;   /* without the terminating NUL */
+	const char *name; /* not NUL-terminated: use name_len */
+	size_t name_len;  /* without the terminating NUL */
 	const void *data;
 	size_t size;
 	uint32_t mode;

@@ -7,7 +7,7 @@ struct vcpu;
 
 /* What the run loop does after an exit handler returns. */
 enum exit_action {
-	EXIT_RESUME,     /* enter the guest again */
+	EXIT_RESUME,	 /* enter the guest again */
 	EXIT_RESCHEDULE, /* back to the scheduler: the vCPU blocked, stopped,
 			    or its hart has other work */
 };

@@ -13,9 +13,9 @@ struct guest_fdt_params {
 	unsigned num_vcpus; /* vCPU i has hart id i */
 	uint64_t ram_base, ram_size;
 	uint64_t timebase_frequency;
-	const char *isa;      /* filtered riscv,isa string, see guest_isa_filter */
-	const char *mmu_type; /* e.g. "riscv,sv39" */
-	const char *bootargs; /* may be "" */
+	const char *isa; /* filtered riscv,isa string, see guest_isa_filter */
+	const char *mmu_type;		   /* e.g. "riscv,sv39" */
+	const char *bootargs;		   /* may be "" */
 	uint64_t initrd_start, initrd_end; /* both 0 when there is no initrd */
 	uint64_t plic_base, plic_size;
 	unsigned plic_num_sources; /* riscv,ndev */

@@ -13,7 +13,8 @@
 
 struct riscv_image_info {
 	uint64_t text_offset; /* load offset from the start of RAM */
-	uint64_t image_size;  /* bytes the image occupies once loaded (incl. bss) */
+	uint64_t
+		image_size; /* bytes the image occupies once loaded (incl. bss) */
 };
 
 /* Validate the 64-byte header of an Image of file_size bytes. On failure

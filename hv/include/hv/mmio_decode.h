@@ -11,9 +11,9 @@
 
 struct mmio_insn {
 	bool is_store;
-	unsigned width;   /* 1, 2, 4 or 8 bytes */
+	unsigned width;	  /* 1, 2, 4 or 8 bytes */
 	bool sign_extend; /* loads only */
-	unsigned reg;     /* rd for loads, rs2 for stores (x0..x31) */
+	unsigned reg;	  /* rd for loads, rs2 for stores (x0..x31) */
 	unsigned length;  /* instruction length: 2 (compressed) or 4 */
 };
 

@@ -10,7 +10,7 @@
 #include <hv/types.h>
 
 struct page_allocator {
-	uint64_t base;   /* first page's address */
+	uint64_t base; /* first page's address */
 	size_t npages;
 	uint64_t *bitmap; /* 1 = used; caller-provided, npages bits */
 	size_t free_pages;

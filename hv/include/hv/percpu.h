@@ -17,12 +17,12 @@ struct vcpu;
 
 struct cpu {
 	unsigned hartid;
-	bool present;  /* in the DTB with the H extension */
-	bool online;   /* checked in after boot */
+	bool present; /* in the DTB with the H extension */
+	bool online;  /* checked in after boot */
 	struct runqueue rq;
 	struct vcpu *loaded;   /* vCPU whose VS CSRs are in this hart */
 	struct vcpu *fp_owner; /* vCPU whose FP registers are in this hart */
-	uint64_t timer_programmed; /* deadline the hart timer is set to */
+	uint64_t timer_programmed;  /* deadline the hart timer is set to */
 	unsigned long hvip_in_hart; /* hvip as last read back from the hart */
 	uint64_t slice_end;
 	bool console_irq; /* this hart takes the host UART interrupt */
@@ -44,7 +44,7 @@ static inline struct cpu *this_cpu(void)
 static inline struct cpu *cpu_by_hartid(unsigned hartid)
 {
 	return hartid < HV_MAX_HARTS && cpus[hartid].present ? &cpus[hartid]
-							      : NULL;
+							     : NULL;
 }
 
 void percpu_init_this_hart(unsigned hartid);

@@ -11,7 +11,7 @@
 
 #define SBI_SPEC_VERSION ((2UL << 24) | 0) /* 2.0 */
 #define SBI_IMPL_ID_HARTVISOR 0x48525456UL /* "HRTV" */
-#define SBI_IMPL_VERSION 0x00000100UL      /* 0.1.0 */
+#define SBI_IMPL_VERSION 0x00000100UL	   /* 0.1.0 */
 
 #define SBI_SUCCESS 0
 #define SBI_ERR_FAILED -1
@@ -46,10 +46,10 @@ struct sbi_call {
 
 struct sbi_result {
 	unsigned long value;
-	bool legacy;      /* v0.1 convention: only a0 is written */
-	bool no_return;   /* the vCPU's registers were replaced or it stopped:
+	bool legacy;	 /* v0.1 convention: only a0 is written */
+	bool no_return;	 /* the vCPU's registers were replaced or it stopped:
 			     leave a0/a1/sepc alone */
-	bool reschedule;  /* the vCPU blocked or stopped */
+	bool reschedule; /* the vCPU blocked or stopped */
 };
 
 /*

@@ -14,7 +14,10 @@ typedef struct {
 	uint32_t locked;
 } spinlock_t;
 
-#define SPINLOCK_INIT {0}
+#define SPINLOCK_INIT \
+	{             \
+		0     \
+	}
 
 static inline void spin_lock(spinlock_t *lock)
 {

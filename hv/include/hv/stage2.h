@@ -20,7 +20,7 @@ typedef hpa_t (*stage2_alloc_fn)(size_t npages, size_t align_pages);
 
 struct stage2 {
 	unsigned levels; /* 3 for Sv39x4, 4 for Sv48x4 */
-	hpa_t root;      /* 16 KiB root table */
+	hpa_t root;	 /* 16 KiB root table */
 	stage2_alloc_fn alloc;
 };
 

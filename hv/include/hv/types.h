@@ -28,17 +28,17 @@ typedef struct {
 
 static inline gpa_t gpa(uint64_t val)
 {
-	return (gpa_t){ val };
+	return (gpa_t){val};
 }
 
 static inline hpa_t hpa(uint64_t val)
 {
-	return (hpa_t){ val };
+	return (hpa_t){val};
 }
 
 static inline gva_t gva(uint64_t val)
 {
-	return (gva_t){ val };
+	return (gva_t){val};
 }
 
 /* The hypervisor runs with translation off, so a host-physical address is

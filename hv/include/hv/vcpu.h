@@ -48,7 +48,7 @@ struct vm;
 struct vcpu {
 	struct vcpu_arch arch; /* first: the world switch uses it */
 	struct vm *vm;
-	unsigned id;     /* hart id the guest sees */
+	unsigned id;	 /* hart id the guest sees */
 	unsigned hartid; /* physical hart it is pinned to */
 	struct sched_entity se;
 
@@ -62,11 +62,11 @@ struct vcpu {
 	unsigned long boot_addr, boot_opaque;
 
 	/* Atomics, posted from any hart. */
-	bool in_guest;          /* between world switch in and out */
-	uint64_t exit_count;    /* bumped on every exit (RFENCE waits) */
+	bool in_guest;		/* between world switch in and out */
+	uint64_t exit_count;	/* bumped on every exit (RFENCE waits) */
 	unsigned long requests; /* VCPU_REQ_* */
-	uint32_t ipi_pending;   /* VSSIP to inject (word: amoswap.w) */
-	bool ext_irq_level;     /* VSEIP level from the virtual PLIC */
+	uint32_t ipi_pending;	/* VSSIP to inject (word: amoswap.w) */
+	bool ext_irq_level;	/* VSEIP level from the virtual PLIC */
 	/* SBI-timer path: guest deadline in host time, UINT64_MAX = none. */
 	uint64_t timer_deadline;
 

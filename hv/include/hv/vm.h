@@ -56,8 +56,8 @@ struct vm {
 	char line[VM_CONSOLE_LINE_MAX];
 	unsigned line_len;
 
-	enum vm_status status;  /* atomic */
-	bool failed;            /* ended by an error or a failure reset */
+	enum vm_status status; /* atomic */
+	bool failed;	       /* ended by an error or a failure reset */
 	/* Last vCPU of this VM each hart ran: a different vCPU of the same
 	 * VM must not see the previous one's VS-stage TLB entries. */
 	struct vcpu *last_vcpu_on_hart[HV_MAX_HARTS];

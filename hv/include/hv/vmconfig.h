@@ -22,7 +22,7 @@
 struct vm_config {
 	char name[VM_NAME_MAX];
 	unsigned num_vcpus;
-	uint64_t memory_size; /* bytes, a multiple of 2 MiB */
+	uint64_t memory_size;	  /* bytes, a multiple of 2 MiB */
 	char kernel[VM_PATH_MAX]; /* file name inside the archive */
 	char initrd[VM_PATH_MAX]; /* "" when the VM has none */
 	char bootargs[VM_BOOTARGS_MAX];

@@ -30,7 +30,7 @@ struct vplic {
 	unsigned num_sources; /* including reserved source 0 */
 	unsigned num_contexts;
 	uint32_t priority[VPLIC_MAX_SOURCES];
-	uint32_t level[VPLIC_WORDS];   /* current input line levels */
+	uint32_t level[VPLIC_WORDS]; /* current input line levels */
 	uint32_t pending[VPLIC_WORDS];
 	uint32_t claimed[VPLIC_WORDS]; /* claimed, not yet completed */
 	uint32_t enable[VPLIC_MAX_CONTEXTS][VPLIC_WORDS];
@@ -40,9 +40,8 @@ struct vplic {
 	void *opaque;
 };
 
-void vplic_init(struct vplic *plic, unsigned num_sources,
-		unsigned num_contexts, vplic_irq_line_fn irq_line,
-		void *opaque);
+void vplic_init(struct vplic *plic, unsigned num_sources, unsigned num_contexts,
+		vplic_irq_line_fn irq_line, void *opaque);
 
 /* 4-byte aligned 32-bit accesses are valid; anything else returns
  * HV_EINVAL (the caller injects an access fault). Reads of unimplemented
