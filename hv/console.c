@@ -9,7 +9,11 @@
 #include <hv/console.h>
 #include <hv/spinlock.h>
 #include <hv/vm.h>
+#include <hv/platform.h>
+#include <arch/arch.h>
 #include "drivers/uart16550.h"
+
+#define INTERACTIVE_SECONDS 5
 
 static struct uart16550 *host_uart;
 static spinlock_t console_lock = SPINLOCK_INIT;
@@ -17,6 +21,7 @@ static unsigned shared_by;		/* VMs sharing the console */
 static unsigned focus;			/* index of the VM that gets input */
 static bool escape_pending;		/* saw Ctrl-] */
 static const struct vm *mid_line_owner; /* whose partial line is shown */
+static uint64_t last_input_time;        /* hart time of the last key */
 
 /* Per-VM input queue for the SBI console (DBCN read, legacy getchar). */
 static uint8_t input_queue[HV_MAX_VMS][CONSOLE_INPUT_SIZE];
@@ -97,10 +102,18 @@ void console_vm_putc(struct vm *vm, uint8_t byte)
 	spin_unlock(&console_lock);
 }
 
+/*
+ * A partial line is shown early only for the VM a person is typing to
+ * (input in the last few seconds): that makes its prompt and echo appear,
+ * while the output of unattended VMs stays in whole, prefixed lines.
+ */
 void console_vm_flush(struct vm *vm)
 {
+	uint64_t recent = platform.timebase_frequency * INTERACTIVE_SECONDS;
+
 	spin_lock(&console_lock);
-	if (shared_by > 1 && vm->line_len)
+	if (shared_by > 1 && vm->line_len && vm->index == focus &&
+	    last_input_time && arch_time_now() - last_input_time < recent)
 		write_vm_line(vm, false);
 	spin_unlock(&console_lock);
 }
@@ -173,6 +186,7 @@ void console_poll_input(void)
 	int byte;
 
 	while (host_uart && (byte = uart16550_getc(host_uart)) >= 0) {
+		last_input_time = arch_time_now();
 		if (handle_escape(byte) || focus >= num_vms)
 			continue;
 		struct vm *vm = &vms[focus];

@@ -124,21 +124,18 @@ void arch_vcpu_release_fp(struct vcpu *vcpu)
 }
 
 /*
- * Update only the hvip bits that change, with csrs/csrc, so that an
- * unchanged interrupt state costs no CSR write. With Sstc the hart ORs
- * its vstimecmp comparison into VSTIP on its own; hvip.VSTIP is the SBI
- * timer.
+ * hvip carries the interrupts the hypervisor injects (VSSIP, VSEIP, and
+ * VSTIP for the SBI timer); with Sstc the hart ORs its own vstimecmp
+ * comparison into VSTIP. It is written only when it changes, and always
+ * with csrw: QEMU 7.2 drops an update whose mask is exactly VSTIP (as a
+ * csrs/csrc of that bit alone would be) while its Sstc timer is pending.
  */
 static void write_hvip(const struct vcpu_arch *arch, unsigned long current)
 {
 	const unsigned long owned = MIP_VSSIP | MIP_VSTIP | MIP_VSEIP;
-	unsigned long clear = owned & current & ~arch->hvip;
-	unsigned long set = owned & arch->hvip & ~current;
 
-	if (clear)
-		csr_clear(CSR_HVIP, clear);
-	if (set)
-		csr_set(CSR_HVIP, set);
+	if ((arch->hvip & owned) != (current & owned))
+		csr_write(CSR_HVIP, arch->hvip & owned);
 }
 
 void arch_vcpu_enter(struct vcpu *vcpu)

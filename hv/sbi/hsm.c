@@ -109,11 +109,10 @@ static int hart_suspend(struct vcpu *vcpu, const struct sbi_call *call,
 	unsigned long type = call->args[0];
 	bool retentive = type == SUSPEND_RETENTIVE_DEFAULT;
 
-	if (type > 0xffffffffUL || (type > 0 && type < 0x10000000UL) ||
-	    (type > SUSPEND_NON_RETENTIVE_DEFAULT && type < 0x90000000UL))
-		return HV_EINVAL; /* reserved types */
+	/* Only the two default types exist here: reserved types and the
+	 * platform-specific ranges (none implemented) are both invalid. */
 	if (!retentive && type != SUSPEND_NON_RETENTIVE_DEFAULT)
-		return HV_ENOTSUP; /* platform-specific types */
+		return HV_EINVAL;
 	if (!retentive) {
 		if (!guest_ram_address(vcpu->vm, call->args[1]))
 			return HV_EFAULT;

@@ -1,0 +1,83 @@
+#!/bin/bash
+# QEMU integration tests with the bare-metal guests. Each case boots one
+# config (see guests/configs/) and passes only if
+#   - QEMU exited by itself with status 0 before the timeout (hartvisor
+#     powered the machine off once every VM had ended),
+#   - every expected VM printed exactly one "GUEST <guest> SUMMARY" line
+#     with passed > 0 and failed = 0, and its TEST lines agree with the
+#     summary's counts,
+#   - no well-behaved VM was stopped by the hypervisor,
+#   - for the fatal case: hartvisor's stop line for the hostile VM appears
+#     and the hostile VM printed nothing after "HOSTILE FATAL ATTEMPT".
+# Every case runs with Sstc and again with sstc=false.
+#
+#   run-baremetal.sh [CASE...]     (default: all cases)
+set -u
+
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+export BUILD
+TIMEOUT_S=${TIMEOUT_S:-120}
+. tests/integration/check-log.sh
+
+# name  config  smp  expected VMs (vm:guest; "!" marks the fatal one)
+CASES=(
+	"smp4 selftest-smp4 4 selftest:selftest"
+	"two-vms two-vms 4 alpha:selftest beta:selftest"
+	"one-vm-2harts one-vm-2harts 2 selftest:selftest"
+	"hostile hostile 2 hostile:hostile victim:selftest"
+	"hostile-fatal hostile-fatal 2 !hostile:hostile victim:selftest"
+	"sbi-disable sbi-disable 4 nodbcn:selftest"
+)
+
+passed=0
+failed=0
+
+run_case() {
+	local name=$1 config=$2 smp=$3 sstc=$4
+	shift 4
+	local log="$BUILD/test-logs/$name.log" reason rc
+
+	if [ ! -f "$BUILD/hartvisor.elf" ]; then
+		reason="$BUILD/hartvisor.elf missing"
+	elif [ ! -f "$BUILD/configs/$config.cpio" ]; then
+		reason="$BUILD/configs/$config.cpio missing"
+	else
+		tests/integration/run-qemu.sh "$name" "$config" "$smp" "$sstc" \
+			"$TIMEOUT_S"
+		rc=$?
+		reason=$(check_log "$log" "$rc" "$TIMEOUT_S" "$@")
+	fi
+	if [ -z "$reason" ]; then
+		echo "PASS $name"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $name: $reason (log: $log)"
+		failed=$((failed + 1))
+	fi
+}
+
+selected() {
+	[ $# -eq 0 ] && return 0
+	local want
+	for want in "${FILTER[@]}"; do
+		[ "$want" = "$1" ] && return 0
+	done
+	return 1
+}
+
+FILTER=("$@")
+for sstc in on off; do
+	for entry in "${CASES[@]}"; do
+		read -r name config smp vms <<<"$entry"
+		[ "$sstc" = off ] && name="$name-nosstc"
+		if [ ${#FILTER[@]} -gt 0 ] && ! selected "$name"; then
+			continue
+		fi
+		# shellcheck disable=SC2086 # vms is a word list on purpose
+		run_case "$name" "$config" "$smp" "$sstc" $vms
+	done
+done
+
+echo "integration: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
