@@ -153,6 +153,8 @@ static void parse_chosen_and_reserved(const void *dtb, struct platform *out)
 		if (start && end && (len == 4 || len == 8) && end_len == len) {
 			out->initrd_start = read_cells(start, len / 4);
 			out->initrd_end = read_cells(end, len / 4);
+			if (out->initrd_end < out->initrd_start)
+				out->initrd_start = out->initrd_end = 0;
 		}
 	}
 	int parent = fdt_path_offset(dtb, "/reserved-memory");

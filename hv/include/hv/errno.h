@@ -3,7 +3,7 @@
  * The hypervisor's single error space. Every hypervisor-internal function
  * that can fail returns HV_OK or one of these negative codes. Translation
  * to the SBI error codes a guest sees happens in exactly one function,
- * sbi_error_from_hv() in hv/sbi/sbi.c.
+ * sbi_error_from_hv() in hv/sbi/error.c.
  */
 #ifndef HV_ERRNO_H
 #define HV_ERRNO_H

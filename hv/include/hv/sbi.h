@@ -2,7 +2,7 @@
 /*
  * SBI for guests. Each extension lives in its own hv/sbi/<name>.c and ends
  * in one const descriptor; hv/sbi/sbi.c holds the list, dispatches ecalls
- * and translates HV_E* codes to SBI_ERR_* in one function.
+ * and hv/sbi/error.c translates HV_E* codes to SBI_ERR_* in one function.
  */
 #ifndef HV_SBI_H
 #define HV_SBI_H
