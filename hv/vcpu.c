@@ -10,6 +10,7 @@
  * once. Blocked vCPUs are woken by sched_kick under the runqueue lock.
  */
 #include <hv/exit.h>
+#include <hv/vdev.h>
 #include <hv/vcpu.h>
 #include <hv/vm.h>
 #include <arch/arch.h>
@@ -93,6 +94,17 @@ bool vcpu_has_wakeup_irq(struct vcpu *vcpu)
 }
 
 /* Fold posted interrupts and requests into the state the hart loads. */
+void vcpu_device_deadline_check(struct vcpu *vcpu)
+{
+	uint64_t due = __atomic_load_n(&vcpu->device_deadline, __ATOMIC_RELAXED);
+
+	if (due != UINT64_MAX && arch_time_now() >= due) {
+		__atomic_store_n(&vcpu->device_deadline, UINT64_MAX,
+				 __ATOMIC_RELAXED);
+		vdev_timer_expired(vcpu->vm);
+	}
+}
+
 static void sync_before_entry(struct vcpu *vcpu)
 {
 	struct vcpu_arch *arch = &vcpu->arch;

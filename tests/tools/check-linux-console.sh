@@ -12,6 +12,7 @@
 #                    exactly one RESULT line, any name). --test smp implies
 #                    --require-data.
 #   --require-data   require the "HVTEST DATA" block (>= 1 MiB).
+#   --min-data N     with --require-data: at least N bytes instead of 1 MiB.
 #
 # Passes when: exactly one RESULT line and it says PASS, no CHECK line says
 # FAIL, and, when an "HVTEST DATA lines=<n> bytes=<n> md5=<md5>" line is
@@ -21,19 +22,21 @@
 set -eu
 
 usage() {
-	echo "usage: $0 [--prefix P] [--test NAME] [--require-data] <console-log>" >&2
+	echo "usage: $0 [--prefix P] [--test NAME] [--require-data] [--min-data BYTES] <console-log>" >&2
 	exit 2
 }
 
 prefix=""
 test_name=""
 require_data=0
+min_data=1048576
 log=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--prefix) [ $# -ge 2 ] || usage; prefix=$2; shift 2 ;;
 	--test) [ $# -ge 2 ] || usage; test_name=$2; shift 2 ;;
 	--require-data) require_data=1; shift ;;
+	--min-data) [ $# -ge 2 ] || usage; min_data=$2; shift 2 ;;
 	-*) usage ;;
 	*) [ -z "$log" ] || usage; log=$1; shift ;;
 	esac
@@ -109,8 +112,8 @@ elif [ "$ndata" -eq 1 ]; then
 			[ "$got_md5" != "$want_md5" ]; then
 			fail "console data: received lines=$got_lines bytes=$got_bytes md5=$got_md5," \
 				"guest sent lines=$want_lines bytes=$want_bytes md5=$want_md5"
-		elif [ "$require_data" -eq 1 ] && [ "$got_bytes" -lt 1048576 ]; then
-			fail "console data: only $got_bytes bytes (need at least 1 MiB)"
+		elif [ "$require_data" -eq 1 ] && [ "$got_bytes" -lt "$min_data" ]; then
+			fail "console data: only $got_bytes bytes (need at least $min_data)"
 		else
 			data_note=", data $got_bytes bytes md5 ok"
 		fi
