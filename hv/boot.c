@@ -48,8 +48,15 @@ void hv_secondary_main(unsigned long hartid)
 {
 	hart_common_init(hartid, false);
 	__atomic_store_n(&this_cpu()->online, true, __ATOMIC_RELEASE);
+	/*
+	 * Sleep, don't spin, while the boot hart builds the VMs: that takes
+	 * seconds under emulation, and spinning harts take host CPU from it
+	 * (on QEMU TCG, pause even ends the translation block each time).
+	 * release_secondary_harts() sends an IPI; it stays pending if it
+	 * comes before the wfi, so it cannot be missed.
+	 */
 	while (!__atomic_load_n(&harts_released, __ATOMIC_ACQUIRE))
-		arch_relax();
+		arch_wait_for_interrupt();
 	sched_run_loop();
 }
 
@@ -92,6 +99,14 @@ static void start_secondary_harts(unsigned boot_hartid)
 			hv_info("hart %u never came up; running without it",
 				hart->hartid);
 	}
+}
+
+static void release_secondary_harts(unsigned boot_hartid)
+{
+	__atomic_store_n(&harts_released, true, __ATOMIC_RELEASE);
+	for (unsigned i = 0; i < HV_MAX_HARTS; i++)
+		if (i != boot_hartid && cpus[i].online)
+			sbi_client_send_ipi(1UL, i);
 }
 
 static void reserve_boot_memory(unsigned long dtb)
@@ -163,6 +178,6 @@ void hv_boot_main(unsigned long hartid, unsigned long dtb)
 		hv_info("no VM to run; powering off");
 		sbi_client_shutdown(true);
 	}
-	__atomic_store_n(&harts_released, true, __ATOMIC_RELEASE);
+	release_secondary_harts((unsigned)hartid);
 	sched_run_loop();
 }
