@@ -76,8 +76,7 @@ enum exit_action exit_handle_guest_page_fault(struct vcpu *vcpu)
 	}
 	uint64_t value = insn.is_store ? vcpu_gpr(vcpu, insn.reg) : 0;
 	int ret =
-		vdev_access(vcpu->vm, vcpu, addr, insn.width,
-			      insn.is_store, &value);
+		vdev_access(vcpu->vm, addr, insn.width, insn.is_store, &value);
 
 	if (ret != HV_OK) {
 		arch_vcpu_inject_exception(vcpu, access_fault_for(cause),

@@ -10,7 +10,6 @@
  * once. Blocked vCPUs are woken by sched_kick under the runqueue lock.
  */
 #include <hv/exit.h>
-#include <hv/vdev.h>
 #include <hv/vcpu.h>
 #include <hv/vm.h>
 #include <arch/arch.h>
@@ -93,18 +92,12 @@ bool vcpu_has_wakeup_irq(struct vcpu *vcpu)
 	return pending & arch_vcpu_guest_sie(vcpu);
 }
 
-/* Fold posted interrupts and requests into the state the hart loads. */
-void vcpu_device_deadline_check(struct vcpu *vcpu)
+static bool guest_timer_interrupt_due(struct vcpu *vcpu)
 {
-	uint64_t due = __atomic_load_n(&vcpu->device_deadline, __ATOMIC_RELAXED);
-
-	if (due != UINT64_MAX && arch_time_now() >= due) {
-		__atomic_store_n(&vcpu->device_deadline, UINT64_MAX,
-				 __ATOMIC_RELAXED);
-		vdev_timer_expired(vcpu->vm);
-	}
+	return timer_expired(vcpu) && (arch_vcpu_guest_sie(vcpu) & MIP_STIP);
 }
 
+/* Fold posted interrupts and requests into the state the hart loads. */
 static void sync_before_entry(struct vcpu *vcpu)
 {
 	struct vcpu_arch *arch = &vcpu->arch;
@@ -117,7 +110,18 @@ static void sync_before_entry(struct vcpu *vcpu)
 		arch_vcpu_fence_i();
 	if (__atomic_exchange_n(&vcpu->ipi_pending, 0, __ATOMIC_SEQ_CST))
 		arch->hvip |= MIP_VSSIP;
-	if (__atomic_load_n(&vcpu->ext_irq_level, __ATOMIC_SEQ_CST))
+	/*
+	 * External interrupts outrank timer interrupts in the guest. A
+	 * device that is always ready (our UART's THRE: bytes leave at once)
+	 * would keep VSEIP high for as long as the guest streams output and
+	 * starve its tick, which real transmit delays prevent on hardware.
+	 * So while the guest's timer interrupt is pending and enabled, VSEIP
+	 * waits: the timer is taken first, and the still-high level is shown
+	 * again at the next exit.
+	 */
+	vcpu->ext_irq_synced =
+		__atomic_load_n(&vcpu->ext_irq_level, __ATOMIC_SEQ_CST);
+	if (vcpu->ext_irq_synced && !guest_timer_interrupt_due(vcpu))
 		arch->hvip |= MIP_VSEIP;
 	else
 		arch->hvip &= ~MIP_VSEIP;
@@ -132,8 +136,8 @@ static bool posts_outstanding(struct vcpu *vcpu)
 {
 	return __atomic_load_n(&vcpu->requests, __ATOMIC_SEQ_CST) ||
 	       __atomic_load_n(&vcpu->ipi_pending, __ATOMIC_SEQ_CST) ||
-	       (__atomic_load_n(&vcpu->ext_irq_level, __ATOMIC_SEQ_CST) !=
-		!!(vcpu->arch.hvip & MIP_VSEIP));
+	       __atomic_load_n(&vcpu->ext_irq_level, __ATOMIC_SEQ_CST) !=
+		       vcpu->ext_irq_synced;
 }
 
 static bool should_stop_running(struct vcpu *vcpu)

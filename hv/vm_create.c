@@ -222,7 +222,6 @@ static void init_vcpus(struct vm *vm, gpa_t entry, gpa_t fdt)
 		arch_vcpu_set_stage2(&vcpu->arch, vm->hgatp, vm->htimedelta,
 				     hv_features.sstc);
 		vcpu->timer_deadline = UINT64_MAX;
-		vcpu->device_deadline = UINT64_MAX;
 		vcpu->state = VCPU_OFFLINE;
 		cpu->assigned[cpu->num_assigned++] = vcpu;
 	}

@@ -126,11 +126,10 @@ native_once() {
 }
 
 # ---------------------------------------------------------------------------
-# HARTVISOR HOOK: how to boot the same guest under hartvisor. The VM config
-# archive ($hv_config) must carry the Linux Image, the initramfs and the
-# bootargs 'console=ttyS0 earlycon hvtest=boot' (4 vCPUs, like the native
-# run). The lead engineer owns this function: adjust the QEMU line or the
-# config when the config format is settled.
+# The same guest under hartvisor: $hv_config (made by perf/perf.mk with
+# guests/linux/make-config.sh) carries the same Image, initramfs and
+# bootargs in one 4-vCPU VM with 512 MiB, on a 4-hart machine with 1 GiB
+# (the hypervisor's own memory comes on top of the VM's).
 # ---------------------------------------------------------------------------
 hartvisor_once() {
 	log=$1

@@ -119,11 +119,6 @@ void sched_update_timer(void)
 
 		if (state == VCPU_OFFLINE || state == VCPU_DEAD)
 			continue;
-		vcpu_device_deadline_check(vcpu);
-		uint64_t device_due = vcpu->device_deadline;
-
-		if (device_due < deadline)
-			deadline = device_due;
 		uint64_t due = vcpu_timer_deadline(vcpu);
 
 		if (due <= now) {

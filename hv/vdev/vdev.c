@@ -7,11 +7,7 @@
  * Lock order: vm->device_lock, then (through vcpu_set_ext_irq) a
  * runqueue lock, or the console lock (through the UART's tx).
  */
-
-#define UART_TX_HOLDOFF_US 50
-#include <arch/arch.h>
 #include <hv/console.h>
-#include <hv/platform.h>
 #include <hv/errno.h>
 #include <hv/vdev.h>
 #include <hv/vm.h>
@@ -55,32 +51,8 @@ bool vdev_claims(struct vm *vm, gpa_t addr)
 	       in_window(addr, GUEST_UART_BASE, VUART_MMIO_SIZE);
 }
 
-/*
- * Transmit pacing. Bytes leave at once, but the THR-empty interrupt comes
- * back only after UART_TX_HOLDOFF_US: with exits as slow as under TCG, a
- * THRE that is always pending keeps VSEIP high, and as external
- * interrupts outrank timer interrupts the guest's tick would starve while
- * it streams output. The pause lets a pending timer interrupt in between
- * bursts. Called with device_lock held.
- */
-static void pace_transmit(struct vm *vm, struct vcpu *vcpu)
-{
-	vuart_set_tx_holdoff(&vm->uart, true);
-	__atomic_store_n(&vcpu->device_deadline,
-			 arch_time_now() + platform.timebase_frequency *
-						   UART_TX_HOLDOFF_US / 1000000,
-			 __ATOMIC_RELAXED);
-}
-
-void vdev_timer_expired(struct vm *vm)
-{
-	spin_lock(&vm->device_lock);
-	vuart_set_tx_holdoff(&vm->uart, false);
-	spin_unlock(&vm->device_lock);
-}
-
-int vdev_access(struct vm *vm, struct vcpu *vcpu, gpa_t addr, unsigned width,
-		bool is_store, uint64_t *value)
+int vdev_access(struct vm *vm, gpa_t addr, unsigned width, bool is_store,
+		uint64_t *value)
 {
 	int ret = HV_ENOENT;
 
@@ -99,8 +71,6 @@ int vdev_access(struct vm *vm, struct vcpu *vcpu, gpa_t addr, unsigned width,
 						  *value)
 			       : vuart_mmio_read(&vm->uart, offset, width,
 						 value);
-		if (is_store && offset == 0 && !(vm->uart.lcr & 0x80))
-			pace_transmit(vm, vcpu);
 	}
 	spin_unlock(&vm->device_lock);
 	return ret;

@@ -82,7 +82,7 @@ static uint8_t interrupt_identification(const struct vuart *uart)
 		return fifo_bits | IIR_RX_LINE_STATUS;
 	if ((uart->ier & IER_ERBFI) && uart->rx_count)
 		return fifo_bits | IIR_RX_DATA;
-	if ((uart->ier & IER_ETBEI) && uart->thre_pending && !uart->tx_holdoff)
+	if ((uart->ier & IER_ETBEI) && uart->thre_pending)
 		return fifo_bits | IIR_THR_EMPTY;
 	if ((uart->ier & IER_EDSSI) && (uart->msr & MSR_DELTAS))
 		return fifo_bits | IIR_MODEM_STATUS;
@@ -297,12 +297,6 @@ size_t vuart_rx_space(const struct vuart *uart)
 	if (in_loopback(uart))
 		return 0;
 	return VUART_RX_FIFO_SIZE - uart->rx_count;
-}
-
-void vuart_set_tx_holdoff(struct vuart *uart, bool holdoff)
-{
-	uart->tx_holdoff = holdoff;
-	update_irq(uart);
 }
 
 bool vuart_receive(struct vuart *uart, uint8_t byte)

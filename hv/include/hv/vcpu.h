@@ -67,10 +67,9 @@ struct vcpu {
 	unsigned long requests; /* VCPU_REQ_* */
 	uint32_t ipi_pending;	/* VSSIP to inject (word: amoswap.w) */
 	bool ext_irq_level;	/* VSEIP level from the virtual PLIC */
+	bool ext_irq_synced;	/* the level the last entry acted on */
 	/* SBI-timer path: guest deadline in host time, UINT64_MAX = none. */
 	uint64_t timer_deadline;
-	/* A virtual device's event for this vCPU's hart (host time). */
-	uint64_t device_deadline;
 
 	struct vcpu_stats stats;
 };
@@ -88,8 +87,6 @@ void vcpu_run(struct vcpu *vcpu);
 bool vcpu_has_wakeup_irq(struct vcpu *vcpu);
 /* Host-time deadline of the vCPU's timer (either path), or UINT64_MAX. */
 uint64_t vcpu_timer_deadline(struct vcpu *vcpu);
-/* Fire the vCPU's device deadline if it has passed. */
-void vcpu_device_deadline_check(struct vcpu *vcpu);
 /* Set the guest timer (SBI set_timer or legacy). value is guest time. */
 void vcpu_set_timer(struct vcpu *vcpu, uint64_t guest_time);
 

@@ -6,16 +6,13 @@
 #include <hv/types.h>
 
 struct vm;
-struct vcpu;
 
 void vdev_init(struct vm *vm);
 /* Does any virtual device decode this guest-physical address? */
 bool vdev_claims(struct vm *vm, gpa_t addr);
 /* Emulate one access; HV_EINVAL for a width/alignment the device rejects
  * (the caller injects an access fault). */
-int vdev_access(struct vm *vm, struct vcpu *vcpu, gpa_t addr, unsigned width,
-		bool is_store, uint64_t *value);
-/* A device deadline a vCPU armed (vcpu->device_deadline) has passed. */
-void vdev_timer_expired(struct vm *vm);
+int vdev_access(struct vm *vm, gpa_t addr, unsigned width, bool is_store,
+		uint64_t *value);
 
 #endif

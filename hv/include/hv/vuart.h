@@ -20,7 +20,6 @@ struct vuart {
 	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
 	uint8_t msr;
 	bool thre_pending; /* THR-empty interrupt condition */
-	bool tx_holdoff;   /* THRE interrupt held back (transmit pacing) */
 	bool overrun;
 	uint8_t rx_fifo[VUART_RX_FIFO_SIZE];
 	unsigned rx_head, rx_count;
@@ -39,10 +38,6 @@ int vuart_mmio_read(struct vuart *uart, uint64_t offset, unsigned width,
 		    uint64_t *value);
 int vuart_mmio_write(struct vuart *uart, uint64_t offset, unsigned width,
 		     uint64_t value);
-
-/* Transmit pacing: while held off, a THR-empty condition does not raise
- * the interrupt (LSR still reports THRE, so polled output never waits). */
-void vuart_set_tx_holdoff(struct vuart *uart, bool holdoff);
 
 /* Console input for this UART. Returns false if the FIFO is full. */
 bool vuart_receive(struct vuart *uart, uint8_t byte);
