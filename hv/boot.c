@@ -53,10 +53,16 @@ void hv_secondary_main(unsigned long hartid)
 	 * seconds under emulation, and spinning harts take host CPU from it
 	 * (on QEMU TCG, pause even ends the translation block each time).
 	 * release_secondary_harts() sends an IPI; it stays pending if it
-	 * comes before the wfi, so it cannot be missed.
+	 * comes before the wfi, so it cannot be missed. Earlier IPIs (VM
+	 * creation kicks harts) are cleared before the flag is checked, so
+	 * they cannot keep the wfi from sleeping.
 	 */
-	while (!__atomic_load_n(&harts_released, __ATOMIC_ACQUIRE))
+	for (;;) {
+		arch_ipi_clear();
+		if (__atomic_load_n(&harts_released, __ATOMIC_ACQUIRE))
+			break;
 		arch_wait_for_interrupt();
+	}
 	sched_run_loop();
 }
 

@@ -60,7 +60,12 @@ enum exit_action exit_handle_guest_page_fault(struct vcpu *vcpu)
 	struct mmio_insn insn;
 	uint32_t raw;
 
-	if (cause == EXC_INST_GUEST_PAGE_FAULT ||
+	/* An htinst pseudo-instruction (non-zero, bit 0 clear) means the
+	 * fault came from the guest's own page-table walk, not a load or
+	 * store: a page table in a device window is an access fault. */
+	bool implicit_access = arch->htinst && !(arch->htinst & 1);
+
+	if (cause == EXC_INST_GUEST_PAGE_FAULT || implicit_access ||
 	    !vdev_claims(vcpu->vm, addr)) {
 		arch_vcpu_inject_exception(vcpu, access_fault_for(cause),
 					   arch->stval);

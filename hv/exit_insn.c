@@ -18,7 +18,9 @@ enum exit_action exit_handle_virtual_instruction(struct vcpu *vcpu)
 
 	if (!insn && arch_vcpu_read_insn(vcpu, gva(vcpu->arch.sepc), &insn))
 		insn = 0;
-	if (insn == INSN_WFI) {
+	/* wfi from guest user mode is illegal there, as on a bare hart
+	 * (only VS-mode wfi is ours to emulate). */
+	if (insn == INSN_WFI && vcpu_in_guest_kernel(vcpu)) {
 		vcpu->arch.sepc += 4;
 		return vcpu_block(vcpu, VCPU_BLOCK_WFI);
 	}

@@ -156,8 +156,10 @@ static bool should_stop_running(struct vcpu *vcpu)
 void vcpu_run(struct vcpu *vcpu)
 {
 	while (!should_stop_running(vcpu)) {
-		sync_before_entry(vcpu);
+		/* Timer scan first: a deadline that passes after it is then
+		 * still seen by sync (VSTIP), never skipped by both. */
 		sched_update_timer();
+		sync_before_entry(vcpu);
 		__atomic_store_n(&vcpu->in_guest, true, __ATOMIC_SEQ_CST);
 		if (posts_outstanding(vcpu)) {
 			__atomic_store_n(&vcpu->in_guest, false,

@@ -73,6 +73,14 @@ static int setup_memory(struct vm *vm, char *err, size_t err_len)
 		return HV_ENOMEM;
 	}
 	vm->vmid = vm->index + 1; /* never reused: no VMID flushes needed */
+	if (vm->vmid >= (1U << hv_features.vmid_bits)) {
+		/* Sharing a VMID would let one VM hit another's cached
+		 * translations; with so few VMID bits, refuse the VM. */
+		snprintf(err, err_len,
+			 "no VMID left (the hart has %u VMID bits)",
+			 hv_features.vmid_bits);
+		return HV_ERANGE;
+	}
 	vm->hgatp =
 		((unsigned long)(levels == 3 ? STAGE2_SV39X4 : STAGE2_SV48X4)
 		 << 60) |
@@ -181,6 +189,8 @@ static int load_images(struct vm *vm, const void *archive, size_t size,
 
 static int place_vcpus(struct vm *vm, char *err, size_t err_len)
 {
+	unsigned placed[HV_MAX_HARTS] = {0}; /* this VM's, not yet assigned */
+
 	for (unsigned i = 0; i < vm->num_vcpus; i++) {
 		struct vcpu *vcpu = &vm->vcpus[i];
 		uint32_t want = vm->config->hart_affinity[i];
@@ -199,12 +209,14 @@ static int place_vcpus(struct vm *vm, char *err, size_t err_len)
 				cpu = &cpus[next_hart++ % HV_MAX_HARTS];
 			} while (!cpu->online);
 		}
-		if (cpu->num_assigned == HV_MAX_ASSIGNED) {
+		if (cpu->num_assigned + placed[cpu->hartid] >=
+		    HV_MAX_ASSIGNED) {
 			snprintf(err, err_len, "too many vCPUs on hart %u",
 				 cpu->hartid);
 			return HV_ERANGE;
 		}
 		vcpu->hartid = cpu->hartid;
+		placed[cpu->hartid]++;
 	}
 	return HV_OK;
 }

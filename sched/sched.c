@@ -111,7 +111,9 @@ void sched_update_timer(void)
 	uint64_t now = arch_time_now();
 	uint64_t deadline = UINT64_MAX;
 
-	if (cpu->rq.nr_queued && cpu->slice_end > now)
+	/* Armed even if already past: it then fires at once, and the run
+	 * loop preempts. Skipping it could leave a spinning guest unpreempted. */
+	if (cpu->rq.nr_queued)
 		deadline = cpu->slice_end;
 	for (unsigned i = 0; i < cpu->num_assigned; i++) {
 		struct vcpu *vcpu = cpu->assigned[i];
@@ -122,9 +124,8 @@ void sched_update_timer(void)
 		uint64_t due = vcpu_timer_deadline(vcpu);
 
 		if (due <= now) {
-			/* Expired between its wfi and now: wake it here, or
-			 * nothing ever will (the hart timer won't be armed
-			 * for a time in the past). */
+			/* Expired between its wfi and now: wake it here;
+			 * its deadline is not re-armed below. */
 			if (state == VCPU_BLOCKED)
 				sched_kick(vcpu);
 			continue;

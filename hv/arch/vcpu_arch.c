@@ -44,6 +44,7 @@ void arch_vcpu_reset(struct vcpu_arch *arch, unsigned long pc, unsigned long a0,
 	arch->vsstatus = SSTATUS_UXL_64;
 	arch->vsie = arch->vstvec = arch->vsscratch = arch->vsepc = 0;
 	arch->vscause = arch->vstval = arch->vsatp = 0;
+	arch->scounteren = arch->senvcfg = 0;
 	arch->vstimecmp = UINT64_MAX;
 	arch->hvip = 0;
 	for (unsigned i = 0; i < 32; i++)
@@ -77,6 +78,8 @@ void arch_vcpu_load(struct vcpu *vcpu)
 	csr_write(CSR_VSCAUSE, arch->vscause);
 	csr_write(CSR_VSTVAL, arch->vstval);
 	csr_write(CSR_VSATP, arch->vsatp);
+	csr_write(CSR_SCOUNTEREN, arch->scounteren);
+	csr_write(CSR_SENVCFG, arch->senvcfg);
 	if (arch->henvcfg & HENVCFG_STCE)
 		csr_write(CSR_VSTIMECMP, arch->vstimecmp);
 	this_cpu()->loaded = vcpu;
@@ -94,6 +97,8 @@ void arch_vcpu_put(struct vcpu *vcpu)
 	arch->vscause = csr_read(CSR_VSCAUSE);
 	arch->vstval = csr_read(CSR_VSTVAL);
 	arch->vsatp = csr_read(CSR_VSATP);
+	arch->scounteren = csr_read(CSR_SCOUNTEREN);
+	arch->senvcfg = csr_read(CSR_SENVCFG);
 	if (arch->henvcfg & HENVCFG_STCE)
 		arch->vstimecmp = csr_read(CSR_VSTIMECMP);
 	this_cpu()->loaded = NULL;
@@ -254,4 +259,9 @@ void arch_vcpu_resume_at(struct vcpu *vcpu, unsigned long pc, unsigned long a0,
 	arch->sstatus |= SSTATUS_SPP;
 	csr_clear(CSR_VSSTATUS, SSTATUS_SIE);
 	csr_write(CSR_VSATP, 0);
+}
+
+bool vcpu_in_guest_kernel(const struct vcpu *vcpu)
+{
+	return vcpu->arch.sstatus & SSTATUS_SPP;
 }

@@ -15,10 +15,11 @@
 #define SRST_REASON_NONE 0UL
 #define SRST_REASON_SYSTEM_FAILURE 1UL
 
+/* Implementation- and vendor-specific reasons: none are implemented, and
+ * the spec asks INVALID_PARAM for unimplemented ones as for reserved. */
 static bool reason_valid(unsigned long reason)
 {
-	return reason <= SRST_REASON_SYSTEM_FAILURE ||
-	       (reason >= 0xE0000000UL && reason <= 0xFFFFFFFFUL);
+	return reason <= SRST_REASON_SYSTEM_FAILURE;
 }
 
 static int sbi_srst_handle(struct vcpu *vcpu, const struct sbi_call *call,
@@ -28,12 +29,9 @@ static int sbi_srst_handle(struct vcpu *vcpu, const struct sbi_call *call,
 
 	if (call->fid != 0)
 		return HV_ENOTSUP;
-	if (type > 0xFFFFFFFFUL ||
-	    (type > SRST_TYPE_WARM_REBOOT && type < 0xF0000000UL) ||
-	    !reason_valid(reason))
+	/* Reserved and (unimplemented) vendor-specific types alike. */
+	if (type > SRST_TYPE_WARM_REBOOT || !reason_valid(reason))
 		return HV_EINVAL;
-	if (type > SRST_TYPE_WARM_REBOOT)
-		return HV_ENOTSUP; /* vendor-specific reset types */
 	bool failure = reason == SRST_REASON_SYSTEM_FAILURE;
 
 	vm_stop(vcpu->vm, failure, "%s (reason: %s)",

@@ -62,6 +62,8 @@ struct vcpu_arch {
 	uint64_t vstimecmp;
 	unsigned long hvip; /* our view; VSSIP can be cleared by the guest */
 	unsigned long henvcfg, hcounteren;
+	/* No VS copies exist: a guest uses the HS registers directly. */
+	unsigned long scounteren, senvcfg;
 	uint64_t htimedelta;
 	unsigned long hgatp;
 
@@ -104,6 +106,8 @@ void arch_vcpu_save_wakeup_state(struct vcpu *vcpu);
  * S-mode with interrupts off; other state is kept. */
 void arch_vcpu_resume_at(struct vcpu *vcpu, unsigned long pc, unsigned long a0,
 			 unsigned long a1);
+/* Was the guest in (V)S-mode, not VU-mode, when it trapped? */
+bool vcpu_in_guest_kernel(const struct vcpu *vcpu);
 /* Drop the FP-owner reference a hart may hold to this vCPU. */
 void arch_vcpu_release_fp(struct vcpu *vcpu);
 
