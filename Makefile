@@ -67,7 +67,7 @@ include tests/tools/unit.mk
 -include perf/perf.mk
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all linux-guest
 	$(Q)tests/tools/run-all-tests.sh
 
 FORMAT_SRCS = $(shell git ls-files '*.c' '*.h')
