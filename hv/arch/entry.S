@@ -8,9 +8,9 @@
 #define HV_MAX_HARTS 8
 #define HV_STACK_SHIFT 14
 
-	.section .text.entry, "ax"
-	.global _start
-_start:
+/* Every hart: gp, interrupts off, sscratch = 0 (the trap vector's "in the
+ * hypervisor" mark), and a hart id the per-hart stacks cover. */
+.macro hart_entry_prologue
 	.option push
 	.option norelax
 	la	gp, __global_pointer$
@@ -19,6 +19,12 @@ _start:
 	csrw	sscratch, zero
 	li	t0, HV_MAX_HARTS
 	bgeu	a0, t0, hang
+.endm
+
+	.section .text.entry, "ax"
+	.global _start
+_start:
+	hart_entry_prologue
 	/* Whichever hart arrives first boots; OpenSBI enters only one, but
 	 * a second arrival must not run the boot path twice. */
 	la	t0, boot_claimed
@@ -39,14 +45,7 @@ _start:
 
 	.global _secondary_start
 _secondary_start:
-	.option push
-	.option norelax
-	la	gp, __global_pointer$
-	.option pop
-	csrw	sie, zero
-	csrw	sscratch, zero
-	li	t0, HV_MAX_HARTS
-	bgeu	a0, t0, hang
+	hart_entry_prologue
 	call	set_stack
 	call	hv_secondary_main
 	j	hang

@@ -146,6 +146,14 @@ static bool access_is_valid(uint64_t offset, unsigned width)
 	return width == 4 && IS_ALIGNED(offset, 4) && offset < VPLIC_MMIO_SIZE;
 }
 
+/* Offsets in a per-context bank: which context, and where within it. */
+static uint64_t split_bank_offset(uint64_t offset, uint64_t base,
+				  uint64_t stride, unsigned *context)
+{
+	*context = (unsigned)((offset - base) / stride);
+	return (offset - base) % stride;
+}
+
 int vplic_mmio_read(struct vplic *plic, uint64_t offset, unsigned width,
 		    uint64_t *value)
 {
@@ -161,18 +169,20 @@ int vplic_mmio_read(struct vplic *plic, uint64_t offset, unsigned width,
 	} else if (offset < VPLIC_PENDING_END) {
 		*value = plic->pending[(offset - VPLIC_PENDING_BASE) / 4];
 	} else if (offset >= VPLIC_ENABLE_BASE && offset < VPLIC_ENABLE_END) {
-		unsigned context =
-			(offset - VPLIC_ENABLE_BASE) / VPLIC_ENABLE_STRIDE;
+		unsigned context;
 		unsigned word =
-			(offset - VPLIC_ENABLE_BASE) % VPLIC_ENABLE_STRIDE / 4;
+			(unsigned)(split_bank_offset(offset, VPLIC_ENABLE_BASE,
+						     VPLIC_ENABLE_STRIDE,
+						     &context) /
+				   4);
 
 		if (context < plic->num_contexts && word < VPLIC_WORDS)
 			*value = plic->enable[context][word];
 	} else if (offset >= VPLIC_CONTEXT_BASE && offset < VPLIC_CONTEXT_END) {
-		unsigned context =
-			(offset - VPLIC_CONTEXT_BASE) / VPLIC_CONTEXT_STRIDE;
+		unsigned context;
 		uint64_t reg =
-			(offset - VPLIC_CONTEXT_BASE) % VPLIC_CONTEXT_STRIDE;
+			split_bank_offset(offset, VPLIC_CONTEXT_BASE,
+					  VPLIC_CONTEXT_STRIDE, &context);
 
 		if (context >= plic->num_contexts)
 			return HV_OK;
@@ -199,20 +209,22 @@ int vplic_mmio_write(struct vplic *plic, uint64_t offset, unsigned width,
 			return HV_OK;
 		plic->priority[source] = value & VPLIC_MAX_PRIORITY;
 	} else if (offset >= VPLIC_ENABLE_BASE && offset < VPLIC_ENABLE_END) {
-		unsigned context =
-			(offset - VPLIC_ENABLE_BASE) / VPLIC_ENABLE_STRIDE;
+		unsigned context;
 		unsigned word =
-			(offset - VPLIC_ENABLE_BASE) % VPLIC_ENABLE_STRIDE / 4;
+			(unsigned)(split_bank_offset(offset, VPLIC_ENABLE_BASE,
+						     VPLIC_ENABLE_STRIDE,
+						     &context) /
+				   4);
 
 		if (context >= plic->num_contexts || word >= VPLIC_WORDS)
 			return HV_OK;
 		plic->enable[context][word] =
 			value & implemented_sources_mask(plic, word);
 	} else if (offset >= VPLIC_CONTEXT_BASE && offset < VPLIC_CONTEXT_END) {
-		unsigned context =
-			(offset - VPLIC_CONTEXT_BASE) / VPLIC_CONTEXT_STRIDE;
+		unsigned context;
 		uint64_t reg =
-			(offset - VPLIC_CONTEXT_BASE) % VPLIC_CONTEXT_STRIDE;
+			split_bank_offset(offset, VPLIC_CONTEXT_BASE,
+					  VPLIC_CONTEXT_STRIDE, &context);
 
 		if (context >= plic->num_contexts)
 			return HV_OK;

@@ -28,13 +28,16 @@ boot_hv() {
 }
 
 # linux_case CASE HARTS CPU VMS VCPUS TEST DATA_LINES [AFFINITY]
-# DATA_LINES of 64 bytes of console data are checked by checksum.
+# DATA_LINES of 64 bytes of console data are checked by checksum. The
+# lockup watchdog is off: on a loaded 2-core host, QEMU can leave a vCPU
+# thread unscheduled long enough for it to report false lockups, whose
+# messages would split the data lines.
 linux_case() {
 	name=$1 harts=$2 cpu=$3 vms=$4 vcpus=$5 test=$6 lines=$7
 	affinity=${8:-}
 	log=$LOGS/$name.log
 	guests/linux/make-config.sh "$CFG/$name" "$vms" "$vcpus" 256 \
-		"console=ttyS0 hvtest=$test hvcpus=$vcpus hvdatalines=$lines" \
+		"console=ttyS0 nowatchdog hvtest=$test hvcpus=$vcpus hvdatalines=$lines" \
 		"$affinity" || {
 		fail "$name" "cannot build the config" "$log"
 		return
