@@ -249,7 +249,6 @@ static int vm_create(struct vm *vm, const void *archive, size_t size, char *err,
 
 	snprintf(vm->name, sizeof(vm->name), "%s", vm->config->name);
 	vm->num_vcpus = vm->config->num_vcpus;
-	vm->htimedelta = -arch_time_now(); /* guest clock starts at 0 */
 	ret = resolve_sbi_switches(vm, err, err_len);
 	if (!ret)
 		ret = place_vcpus(vm, err, err_len);
@@ -261,6 +260,9 @@ static int vm_create(struct vm *vm, const void *archive, size_t size, char *err,
 	if (ret)
 		return ret;
 	vdev_init(vm);
+	/* The guest clock starts at 0 when the VM is powered on, after its
+	 * images are loaded, as a machine's does at reset. */
+	vm->htimedelta = -arch_time_now();
 	vm->status = VM_RUNNING;
 	init_vcpus(vm, entry, fdt);
 	return HV_OK;
