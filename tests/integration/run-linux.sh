@@ -147,6 +147,7 @@ bad_cases() {
 
 case "${1:-all}" in
 bad) bad_cases ;;
+linux-2harts) linux_case linux-4vcpu-2harts 2 rv64,h=true 1 4 smp 1024 "0 1 0 1" ;;
 shell) shell_case linux-shell 4 rv64,h=true ;;
 *)
 	bad_cases
