@@ -2,7 +2,7 @@
 # files becomes build/guests/<name>.img, a flat RISC-V Image linked at
 # 0x80200000 together with the runtime in guests/baremetal/lib/.
 GUEST_DIR := guests/baremetal
-GUEST_NAMES := selftest hostile
+GUEST_NAMES := selftest hostile echo
 GUEST_OBJ := $(BUILD)/guests/obj
 GUEST_ARCH := -march=rv64imafdc_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 GUEST_CFLAGS := $(GUEST_ARCH) -ffreestanding -nostdlib -O2 -g -std=gnu11 \

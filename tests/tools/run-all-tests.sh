@@ -31,6 +31,7 @@ run_stage() {
 
 run_stage unit $MAKE --no-print-directory unit
 run_stage integration tests/integration/run-baremetal.sh
+run_stage console tests/integration/run-console.sh
 run_stage linux tests/integration/run-linux.sh
 
 echo "$total_passed passed, $total_failed failed"

@@ -1,0 +1,89 @@
+#!/bin/sh
+# Console multiplexer test: two VMs running the echo guest share the
+# console. Typed input must reach only the VM with focus; Ctrl-] n and
+# Ctrl-] <digit> move focus; each VM's lines carry its name.
+# Prints PASS/FAIL lines and "console: N passed, M failed".
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+BUILD=${BUILD:-build}
+LOGS=$BUILD/test-logs
+dir=$BUILD/test-configs/console-focus
+log=$LOGS/console-focus.log
+mkdir -p "$LOGS" "$dir"
+passed=0
+failed=0
+qemu_pid=""
+
+finish() {
+	exec 3>&- 2>/dev/null
+	[ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null
+	echo "console: $passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit
+}
+
+check() { # check NAME PATTERN: wait up to 60 s for PATTERN in the log
+	i=0
+	while [ "$i" -lt 600 ]; do
+		if tr -d '\r' <"$log" | grep -a -q -- "$2"; then
+			echo "PASS $1"
+			passed=$((passed + 1))
+			return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "FAIL $1: no '$2' (log: $log)"
+	failed=$((failed + 1))
+	finish
+}
+
+absent() { # absent NAME PATTERN: PATTERN must not be in the log
+	if tr -d '\r' <"$log" | grep -a -q -- "$2"; then
+		echo "FAIL $1: unexpected '$2' (log: $log)"
+		failed=$((failed + 1))
+	else
+		echo "PASS $1"
+		passed=$((passed + 1))
+	fi
+}
+
+cp "$BUILD/guests/echo.img" "$dir/echo.img"
+cat >"$dir/config.dts" <<'DTS'
+/dts-v1/;
+/ {
+	compatible = "hartvisor,config-v1";
+	vms {
+		alpha { vcpus = <1>; memory-mib = <16>; kernel = "echo.img"; };
+		beta { vcpus = <1>; memory-mib = <16>; kernel = "echo.img"; };
+	};
+};
+DTS
+dtc -q -I dts -O dtb -o "$dir/config.dtb" "$dir/config.dts"
+(cd "$dir" && printf 'config.dtb\necho.img\n' | cpio --quiet -o -H newc >boot.cpio)
+rm -f "$dir/in"
+mkfifo "$dir/in"
+timeout 120 qemu-system-riscv64 -M virt -cpu rv64,h=true -smp 2 -m 1G \
+	-nographic -bios default -kernel "$BUILD/hartvisor.elf" \
+	-initrd "$dir/boot.cpio" <"$dir/in" >"$log" 2>&1 &
+qemu_pid=$!
+exec 3>"$dir/in"
+
+check alpha-ready '^\[alpha\] ECHO READY'
+check beta-ready '^\[beta\] ECHO READY'
+printf 'hello\r' >&3
+check input-to-first-vm '^\[alpha\] ECHO hello'
+printf '\035n' >&3
+check focus-next 'console input -> beta'
+printf 'world\r' >&3
+check input-to-focused-vm '^\[beta\] ECHO world'
+absent no-input-to-unfocused '^\[beta\] ECHO hello'
+printf 'quit\r' >&3
+check focused-vm-quits 'VM "beta" stopped: shutdown'
+printf '\0350' >&3
+check focus-by-number 'console input -> alpha'
+printf 'again\rquit\r' >&3
+check input-after-refocus '^\[alpha\] ECHO again'
+check powers-off 'all VMs have stopped; powering off'
+absent no-input-to-unfocused-2 '^\[beta\] ECHO again'
+finish
