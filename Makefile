@@ -59,12 +59,39 @@ $(BUILD)/obj/%.S.o: %.S
 -include $(HV_OBJS:.o=.d)
 
 # Guests, VM configs, the Linux guest recipe and the tests add their rules.
--include guests/baremetal/guests.mk
--include guests/configs/configs.mk
--include guests/linux/linux.mk
+include guests/baremetal/guests.mk
+include guests/configs/configs.mk
+include guests/linux/linux.mk
 include tests/tools/unit.mk
--include tests/integration/integration.mk
--include perf/perf.mk
+include tests/integration/integration.mk
+include perf/perf.mk
+
+# make run: SMP Linux under hartvisor, interactive (see README).
+#   VCPUS      vCPUs of each Linux VM (default 4)
+#   HARTS      physical harts of the QEMU machine (default 4)
+#   VMS        number of Linux VMs (default 1; 2 adds a second VM)
+#   MEM        MiB of RAM per VM (default 256)
+#   SSTC       0 runs on harts without Sstc (the SBI timer path)
+#   BOOTARGS   extra kernel command line
+VCPUS ?= 4
+HARTS ?= 4
+VMS ?= 1
+MEM ?= 256
+SSTC ?= 1
+BOOTARGS ?=
+RUN_DIR := $(BUILD)/run
+comma := ,
+HV_QEMU_CPU := rv64,h=true$(if $(filter 0,$(SSTC)),$(comma)sstc=false)
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory hv linux-guest
+	$(Q)guests/linux/make-config.sh $(RUN_DIR) $(VMS) $(VCPUS) $(MEM) \
+		"console=ttyS0 $(BOOTARGS)"
+	@echo "hartvisor: $(VMS) Linux VM(s) x $(VCPUS) vCPUs on $(HARTS) harts." \
+		"Ctrl-] n: next VM's console; Ctrl-A x: quit QEMU."
+	$(Q)qemu-system-riscv64 -M virt -cpu $(HV_QEMU_CPU) -smp $(HARTS) -m 2G \
+		-nographic -bios default -kernel $(BUILD)/hartvisor.elf \
+		-initrd $(RUN_DIR)/boot.cpio
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all linux-guest

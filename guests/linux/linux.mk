@@ -74,32 +74,3 @@ linux-native-smp: linux-guest
 		</dev/null >$(LINUX_DIR)/native-smp.log 2>&1
 	$(Q)tests/tools/check-linux-console.sh --test smp $(LINUX_DIR)/native-smp.log
 
-# ---- make run: SMP Linux under hartvisor, interactive ----
-# VCPUS      vCPUs of each Linux VM (default 4)
-# HARTS      physical harts of the QEMU machine (default 4)
-# VMS        number of Linux VMs (default 1; 2 adds a second VM)
-# MEM        MiB of RAM per VM (default 256)
-# SSTC       set to 0 to run on harts without Sstc (SBI timer path)
-# BOOTARGS   extra kernel command line
-VCPUS ?= 4
-HARTS ?= 4
-VMS ?= 1
-MEM ?= 256
-SSTC ?= 1
-BOOTARGS ?=
-RUN_DIR := $(BUILD)/run
-HV_QEMU_CPU := rv64,h=true$(if $(filter 0,$(SSTC)),$(comma)sstc=false)
-comma := ,
-
-.PHONY: run run-config
-run-config: hv linux-guest
-	$(Q)guests/linux/make-config.sh $(RUN_DIR) $(VMS) $(VCPUS) $(MEM) \
-		"console=ttyS0 $(BOOTARGS)"
-
-run: deps
-	$(Q)$(MAKE) --no-print-directory run-config
-	@echo "hartvisor: $(VMS) Linux VM(s) x $(VCPUS) vCPUs on $(HARTS) harts." \
-		"Ctrl-] n: next VM's console; Ctrl-A x: quit QEMU."
-	$(Q)qemu-system-riscv64 -M virt -cpu $(HV_QEMU_CPU) -smp $(HARTS) -m 2G \
-		-nographic -bios default -kernel $(BUILD)/hartvisor.elf \
-		-initrd $(RUN_DIR)/boot.cpio

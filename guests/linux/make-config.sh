@@ -10,7 +10,7 @@ set -eu
 [ $# -ge 5 ] || { echo "usage: $0 OUTDIR VMS VCPUS MEMORY_MIB BOOTARGS [AFFINITY]" >&2; exit 2; }
 out=$1 vms=$2 vcpus=$3 mem=$4 bootargs=$5 affinity=${6:-}
 top=$(cd "$(dirname "$0")/../.." && pwd)
-build=${BUILD:-$top/build}
+build=$(cd "${BUILD:-$top/build}" && pwd) # absolute: the links below must resolve
 mkdir -p "$out"
 {
 	echo "/dts-v1/;"

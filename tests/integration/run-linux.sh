@@ -68,19 +68,14 @@ linux_case() {
 	pass "$name"
 }
 
-# The interactive shell through hartvisor's console: typing, echo, Ctrl-C
-# interrupting the foreground job, job control, poweroff.
+# The interactive shell of `make run` itself (the README's command):
+# typing, echo, Ctrl-C interrupting the foreground job, job control,
+# poweroff, all through hartvisor's console.
 shell_case() {
-	name=$1 harts=$2 cpu=$3
+	name=$1
 	log=$LOGS/$name.log
-	guests/linux/make-config.sh "$CFG/$name" 1 4 256 "console=ttyS0" || {
-		fail "$name" "cannot build the config" "$log"
-		return
-	}
 	if out=$(guests/linux/shell-test.sh --timeout 300 --log "$log" -- \
-		qemu-system-riscv64 -M virt -cpu "$cpu" -smp "$harts" -m 2G \
-		-nographic -bios default -kernel "$HV" \
-		-initrd "$CFG/$name/boot.cpio" 2>&1); then
+		${MAKE:-make} --no-print-directory run BUILD="$BUILD" 2>&1); then
 		pass "$name"
 	else
 		fail "$name" "$(echo "$out" | grep -E 'FAIL|error' | head -3 | tr '\n' ' ')" "$log"
@@ -148,7 +143,7 @@ bad_cases() {
 case "${1:-all}" in
 bad) bad_cases ;;
 linux-2harts) linux_case linux-4vcpu-2harts 2 rv64,h=true 1 4 smp 1024 "0 1 0 1" ;;
-shell) shell_case linux-shell 4 rv64,h=true ;;
+shell) shell_case make-run-shell ;;
 *)
 	bad_cases
 	# The full 1 MiB console check runs once; the other set-ups send
@@ -157,7 +152,7 @@ shell) shell_case linux-shell 4 rv64,h=true ;;
 	linux_case linux-4vcpu-2harts 2 rv64,h=true 1 4 smp 1024 "0 1 0 1"
 	linux_case linux-two-vms 4 rv64,h=true 2 2 smp 1024
 	linux_case linux-sbi-timer 4 rv64,h=true,sstc=false 1 4 smp 1024
-	shell_case linux-shell 4 rv64,h=true
+	shell_case make-run-shell
 	;;
 esac
 echo "linux: $passed passed, $failed failed"
