@@ -13,7 +13,10 @@
 enum exit_action exit_handle_host_ipi(struct vcpu *vcpu)
 {
 	(void)vcpu;
-	arch_ipi_clear(); /* the work it announced is in the posted fields */
+	/* The work it announced is in the posted fields, which the run loop
+	 * syncs; a vCPU may have been queued here, so the slice may count. */
+	arch_ipi_clear();
+	sched_update_timer();
 	return EXIT_RESUME;
 }
 

@@ -43,8 +43,3 @@ hpa_t memory_alloc_pages(size_t npages, size_t align_pages)
 		memset(hpa_to_ptr(hpa(addr)), 0, npages * PAGE_SIZE);
 	return hpa(addr);
 }
-
-size_t memory_free_pages(void)
-{
-	return allocator.free_pages;
-}

@@ -49,10 +49,9 @@ static uint64_t guest_to_host_time(struct vcpu *vcpu, uint64_t guest_time)
 /*
  * Two timers can be armed: the SBI one (set_timer, a software deadline
  * injected through hvip.VSTIP) and, with Sstc, the guest's own stimecmp
- * (vstimecmp, raised by the hart). SBI set_timer deliberately does not
- * write vstimecmp: QEMU 7.2 does not raise VSTIP for a vstimecmp written
- * from HS-mode, and the SBI timer's pending bit must clear only on the
- * next set_timer, which hvip models exactly.
+ * (vstimecmp, raised by the hart). SBI set_timer does not borrow
+ * vstimecmp: its pending bit must stay until the next set_timer, which
+ * hvip models exactly, and the guest may use both at once.
  */
 uint64_t vcpu_timer_deadline(struct vcpu *vcpu)
 {
@@ -73,9 +72,9 @@ void vcpu_set_timer(struct vcpu *vcpu, uint64_t guest_time)
 	sched_update_timer();
 }
 
-static bool timer_expired(struct vcpu *vcpu)
+static bool timer_expired(struct vcpu *vcpu, uint64_t now)
 {
-	return arch_time_now() >= vcpu_timer_deadline(vcpu);
+	return now >= vcpu_timer_deadline(vcpu);
 }
 
 bool vcpu_has_wakeup_irq(struct vcpu *vcpu)
@@ -85,22 +84,24 @@ bool vcpu_has_wakeup_irq(struct vcpu *vcpu)
 	if (__atomic_load_n(&vcpu->ipi_pending, __ATOMIC_SEQ_CST) ||
 	    (vcpu->arch.hvip & MIP_VSSIP))
 		pending |= MIP_SSIP;
-	if (timer_expired(vcpu))
+	if (timer_expired(vcpu, arch_time_now()))
 		pending |= MIP_STIP;
 	if (__atomic_load_n(&vcpu->ext_irq_level, __ATOMIC_SEQ_CST))
 		pending |= MIP_SEIP;
 	return pending & arch_vcpu_guest_sie(vcpu);
 }
 
-static bool guest_timer_interrupt_due(struct vcpu *vcpu)
+static bool guest_timer_interrupt_due(struct vcpu *vcpu, uint64_t now)
 {
-	return timer_expired(vcpu) && (arch_vcpu_guest_sie(vcpu) & MIP_STIP);
+	return timer_expired(vcpu, now) &&
+	       (arch_vcpu_guest_sie(vcpu) & MIP_STIP);
 }
 
 /* Fold posted interrupts and requests into the state the hart loads. */
 static void sync_before_entry(struct vcpu *vcpu)
 {
 	struct vcpu_arch *arch = &vcpu->arch;
+	uint64_t now = arch_time_now();
 	unsigned long requests =
 		__atomic_exchange_n(&vcpu->requests, 0, __ATOMIC_SEQ_CST);
 
@@ -121,12 +122,11 @@ static void sync_before_entry(struct vcpu *vcpu)
 	 */
 	vcpu->ext_irq_synced =
 		__atomic_load_n(&vcpu->ext_irq_level, __ATOMIC_SEQ_CST);
-	if (vcpu->ext_irq_synced && !guest_timer_interrupt_due(vcpu))
+	if (vcpu->ext_irq_synced && !guest_timer_interrupt_due(vcpu, now))
 		arch->hvip |= MIP_VSEIP;
 	else
 		arch->hvip &= ~MIP_VSEIP;
-	if (arch_time_now() >=
-	    __atomic_load_n(&vcpu->timer_deadline, __ATOMIC_RELAXED))
+	if (now >= __atomic_load_n(&vcpu->timer_deadline, __ATOMIC_RELAXED))
 		arch->hvip |= MIP_VSTIP;
 	else
 		arch->hvip &= ~MIP_VSTIP;
@@ -155,10 +155,11 @@ static bool should_stop_running(struct vcpu *vcpu)
 
 void vcpu_run(struct vcpu *vcpu)
 {
+	/* The hart timer is armed where deadlines change (switch-in,
+	 * set_timer, wakeups, the timer itself), not on every entry: once
+	 * armed for a deadline, it makes the guest exit then, and the sync
+	 * below raises VSTIP. */
 	while (!should_stop_running(vcpu)) {
-		/* Timer scan first: a deadline that passes after it is then
-		 * still seen by sync (VSTIP), never skipped by both. */
-		sched_update_timer();
 		sync_before_entry(vcpu);
 		__atomic_store_n(&vcpu->in_guest, true, __ATOMIC_SEQ_CST);
 		if (posts_outstanding(vcpu)) {
@@ -183,8 +184,8 @@ void vcpu_prepare_entry(struct vcpu *vcpu)
 		arch_vcpu_release_fp(vcpu);
 		vcpu->timer_deadline = UINT64_MAX;
 		__atomic_store_n(&vcpu->ipi_pending, 0, __ATOMIC_SEQ_CST);
-		arch_vcpu_load(
-			vcpu); /* push the reset VS state into the hart */
+		/* Push the reset VS state into the hart. */
+		arch_vcpu_load(vcpu);
 	}
 	if (vcpu->resume_pending) {
 		vcpu->resume_pending = false;

@@ -301,9 +301,11 @@ void vms_create_from_archive(const void *archive, size_t size)
 		memset(vm, 0, sizeof(*vm));
 		vm->index = num_vms;
 		vm->config = &config.vms[i];
-		if (vm_create(vm, archive, size, err, sizeof(err))) {
-			hv_info("VM \"%s\" not started: %s", config.vms[i].name,
-				err);
+		int ret = vm_create(vm, archive, size, err, sizeof(err));
+
+		if (ret) {
+			hv_info("VM \"%s\" not started: %s [%s]",
+				config.vms[i].name, err, hv_strerror(ret));
 			continue;
 		}
 		if (vm->config->console_focus)

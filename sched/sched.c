@@ -37,11 +37,12 @@ void sched_enqueue_locked(struct vcpu *vcpu)
 	rq->policy->enqueue(rq, &vcpu->se);
 }
 
-void sched_kick(struct vcpu *vcpu)
+/* Returns true if it queued the vCPU on this hart. */
+static bool kick(struct vcpu *vcpu)
 {
 	struct cpu *target = &cpus[vcpu->hartid];
 	bool remote = target != this_cpu();
-	bool send_ipi = false;
+	bool send_ipi = false, queued_here = false;
 
 	spin_lock(&target->rq.lock);
 	switch (vcpu->state) {
@@ -50,6 +51,7 @@ void sched_kick(struct vcpu *vcpu)
 			vcpu->state = VCPU_RUNNABLE;
 			sched_enqueue_locked(vcpu);
 			send_ipi = remote;
+			queued_here = !remote;
 		}
 		break;
 	case VCPU_RUNNING:
@@ -59,6 +61,7 @@ void sched_kick(struct vcpu *vcpu)
 	case VCPU_RUNNABLE:
 		/* Just queued (HSM start): its hart may be idle in wfi. */
 		send_ipi = remote;
+		queued_here = !remote;
 		break;
 	default:
 		break;
@@ -66,22 +69,15 @@ void sched_kick(struct vcpu *vcpu)
 	spin_unlock(&target->rq.lock);
 	if (send_ipi)
 		send_kick(vcpu->hartid);
+	return queued_here;
 }
 
-void sched_wakeup(struct vcpu *vcpu)
+void sched_kick(struct vcpu *vcpu)
 {
-	struct cpu *target = &cpus[vcpu->hartid];
-	bool queued = false;
-
-	spin_lock(&target->rq.lock);
-	if (vcpu->state == VCPU_BLOCKED || vcpu->state == VCPU_OFFLINE) {
-		vcpu->state = VCPU_RUNNABLE;
-		sched_enqueue_locked(vcpu);
-		queued = true;
-	}
-	spin_unlock(&target->rq.lock);
-	if (queued && target != this_cpu())
-		send_kick(vcpu->hartid);
+	/* A waiter on this hart: the running vCPU's slice now matters (a
+	 * remote hart's IPI leads to the same re-arming on exit). */
+	if (kick(vcpu))
+		sched_update_timer();
 }
 
 enum exit_action vcpu_block(struct vcpu *vcpu, int reason)
@@ -89,9 +85,9 @@ enum exit_action vcpu_block(struct vcpu *vcpu, int reason)
 	struct runqueue *rq = &cpus[vcpu->hartid].rq;
 
 	arch_vcpu_save_wakeup_state(vcpu);
+	/* An idle guest may have a prompt to show. */
 	if (reason == VCPU_BLOCK_WFI)
-		console_vm_flush(
-			vcpu->vm); /* an idle guest may show a prompt */
+		console_vm_flush(vcpu->vm);
 	spin_lock(&rq->lock);
 	if (vcpu_has_wakeup_irq(vcpu) || vcpu->state != VCPU_RUNNING) {
 		spin_unlock(&rq->lock);
@@ -111,42 +107,46 @@ void sched_update_timer(void)
 	uint64_t now = arch_time_now();
 	uint64_t deadline = UINT64_MAX;
 
-	/* Armed even if already past: it then fires at once, and the run
-	 * loop preempts. Skipping it could leave a spinning guest unpreempted. */
-	if (cpu->rq.nr_queued)
-		deadline = cpu->slice_end;
 	for (unsigned i = 0; i < cpu->num_assigned; i++) {
 		struct vcpu *vcpu = cpu->assigned[i];
 		enum vcpu_state state = vcpu->state;
 
 		if (state == VCPU_OFFLINE || state == VCPU_DEAD)
 			continue;
-		uint64_t due = vcpu_timer_deadline(vcpu);
+		/* The running vCPU's own stimecmp interrupts it in hardware;
+		 * only its SBI timer needs the hart timer. Once it blocks,
+		 * its full deadline counts again (switch-in or idle re-arm). */
+		uint64_t due = state == VCPU_RUNNING && vcpu == cpu->loaded
+				       ? vcpu->timer_deadline
+				       : vcpu_timer_deadline(vcpu);
 
 		if (due <= now) {
-			/* Expired between its wfi and now: wake it here;
-			 * its deadline is not re-armed below. */
+			/* A blocked vCPU whose deadline has passed is woken
+			 * here (also when it passed between its wfi and now);
+			 * a past deadline is not armed below. */
 			if (state == VCPU_BLOCKED)
-				sched_kick(vcpu);
+				kick(vcpu);
 			continue;
 		}
 		if (due < deadline)
 			deadline = due;
 	}
+	/* After the wakeups above, which may have queued a vCPU. Armed even
+	 * if already past: it then fires at once and the run loop preempts;
+	 * skipping it could leave a spinning guest unpreempted. */
+	if (cpu->rq.nr_queued && cpu->slice_end < deadline)
+		deadline = cpu->slice_end;
 	if (deadline != cpu->timer_programmed) {
 		cpu->timer_programmed = deadline;
 		arch_timer_program(deadline);
 	}
 }
 
+/* The hart timer fired: sched_update_timer wakes the vCPUs whose time
+ * has come and arms the next event. */
 void host_irq_timer(void)
 {
-	struct cpu *cpu = this_cpu();
-
-	for (unsigned i = 0; i < cpu->num_assigned; i++)
-		if (cpu->assigned[i]->state == VCPU_BLOCKED)
-			sched_kick(cpu->assigned[i]);
-	cpu->timer_programmed = 0; /* force re-arming: the event was used */
+	this_cpu()->timer_programmed = 0; /* the event was used: re-arm */
 	sched_update_timer();
 }
 
@@ -187,6 +187,7 @@ static void switch_in(struct cpu *cpu, struct vcpu *vcpu)
 	vcpu->stats.switches_in++;
 	vcpu->stats.switched_in_at = arch_time_now();
 	cpu->slice_end = vcpu->stats.switched_in_at + cpu->rq.time_slice;
+	sched_update_timer();
 }
 
 static void switch_out(struct cpu *cpu, struct vcpu *vcpu)

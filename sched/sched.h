@@ -33,9 +33,6 @@ struct vcpu;
 
 void sched_init_hart(struct runqueue *rq, uint64_t time_slice);
 NORETURN void sched_run_loop(void);
-/* Make a vCPU runnable (from any hart) and kick its hart if needed.
- * Caller holds nothing. */
-void sched_wakeup(struct vcpu *vcpu);
 /* Post an event to a vCPU: wake it if blocked, or make it exit the guest
  * if it runs on another hart, so its pending work is seen. */
 void sched_kick(struct vcpu *vcpu);

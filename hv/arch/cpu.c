@@ -110,15 +110,6 @@ void arch_relax(void)
 	__asm__ __volatile__(".insn i 0x0f, 0, x0, x0, 0x010" ::: "memory");
 }
 
-void arch_stage2_flush_vmid(unsigned vmid)
-{
-	/* hfence.gvma zero, vmid */
-	__asm__ __volatile__(".insn r 0x73, 0, 0x31, x0, x0, %0"
-			     :
-			     : "r"(vmid)
-			     : "memory");
-}
-
 void arch_stage2_flush_all(void)
 {
 	__asm__ __volatile__(".insn r 0x73, 0, 0x31, x0, x0, x0" ::: "memory");

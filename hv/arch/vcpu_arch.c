@@ -220,13 +220,6 @@ static bool loaded_here(struct vcpu *vcpu)
 	return this_cpu()->loaded == vcpu;
 }
 
-void arch_vcpu_set_vstimecmp(struct vcpu *vcpu, uint64_t value)
-{
-	vcpu->arch.vstimecmp = value;
-	if (loaded_here(vcpu))
-		csr_write(CSR_VSTIMECMP, value);
-}
-
 uint64_t arch_vcpu_get_vstimecmp(struct vcpu *vcpu)
 {
 	if (loaded_here(vcpu) && (vcpu->arch.henvcfg & HENVCFG_STCE))

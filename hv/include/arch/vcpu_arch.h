@@ -95,7 +95,6 @@ int arch_vcpu_read_insn(struct vcpu *vcpu, gva_t pc, uint32_t *insn);
 /* Flush this hart's VS-stage translations for the loaded vCPU's VMID. */
 void arch_vcpu_flush_vs_tlb(void);
 void arch_vcpu_fence_i(void);
-void arch_vcpu_set_vstimecmp(struct vcpu *vcpu, uint64_t value);
 uint64_t arch_vcpu_get_vstimecmp(struct vcpu *vcpu);
 /* Guest sie bits (in sip numbering of the guest: SSIP=1, STIP=5, SEIP=9). */
 unsigned long arch_vcpu_guest_sie(struct vcpu *vcpu);

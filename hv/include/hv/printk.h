@@ -11,11 +11,4 @@ __attribute__((format(printf, 1, 2))) NORETURN void hv_panic(const char *fmt,
 
 #define hv_info(fmt, ...) hv_printf("hartvisor: " fmt "\n", ##__VA_ARGS__)
 
-#define HV_ASSERT(cond)                                                  \
-	do {                                                             \
-		if (!(cond))                                             \
-			hv_panic("assertion failed: %s at %s:%d", #cond, \
-				 __FILE__, __LINE__);                    \
-	} while (0)
-
 #endif
