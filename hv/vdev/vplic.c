@@ -146,12 +146,55 @@ static bool access_is_valid(uint64_t offset, unsigned width)
 	return width == 4 && IS_ALIGNED(offset, 4) && offset < VPLIC_MMIO_SIZE;
 }
 
-/* Offsets in a per-context bank: which context, and where within it. */
-static uint64_t split_bank_offset(uint64_t offset, uint64_t base,
-				  uint64_t stride, unsigned *context)
+enum vplic_register {
+	VPLIC_REG_NONE, /* a hole, or a source/context/word not present */
+	VPLIC_REG_PRIORITY,
+	VPLIC_REG_PENDING,
+	VPLIC_REG_ENABLE,
+	VPLIC_REG_THRESHOLD,
+	VPLIC_REG_CLAIM,
+};
+
+struct vplic_register_ref {
+	enum vplic_register kind;
+	unsigned context;
+	unsigned index; /* source (priority) or 32-bit word (pending, enable) */
+};
+
+/* Which register an offset names: one decoder for reads and writes. */
+static struct vplic_register_ref decode_register(const struct vplic *plic,
+						 uint64_t offset)
 {
-	*context = (unsigned)((offset - base) / stride);
-	return (offset - base) % stride;
+	struct vplic_register_ref reg = {VPLIC_REG_NONE, 0, 0};
+
+	if (offset < VPLIC_PENDING_BASE) {
+		reg.index = (unsigned)(offset / 4);
+		if (reg.index < plic->num_sources)
+			reg.kind = VPLIC_REG_PRIORITY;
+	} else if (offset < VPLIC_PENDING_END) {
+		reg.index = (unsigned)((offset - VPLIC_PENDING_BASE) / 4);
+		reg.kind = VPLIC_REG_PENDING;
+	} else if (offset >= VPLIC_ENABLE_BASE && offset < VPLIC_ENABLE_END) {
+		reg.context = (unsigned)((offset - VPLIC_ENABLE_BASE) /
+					 VPLIC_ENABLE_STRIDE);
+		reg.index = (unsigned)((offset - VPLIC_ENABLE_BASE) %
+				       VPLIC_ENABLE_STRIDE / 4);
+		if (reg.context < plic->num_contexts && reg.index < VPLIC_WORDS)
+			reg.kind = VPLIC_REG_ENABLE;
+	} else if (offset >= VPLIC_CONTEXT_BASE && offset < VPLIC_CONTEXT_END) {
+		uint64_t within =
+			(offset - VPLIC_CONTEXT_BASE) % VPLIC_CONTEXT_STRIDE;
+
+		reg.context = (unsigned)((offset - VPLIC_CONTEXT_BASE) /
+					 VPLIC_CONTEXT_STRIDE);
+		if (reg.context >= plic->num_contexts)
+			return reg;
+		if (within == VPLIC_THRESHOLD_OFFSET)
+			reg.kind = VPLIC_REG_THRESHOLD;
+		else if (within == VPLIC_CLAIM_OFFSET)
+			reg.kind = VPLIC_REG_CLAIM;
+	}
+	return reg;
 }
 
 int vplic_mmio_read(struct vplic *plic, uint64_t offset, unsigned width,
@@ -159,37 +202,27 @@ int vplic_mmio_read(struct vplic *plic, uint64_t offset, unsigned width,
 {
 	if (!access_is_valid(offset, width))
 		return HV_EINVAL;
-	*value = 0;
+	struct vplic_register_ref reg = decode_register(plic, offset);
 
-	if (offset < VPLIC_PENDING_BASE) {
-		unsigned source = offset / 4;
-
-		if (source < plic->num_sources)
-			*value = plic->priority[source];
-	} else if (offset < VPLIC_PENDING_END) {
-		*value = plic->pending[(offset - VPLIC_PENDING_BASE) / 4];
-	} else if (offset >= VPLIC_ENABLE_BASE && offset < VPLIC_ENABLE_END) {
-		unsigned context;
-		unsigned word =
-			(unsigned)(split_bank_offset(offset, VPLIC_ENABLE_BASE,
-						     VPLIC_ENABLE_STRIDE,
-						     &context) /
-				   4);
-
-		if (context < plic->num_contexts && word < VPLIC_WORDS)
-			*value = plic->enable[context][word];
-	} else if (offset >= VPLIC_CONTEXT_BASE && offset < VPLIC_CONTEXT_END) {
-		unsigned context;
-		uint64_t reg =
-			split_bank_offset(offset, VPLIC_CONTEXT_BASE,
-					  VPLIC_CONTEXT_STRIDE, &context);
-
-		if (context >= plic->num_contexts)
-			return HV_OK;
-		if (reg == VPLIC_THRESHOLD_OFFSET)
-			*value = plic->threshold[context];
-		else if (reg == VPLIC_CLAIM_OFFSET)
-			*value = vplic_claim(plic, context);
+	switch (reg.kind) {
+	case VPLIC_REG_PRIORITY:
+		*value = plic->priority[reg.index];
+		break;
+	case VPLIC_REG_PENDING:
+		*value = plic->pending[reg.index];
+		break;
+	case VPLIC_REG_ENABLE:
+		*value = plic->enable[reg.context][reg.index];
+		break;
+	case VPLIC_REG_THRESHOLD:
+		*value = plic->threshold[reg.context];
+		break;
+	case VPLIC_REG_CLAIM:
+		*value = vplic_claim(plic, reg.context);
+		break;
+	default:
+		*value = 0;
+		break;
 	}
 	return HV_OK;
 }
@@ -199,42 +232,27 @@ int vplic_mmio_write(struct vplic *plic, uint64_t offset, unsigned width,
 {
 	if (!access_is_valid(offset, width))
 		return HV_EINVAL;
+	struct vplic_register_ref reg = decode_register(plic, offset);
+
 	value &= 0xffffffffU;
-
-	if (offset < VPLIC_PENDING_BASE) {
-		unsigned source = offset / 4;
-
+	switch (reg.kind) {
+	case VPLIC_REG_PRIORITY:
 		/* Source 0 is reserved: its priority is hardwired to 0. */
-		if (source == 0 || source >= plic->num_sources)
+		if (reg.index == 0)
 			return HV_OK;
-		plic->priority[source] = value & VPLIC_MAX_PRIORITY;
-	} else if (offset >= VPLIC_ENABLE_BASE && offset < VPLIC_ENABLE_END) {
-		unsigned context;
-		unsigned word =
-			(unsigned)(split_bank_offset(offset, VPLIC_ENABLE_BASE,
-						     VPLIC_ENABLE_STRIDE,
-						     &context) /
-				   4);
-
-		if (context >= plic->num_contexts || word >= VPLIC_WORDS)
-			return HV_OK;
-		plic->enable[context][word] =
-			value & implemented_sources_mask(plic, word);
-	} else if (offset >= VPLIC_CONTEXT_BASE && offset < VPLIC_CONTEXT_END) {
-		unsigned context;
-		uint64_t reg =
-			split_bank_offset(offset, VPLIC_CONTEXT_BASE,
-					  VPLIC_CONTEXT_STRIDE, &context);
-
-		if (context >= plic->num_contexts)
-			return HV_OK;
-		if (reg == VPLIC_THRESHOLD_OFFSET)
-			plic->threshold[context] = value & VPLIC_MAX_PRIORITY;
-		else if (reg == VPLIC_CLAIM_OFFSET)
-			vplic_complete(plic, context, value); /* may re-pend */
-		else
-			return HV_OK;
-	} else {
+		plic->priority[reg.index] = value & VPLIC_MAX_PRIORITY;
+		break;
+	case VPLIC_REG_ENABLE:
+		plic->enable[reg.context][reg.index] =
+			value & implemented_sources_mask(plic, reg.index);
+		break;
+	case VPLIC_REG_THRESHOLD:
+		plic->threshold[reg.context] = value & VPLIC_MAX_PRIORITY;
+		break;
+	case VPLIC_REG_CLAIM:
+		vplic_complete(plic, reg.context, value); /* may re-pend */
+		break;
+	default:
 		/* Pending bits are read-only; everything else is a hole. */
 		return HV_OK;
 	}

@@ -112,6 +112,8 @@
 #define HGATP_PPN_MASK ((1UL << 44) - 1)
 
 #ifndef __ASSEMBLY__
+#define __csr_str(csr) #csr
+
 #define csr_read(csr)                                           \
 	({                                                      \
 		unsigned long __v;                              \
@@ -121,40 +123,19 @@
 				     : "memory");               \
 		__v;                                            \
 	})
-#define csr_write(csr, val)                                        \
-	({                                                         \
-		unsigned long __v = (unsigned long)(val);          \
-		__asm__ __volatile__("csrw " __csr_str(csr) ", %0" \
-				     :                             \
-				     : "rK"(__v)                   \
-				     : "memory");                  \
+
+/* csrw/csrs/csrc: one shape, the instruction named by op. */
+#define __csr_write_op(op, csr, val)                              \
+	({                                                        \
+		unsigned long __v = (unsigned long)(val);         \
+		__asm__ __volatile__(op " " __csr_str(csr) ", %0" \
+				     :                            \
+				     : "rK"(__v)                  \
+				     : "memory");                 \
 	})
-#define csr_swap(csr, val)                                              \
-	({                                                              \
-		unsigned long __v = (unsigned long)(val);               \
-		__asm__ __volatile__("csrrw %0, " __csr_str(csr) ", %1" \
-				     : "=r"(__v)                        \
-				     : "rK"(__v)                        \
-				     : "memory");                       \
-		__v;                                                    \
-	})
-#define csr_set(csr, val)                                          \
-	({                                                         \
-		unsigned long __v = (unsigned long)(val);          \
-		__asm__ __volatile__("csrs " __csr_str(csr) ", %0" \
-				     :                             \
-				     : "rK"(__v)                   \
-				     : "memory");                  \
-	})
-#define csr_clear(csr, val)                                        \
-	({                                                         \
-		unsigned long __v = (unsigned long)(val);          \
-		__asm__ __volatile__("csrc " __csr_str(csr) ", %0" \
-				     :                             \
-				     : "rK"(__v)                   \
-				     : "memory");                  \
-	})
-#define __csr_str(csr) #csr
+#define csr_write(csr, val) __csr_write_op("csrw", csr, val)
+#define csr_set(csr, val) __csr_write_op("csrs", csr, val)
+#define csr_clear(csr, val) __csr_write_op("csrc", csr, val)
 #endif
 
 #endif
