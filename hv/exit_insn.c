@@ -6,6 +6,7 @@
  * the guest gets the illegal-instruction exception real S-mode would.
  */
 #include <arch/vcpu_arch.h>
+#include <hv/console.h>
 #include <hv/exit.h>
 #include <hv/vcpu.h>
 
@@ -22,6 +23,7 @@ enum exit_action exit_handle_virtual_instruction(struct vcpu *vcpu)
 	 * (only VS-mode wfi is ours to emulate). */
 	if (insn == INSN_WFI && vcpu_in_guest_kernel(vcpu)) {
 		vcpu->arch.sepc += 4;
+		console_vm_flush(vcpu->vm); /* an idle guest may show a prompt */
 		return vcpu_block(vcpu, VCPU_BLOCK_WFI);
 	}
 	arch_vcpu_inject_exception(vcpu, EXC_ILLEGAL_INST, insn);

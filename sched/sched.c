@@ -8,7 +8,6 @@
  */
 #include <stddef.h>
 #include <arch/arch.h>
-#include <hv/console.h>
 #include <hv/exit.h>
 #include <hv/host_irq.h>
 #include <hv/percpu.h>
@@ -85,9 +84,6 @@ enum exit_action vcpu_block(struct vcpu *vcpu, int reason)
 	struct runqueue *rq = &cpus[vcpu->hartid].rq;
 
 	arch_vcpu_save_wakeup_state(vcpu);
-	/* An idle guest may have a prompt to show. */
-	if (reason == VCPU_BLOCK_WFI)
-		console_vm_flush(vcpu->vm);
 	spin_lock(&rq->lock);
 	if (vcpu_has_wakeup_irq(vcpu) || vcpu->state != VCPU_RUNNING) {
 		spin_unlock(&rq->lock);
