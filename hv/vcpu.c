@@ -169,7 +169,6 @@ void vcpu_run(struct vcpu *vcpu)
 		}
 		arch_vcpu_enter(vcpu);
 		__atomic_store_n(&vcpu->in_guest, false, __ATOMIC_SEQ_CST);
-		__atomic_fetch_add(&vcpu->exit_count, 1, __ATOMIC_SEQ_CST);
 		if (exit_dispatch(vcpu) == EXIT_RESCHEDULE)
 			break;
 	}

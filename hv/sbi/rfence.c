@@ -21,12 +21,20 @@ enum {
 	RFENCE_HFENCE_VVMA_ASID = 6, /* guests don't get */
 };
 
-/* Wait until a vCPU that was in the guest has exited at least once. */
-static void wait_for_exit(struct vcpu *target, uint64_t seen_exits)
+/*
+ * Wait until the target cannot run guest code with stale translations:
+ * it has consumed the request (its hart clears the bit right before
+ * flushing, in HS-mode, ahead of the next entry), or it is not in the
+ * guest (then it consumes the request before entering). Waiting for an
+ * exit instead would be wrong: a target that took the request on its
+ * way in may not exit again for a long time, for instance while it spins
+ * on the very vCPU that waits here.
+ */
+static void wait_for_request_taken(struct vcpu *target, unsigned long request)
 {
-	while (__atomic_load_n(&target->in_guest, __ATOMIC_SEQ_CST) &&
-	       __atomic_load_n(&target->exit_count, __ATOMIC_SEQ_CST) ==
-		       seen_exits)
+	while ((__atomic_load_n(&target->requests, __ATOMIC_SEQ_CST) &
+		request) &&
+	       __atomic_load_n(&target->in_guest, __ATOMIC_SEQ_CST))
 		arch_relax();
 }
 
@@ -34,18 +42,13 @@ static void fence_vcpus(struct vcpu *caller, unsigned long targets,
 			unsigned long request)
 {
 	struct vm *vm = caller->vm;
-	uint64_t seen[VM_MAX_VCPUS];
 
-	for (unsigned i = 0; i < vm->num_vcpus; i++) {
-		if (!(targets & (1UL << i)))
-			continue;
-		seen[i] = __atomic_load_n(&vm->vcpus[i].exit_count,
-					  __ATOMIC_SEQ_CST);
-		vcpu_post_request(&vm->vcpus[i], request);
-	}
+	for (unsigned i = 0; i < vm->num_vcpus; i++)
+		if (targets & (1UL << i))
+			vcpu_post_request(&vm->vcpus[i], request);
 	for (unsigned i = 0; i < vm->num_vcpus; i++)
 		if ((targets & (1UL << i)) && &vm->vcpus[i] != caller)
-			wait_for_exit(&vm->vcpus[i], seen[i]);
+			wait_for_request_taken(&vm->vcpus[i], request);
 }
 
 static int sbi_rfence_handle(struct vcpu *vcpu, const struct sbi_call *call,

@@ -145,6 +145,7 @@ bad_cases() {
 
 case "${1:-all}" in
 bad) bad_cases ;;
+linux-4harts) linux_case linux-4vcpu-4harts 4 rv64,h=true 1 4 smp 16384 ;;
 linux-2harts) linux_case linux-4vcpu-2harts 2 rv64,h=true 1 4 smp 1024 "0 1 0 1" ;;
 linux-2harts-nosstc) linux_case linux-4vcpu-2harts-nosstc 2 rv64,h=true,sstc=false 1 4 smp 1024 "0 1 0 1" ;;
 shell) shell_case make-run-shell ;;

@@ -63,7 +63,6 @@ struct vcpu {
 
 	/* Atomics, posted from any hart. */
 	bool in_guest;		/* between world switch in and out */
-	uint64_t exit_count;	/* bumped on every exit (RFENCE waits) */
 	unsigned long requests; /* VCPU_REQ_* */
 	uint32_t ipi_pending;	/* VSSIP to inject (word: amoswap.w) */
 	bool ext_irq_level;	/* VSEIP level from the virtual PLIC */
