@@ -25,10 +25,14 @@ CFLAGS := $(HV_ARCH) $(WARNINGS) -std=gnu11 -O2 -g -ffreestanding \
 	-MMD -MP
 # Multilib selection matches plain rv64imac/lp64 (picolibc has no _zicsr dir).
 LDFLAGS := -march=rv64imac -mabi=lp64 -mcmodel=medany -specs=$(PICOLIBC_SPECS) -nostartfiles -static \
-	-Wl,--gc-sections -T hv/arch/hartvisor.ld -Wl,--no-warn-rwx-segments
+	-Wl,--gc-sections -T hv/arch/riscv/hartvisor.ld -Wl,--no-warn-rwx-segments
 
-HV_SRCS := $(wildcard hv/*.c hv/arch/*.c hv/sbi/*.c hv/vdev/*.c sched/*.c \
-	drivers/*.c gdbstub/*.c) $(wildcard hv/arch/*.S)
+# Generic code (every hv/ folder but arch/), the RISC-V arch, the scheduler,
+# drivers and the gdb stub. hv/arch/fake is the host tests' arch.
+HV_GENERIC_DIRS := core mm vcpu exit sbi sbi/ext vdev vm loader platform
+HV_SRCS := $(wildcard $(addsuffix /*.c,$(addprefix hv/,$(HV_GENERIC_DIRS))) \
+	hv/arch/riscv/*.c sched/*.c drivers/*.c gdbstub/*.c) \
+	$(wildcard hv/arch/riscv/*.S)
 HV_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(HV_SRCS))
 
 .PHONY: all hv deps run test unit integration bench format format-check clean \
@@ -39,7 +43,7 @@ include tests/tools/deps.mk
 include tests/tools/libfdt.mk
 
 hv: $(BUILD)/hartvisor.elf
-$(BUILD)/hartvisor.elf: $(HV_OBJS) $(LIBFDT_A) hv/arch/hartvisor.ld
+$(BUILD)/hartvisor.elf: $(HV_OBJS) $(LIBFDT_A) hv/arch/riscv/hartvisor.ld
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(HV_OBJS) $(LIBFDT_A) -lc -lgcc
 
@@ -50,7 +54,7 @@ $(BUILD)/obj/%.c.o: %.c | $(LIBFDT_A)
 
 # The FP save/restore routines are the only hypervisor code that touches
 # FP registers (guest state); they are assembled with D enabled.
-$(BUILD)/obj/hv/arch/fp.S.o: CFLAGS += -march=rv64imafdc_zicsr_zifencei
+$(BUILD)/obj/hv/arch/riscv/fp.S.o: CFLAGS += -march=rv64imafdc_zicsr_zifencei
 $(BUILD)/obj/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"

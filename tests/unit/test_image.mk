@@ -1,2 +1,2 @@
 UNIT_TESTS += test_image
-test_image_SRCS := tests/unit/test_image.c hv/image.c
+test_image_SRCS := tests/unit/test_image.c hv/loader/image.c

@@ -1,2 +1,2 @@
 UNIT_TESTS += test_mmio_decode
-test_mmio_decode_SRCS := tests/unit/test_mmio_decode.c hv/mmio_decode.c
+test_mmio_decode_SRCS := tests/unit/test_mmio_decode.c hv/exit/mmio_decode.c

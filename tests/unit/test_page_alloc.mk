@@ -1,2 +1,2 @@
 UNIT_TESTS += test_page_alloc
-test_page_alloc_SRCS := tests/unit/test_page_alloc.c hv/page_alloc.c
+test_page_alloc_SRCS := tests/unit/test_page_alloc.c hv/mm/page_alloc.c

@@ -13,12 +13,6 @@
 #define HOST_IRQ_TIMER BIT(1)
 #define HOST_IRQ_EXTERNAL BIT(2)
 
-/* Stage-2 translation schemes the hart can do. */
-enum stage2_mode {
-	STAGE2_SV39X4 = 8,
-	STAGE2_SV48X4 = 9,
-};
-
 struct arch_features {
 	bool sstc;	     /* stimecmp/vstimecmp available */
 	bool sv39x4, sv48x4; /* stage-2 modes hgatp accepts */
@@ -40,8 +34,10 @@ void arch_ipi_clear(void);
 void arch_wait_for_interrupt(void);
 void arch_relax(void);
 
+/* The value that selects a stage-2 table (hgatp): its translation
+ * scheme (3 levels: Sv39x4, 4: Sv48x4), VMID and root table. */
+unsigned long arch_stage2_root(unsigned levels, unsigned vmid, hpa_t root);
 /* Stage-2 TLB maintenance. */
-void arch_stage2_flush_vmid(unsigned vmid);
 void arch_stage2_flush_all(void);
 
 NORETURN void arch_halt(void);

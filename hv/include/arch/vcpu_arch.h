@@ -39,6 +39,19 @@
 
 #define CAUSE_INTERRUPT (1UL << 63)
 
+/* Interrupt causes (scause with the interrupt bit set), for host
+ * interrupts taken while a guest ran. */
+#define IRQ_CAUSE_SOFT 1
+#define IRQ_CAUSE_TIMER 5
+#define IRQ_CAUSE_EXTERNAL 9
+
+/* Virtual interrupts, in the guest's own sip/sie numbering (the guest
+ * believes it is in S-mode). The arch maps them to hvip's VS bits. */
+#define VIRQ_SOFT BIT(1)
+#define VIRQ_TIMER BIT(5)
+#define VIRQ_EXTERNAL BIT(9)
+#define VIRQ_ALL (VIRQ_SOFT | VIRQ_TIMER | VIRQ_EXTERNAL)
+
 struct vcpu_arch {
 	/* --- shared with switch.S: do not reorder --- */
 	unsigned long gpr[32]; /* gpr[0] unused */
@@ -60,7 +73,10 @@ struct vcpu_arch {
 	unsigned long vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval;
 	unsigned long vsatp;
 	uint64_t vstimecmp;
-	unsigned long hvip; /* our view; VSSIP can be cleared by the guest */
+	/* Virtual interrupts the hypervisor asserts (VIRQ_*); the guest can
+	 * clear VIRQ_SOFT itself through its sip. */
+	unsigned long virq_injected;
+	bool sstc; /* the guest may use stimecmp (vstimecmp is switched) */
 	unsigned long henvcfg, hcounteren;
 	/* No VS copies exist: a guest uses the HS registers directly. */
 	unsigned long scounteren, senvcfg;

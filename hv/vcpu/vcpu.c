@@ -13,7 +13,6 @@
 #include <hv/vcpu.h>
 #include <hv/vm.h>
 #include <arch/arch.h>
-#include <arch/csr.h>
 
 void vcpu_post_ipi(struct vcpu *vcpu)
 {
@@ -57,7 +56,7 @@ uint64_t vcpu_timer_deadline(struct vcpu *vcpu)
 {
 	uint64_t sbi = __atomic_load_n(&vcpu->timer_deadline, __ATOMIC_RELAXED);
 
-	if (!(vcpu->arch.henvcfg & HENVCFG_STCE))
+	if (!vcpu->arch.sstc)
 		return sbi;
 	return MIN(sbi,
 		   guest_to_host_time(vcpu, arch_vcpu_get_vstimecmp(vcpu)));
@@ -68,7 +67,7 @@ void vcpu_set_timer(struct vcpu *vcpu, uint64_t guest_time)
 	__atomic_store_n(&vcpu->timer_deadline,
 			 guest_to_host_time(vcpu, guest_time),
 			 __ATOMIC_RELAXED);
-	vcpu->arch.hvip &= ~MIP_VSTIP;
+	vcpu->arch.virq_injected &= ~VIRQ_TIMER;
 	sched_update_timer();
 }
 
@@ -82,19 +81,19 @@ bool vcpu_has_wakeup_irq(struct vcpu *vcpu)
 	unsigned long pending = 0; /* guest numbering: SSIP 1, STIP 5, SEIP 9 */
 
 	if (__atomic_load_n(&vcpu->ipi_pending, __ATOMIC_SEQ_CST) ||
-	    (vcpu->arch.hvip & MIP_VSSIP))
-		pending |= MIP_SSIP;
+	    (vcpu->arch.virq_injected & VIRQ_SOFT))
+		pending |= VIRQ_SOFT;
 	if (timer_expired(vcpu, arch_time_now()))
-		pending |= MIP_STIP;
+		pending |= VIRQ_TIMER;
 	if (__atomic_load_n(&vcpu->ext_irq_level, __ATOMIC_SEQ_CST))
-		pending |= MIP_SEIP;
+		pending |= VIRQ_EXTERNAL;
 	return pending & arch_vcpu_guest_sie(vcpu);
 }
 
 static bool guest_timer_interrupt_due(struct vcpu *vcpu, uint64_t now)
 {
 	return timer_expired(vcpu, now) &&
-	       (arch_vcpu_guest_sie(vcpu) & MIP_STIP);
+	       (arch_vcpu_guest_sie(vcpu) & VIRQ_TIMER);
 }
 
 /* Fold posted interrupts and requests into the state the hart loads. */
@@ -110,7 +109,7 @@ static void sync_before_entry(struct vcpu *vcpu)
 	if (requests & VCPU_REQ_FENCE_I)
 		arch_vcpu_fence_i();
 	if (__atomic_exchange_n(&vcpu->ipi_pending, 0, __ATOMIC_SEQ_CST))
-		arch->hvip |= MIP_VSSIP;
+		arch->virq_injected |= VIRQ_SOFT;
 	/*
 	 * External interrupts outrank timer interrupts in the guest. A
 	 * device that is always ready (our UART's THRE: bytes leave at once)
@@ -123,13 +122,13 @@ static void sync_before_entry(struct vcpu *vcpu)
 	vcpu->ext_irq_synced =
 		__atomic_load_n(&vcpu->ext_irq_level, __ATOMIC_SEQ_CST);
 	if (vcpu->ext_irq_synced && !guest_timer_interrupt_due(vcpu, now))
-		arch->hvip |= MIP_VSEIP;
+		arch->virq_injected |= VIRQ_EXTERNAL;
 	else
-		arch->hvip &= ~MIP_VSEIP;
+		arch->virq_injected &= ~VIRQ_EXTERNAL;
 	if (now >= __atomic_load_n(&vcpu->timer_deadline, __ATOMIC_RELAXED))
-		arch->hvip |= MIP_VSTIP;
+		arch->virq_injected |= VIRQ_TIMER;
 	else
-		arch->hvip &= ~MIP_VSTIP;
+		arch->virq_injected &= ~VIRQ_TIMER;
 }
 
 static bool posts_outstanding(struct vcpu *vcpu)

@@ -12,7 +12,7 @@
  * vCPU is about to run there, and only if sstatus.FS says it was written.
  */
 #include <stddef.h>
-#include <arch/csr.h>
+#include "csr.h"
 #include <arch/vcpu_arch.h>
 #include <hv/errno.h>
 #include <hv/percpu.h>
@@ -46,7 +46,7 @@ void arch_vcpu_reset(struct vcpu_arch *arch, unsigned long pc, unsigned long a0,
 	arch->vscause = arch->vstval = arch->vsatp = 0;
 	arch->scounteren = arch->senvcfg = 0;
 	arch->vstimecmp = UINT64_MAX;
-	arch->hvip = 0;
+	arch->virq_injected = 0;
 	for (unsigned i = 0; i < 32; i++)
 		arch->fp[i] = 0;
 	arch->fcsr = 0;
@@ -58,6 +58,7 @@ void arch_vcpu_set_stage2(struct vcpu_arch *arch, unsigned long hgatp,
 {
 	arch->hgatp = hgatp;
 	arch->htimedelta = htimedelta;
+	arch->sstc = sstc;
 	arch->henvcfg = sstc ? HENVCFG_STCE : 0;
 	arch->hcounteren = HCOUNTEREN_CY | HCOUNTEREN_TM | HCOUNTEREN_IR;
 }
@@ -137,10 +138,11 @@ void arch_vcpu_release_fp(struct vcpu *vcpu)
  */
 static void write_hvip(const struct vcpu_arch *arch, unsigned long current)
 {
-	const unsigned long owned = MIP_VSSIP | MIP_VSTIP | MIP_VSEIP;
+	/* VS interrupt bits sit one above the guest's S numbering. */
+	unsigned long hvip = (arch->virq_injected & VIRQ_ALL) << 1;
 
-	if ((arch->hvip & owned) != (current & owned))
-		csr_write(CSR_HVIP, arch->hvip & owned);
+	if (hvip != current)
+		csr_write(CSR_HVIP, hvip);
 }
 
 void arch_vcpu_enter(struct vcpu *vcpu)
@@ -157,8 +159,11 @@ void arch_vcpu_enter(struct vcpu *vcpu)
 	write_hvip(arch, this_cpu()->hvip_in_hart);
 	arch_switch_to_guest(arch);
 	/* The guest may have cleared VSSIP (through its sip). */
-	arch->hvip = csr_read(CSR_HVIP);
-	this_cpu()->hvip_in_hart = arch->hvip;
+	unsigned long hvip = csr_read(CSR_HVIP) &
+			     (MIP_VSSIP | MIP_VSTIP | MIP_VSEIP);
+
+	this_cpu()->hvip_in_hart = hvip;
+	arch->virq_injected = hvip >> 1;
 	if ((arch->sstatus & SSTATUS_FS) == SSTATUS_FS_DIRTY)
 		arch->fp_dirty = true;
 }

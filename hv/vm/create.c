@@ -81,11 +81,7 @@ static int setup_memory(struct vm *vm, char *err, size_t err_len)
 			 hv_features.vmid_bits);
 		return HV_ERANGE;
 	}
-	vm->hgatp =
-		((unsigned long)(levels == 3 ? STAGE2_SV39X4 : STAGE2_SV48X4)
-		 << 60) |
-		((unsigned long)vm->vmid << 44) |
-		(vm->stage2.root.val >> PAGE_SHIFT);
+	vm->hgatp = arch_stage2_root(levels, vm->vmid, vm->stage2.root);
 	return HV_OK;
 }
 

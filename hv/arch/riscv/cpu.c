@@ -3,7 +3,7 @@
  * Per-hart set-up and the host side of the arch contract.
  */
 #include <arch/arch.h>
-#include <arch/csr.h>
+#include "csr.h"
 #include <arch/vcpu_arch.h>
 #include <hv/printk.h>
 #include "drivers/sbi_client.h"
@@ -130,4 +130,13 @@ void hv_trap_panic(unsigned long cause, unsigned long epc, unsigned long tval,
 	hv_panic("unexpected trap in the hypervisor: scause %#lx sepc %#lx "
 		 "stval %#lx ra %#lx",
 		 cause, epc, tval, ra);
+}
+
+unsigned long arch_stage2_root(unsigned levels, unsigned vmid, hpa_t root)
+{
+	unsigned long mode = levels == 3 ? HGATP_MODE_SV39X4 : HGATP_MODE_SV48X4;
+
+	return (mode << HGATP_MODE_SHIFT) |
+	       (((unsigned long)vmid & HGATP_VMID_MASK) << HGATP_VMID_SHIFT) |
+	       (root.val >> PAGE_SHIFT);
 }

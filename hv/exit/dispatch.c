@@ -4,7 +4,7 @@
  * interrupts, indexed by cause. A cause with no handler is an exit the
  * hypervisor cannot handle: it stops that VM, never the hypervisor.
  */
-#include <arch/csr.h>
+#include <arch/vcpu_arch.h>
 #include <hv/exit.h>
 #include <hv/vm.h>
 
@@ -21,9 +21,9 @@ static const exit_handler_fn exception_handlers[EXC_COUNT] = {
 
 /* Host interrupts taken while the guest ran. */
 static const exit_handler_fn interrupt_handlers[VCPU_NUM_IRQ_CAUSES] = {
-	[IRQ_S_SOFT] = exit_handle_host_ipi,
-	[IRQ_S_TIMER] = exit_handle_host_timer,
-	[IRQ_S_EXT] = exit_handle_host_external,
+	[IRQ_CAUSE_SOFT] = exit_handle_host_ipi,
+	[IRQ_CAUSE_TIMER] = exit_handle_host_timer,
+	[IRQ_CAUSE_EXTERNAL] = exit_handle_host_external,
 };
 
 enum exit_action exit_dispatch(struct vcpu *vcpu)
