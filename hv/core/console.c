@@ -21,7 +21,7 @@ static unsigned shared_by;		/* VMs sharing the console */
 static unsigned focus;			/* index of the VM that gets input */
 static bool escape_pending;		/* saw Ctrl-] */
 static const struct vm *mid_line_owner; /* whose partial line is shown */
-static uint64_t last_input_time;        /* hart time of the last key */
+static uint64_t last_input_time;	/* hart time of the last key */
 
 /* Per-VM input queue for the SBI console (DBCN read, legacy getchar). */
 static uint8_t input_queue[HV_MAX_VMS][CONSOLE_INPUT_SIZE];

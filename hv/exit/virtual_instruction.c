@@ -23,7 +23,8 @@ enum exit_action exit_handle_virtual_instruction(struct vcpu *vcpu)
 	 * (only VS-mode wfi is ours to emulate). */
 	if (insn == INSN_WFI && vcpu_in_guest_kernel(vcpu)) {
 		vcpu->arch.sepc += 4;
-		console_vm_flush(vcpu->vm); /* an idle guest may show a prompt */
+		console_vm_flush(
+			vcpu->vm); /* an idle guest may show a prompt */
 		return vcpu_block(vcpu, VCPU_BLOCK_WFI);
 	}
 	arch_vcpu_inject_exception(vcpu, EXC_ILLEGAL_INST, insn);

@@ -13,22 +13,22 @@
 /* Every extension hartvisor offers. A VM config switches one off by
  * name (vm->sbi_disabled has one bit per entry). */
 static const struct sbi_extension *const sbi_extensions[] = {
-	&sbi_extension_base,  &sbi_extension_legacy, &sbi_extension_time,
-	&sbi_extension_ipi,   &sbi_extension_rfence, &sbi_extension_hsm,
-	&sbi_extension_srst,  &sbi_extension_dbcn,
+	&sbi_extension_base, &sbi_extension_legacy, &sbi_extension_time,
+	&sbi_extension_ipi,  &sbi_extension_rfence, &sbi_extension_hsm,
+	&sbi_extension_srst, &sbi_extension_dbcn,
 };
 
 int sbi_extension_index(const char *name)
 {
 	for (unsigned i = 0; i < ARRAY_SIZE(sbi_extensions); i++)
 		if (!strcmp(sbi_extensions[i]->name, name))
-			return sbi_extensions[i] == &sbi_extension_base ? -1
-									: (int)i;
+			return sbi_extensions[i] == &sbi_extension_base
+				       ? -1
+				       : (int)i;
 	return -1;
 }
 
-const struct sbi_extension *sbi_find_extension(struct vm *vm,
-					       unsigned long eid)
+const struct sbi_extension *sbi_find_extension(struct vm *vm, unsigned long eid)
 {
 	for (unsigned i = 0; i < ARRAY_SIZE(sbi_extensions); i++) {
 		const struct sbi_extension *ext = sbi_extensions[i];
@@ -48,8 +48,9 @@ enum exit_action exit_handle_ecall(struct vcpu *vcpu)
 		.eid = arch->gpr[GPR_A7],
 		.fid = arch->gpr[GPR_A6],
 	};
-	struct sbi_result result = { 0 };
-	const struct sbi_extension *ext = sbi_find_extension(vcpu->vm, call.eid);
+	struct sbi_result result = {0};
+	const struct sbi_extension *ext =
+		sbi_find_extension(vcpu->vm, call.eid);
 	int err;
 
 	for (unsigned i = 0; i < 6; i++)

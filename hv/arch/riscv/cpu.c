@@ -134,7 +134,8 @@ void hv_trap_panic(unsigned long cause, unsigned long epc, unsigned long tval,
 
 unsigned long arch_stage2_root(unsigned levels, unsigned vmid, hpa_t root)
 {
-	unsigned long mode = levels == 3 ? HGATP_MODE_SV39X4 : HGATP_MODE_SV48X4;
+	unsigned long mode =
+		levels == 3 ? HGATP_MODE_SV39X4 : HGATP_MODE_SV48X4;
 
 	return (mode << HGATP_MODE_SHIFT) |
 	       (((unsigned long)vmid & HGATP_VMID_MASK) << HGATP_VMID_SHIFT) |

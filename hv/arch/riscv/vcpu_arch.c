@@ -159,8 +159,8 @@ void arch_vcpu_enter(struct vcpu *vcpu)
 	write_hvip(arch, this_cpu()->hvip_in_hart);
 	arch_switch_to_guest(arch);
 	/* The guest may have cleared VSSIP (through its sip). */
-	unsigned long hvip = csr_read(CSR_HVIP) &
-			     (MIP_VSSIP | MIP_VSTIP | MIP_VSEIP);
+	unsigned long hvip =
+		csr_read(CSR_HVIP) & (MIP_VSSIP | MIP_VSTIP | MIP_VSEIP);
 
 	this_cpu()->hvip_in_hart = hvip;
 	arch->virq_injected = hvip >> 1;
