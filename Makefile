@@ -21,7 +21,7 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototy
 HV_ARCH := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 CFLAGS := $(HV_ARCH) $(WARNINGS) -std=gnu11 -O2 -g -ffreestanding \
 	-fno-common -fno-strict-aliasing -fno-omit-frame-pointer \
-	-specs=$(PICOLIBC_SPECS) -Ihv/include -I. -I$(BUILD)/libfdt/include \
+	-specs=$(PICOLIBC_SPECS) -Ihv/include -Ihv/arch/riscv/include -I. -I$(BUILD)/libfdt/include \
 	-MMD -MP
 # Multilib selection matches plain rv64imac/lp64 (picolibc has no _zicsr dir).
 LDFLAGS := -march=rv64imac -mabi=lp64 -mcmodel=medany -specs=$(PICOLIBC_SPECS) -nostartfiles -static \

@@ -1,127 +1,64 @@
 // SPDX-License-Identifier: MIT
 /*
- * The per-hart scheduler loop (see sched/sched.h).
+ * The per-hart scheduler loop: pick, switch in, run, switch out; the hart
+ * timer (slice end and vCPU deadlines) and the preemption decision.
  *
- * Locking: a vCPU's scheduling state is protected by the runqueue lock of
- * the hart it is pinned to. A hart takes at most one runqueue lock at a
- * time; device locks may be held outside it (hv/include/hv/vm.h).
+ * Locking: a hart takes its own runqueue lock here, alone, except in
+ * sched_finish_move() (sched/ownership.c), which takes two in cpu index
+ * order. Device locks may be held outside a runqueue lock (hv/vm.h).
  */
-#include <stddef.h>
 #include <arch/arch.h>
-#include <hv/exit.h>
+#include <hv/cpu_msg.h>
 #include <hv/host_irq.h>
 #include <hv/percpu.h>
 #include <hv/vcpu.h>
 #include <hv/vm.h>
-#include "drivers/sbi_client.h"
+#include "sched/internal.h"
 #include "sched/policy.h"
 
-#define vcpu_of(se) ((struct vcpu *)((char *)(se)-offsetof(struct vcpu, se)))
-
-void sched_init_hart(struct runqueue *rq, uint64_t time_slice)
+void sched_init_hart(struct cpu *cpu, const struct sched_policy *policy,
+		     uint64_t time_slice)
 {
-	runqueue_init(rq, &sched_policy_round_robin, time_slice);
+	runqueue_init(&cpu->rq, policy, time_slice);
+	cpu->rq.random_state = 0x9e3779b9u ^ (uint32_t)(cpu - cpus);
+	cpu->timer_programmed = UINT64_MAX;
 }
 
-static void send_kick(unsigned hartid)
+bool sched_should_preempt(struct cpu *cpu)
 {
-	sbi_client_send_ipi(1UL << hartid, 0);
-}
-
-void sched_enqueue_locked(struct vcpu *vcpu)
-{
-	struct runqueue *rq = &cpus[vcpu->hartid].rq;
-
-	vcpu->se.ready_since = arch_time_now();
-	rq->policy->enqueue(rq, &vcpu->se);
-}
-
-/* Returns true if it queued the vCPU on this hart. */
-static bool kick(struct vcpu *vcpu)
-{
-	struct cpu *target = &cpus[vcpu->hartid];
-	bool remote = target != this_cpu();
-	bool send_ipi = false, queued_here = false;
-
-	spin_lock(&target->rq.lock);
-	switch (vcpu->state) {
-	case VCPU_BLOCKED:
-		if (vcpu_has_wakeup_irq(vcpu)) {
-			vcpu->state = VCPU_RUNNABLE;
-			sched_enqueue_locked(vcpu);
-			send_ipi = remote;
-			queued_here = !remote;
-		}
-		break;
-	case VCPU_RUNNING:
-		send_ipi = remote &&
-			   __atomic_load_n(&vcpu->in_guest, __ATOMIC_SEQ_CST);
-		break;
-	case VCPU_RUNNABLE:
-		/* Just queued (HSM start): its hart may be idle in wfi. */
-		send_ipi = remote;
-		queued_here = !remote;
-		break;
-	default:
-		break;
-	}
-	spin_unlock(&target->rq.lock);
-	if (send_ipi)
-		send_kick(vcpu->hartid);
-	return queued_here;
-}
-
-void sched_kick(struct vcpu *vcpu)
-{
-	/* A waiter on this hart: the running vCPU's slice now matters (a
-	 * remote hart's IPI leads to the same re-arming on exit). */
-	if (kick(vcpu))
-		sched_update_timer();
-}
-
-enum exit_action vcpu_block(struct vcpu *vcpu, int reason)
-{
-	struct runqueue *rq = &cpus[vcpu->hartid].rq;
-
-	arch_vcpu_save_wakeup_state(vcpu);
-	spin_lock(&rq->lock);
-	if (vcpu_has_wakeup_irq(vcpu) || vcpu->state != VCPU_RUNNING) {
-		spin_unlock(&rq->lock);
-		return EXIT_RESUME;
-	}
-	vcpu->state = VCPU_BLOCKED;
-	vcpu->block_reason = (enum vcpu_block_reason)reason;
-	spin_unlock(&rq->lock);
-	vcpu->stats.wfi_blocks++;
-	return EXIT_RESCHEDULE;
+	/* Preempt at the end of the slice only if someone else waits. */
+	return __atomic_load_n(&cpu->rq.nr_queued, __ATOMIC_RELAXED) &&
+	       arch_time_now() >= cpu->slice_end;
 }
 
 /* Earliest future event this hart must wake up for. */
 void sched_update_timer(void)
 {
 	struct cpu *cpu = this_cpu();
+	struct runqueue *rq = &cpu->rq;
 	uint64_t now = arch_time_now();
 	uint64_t deadline = UINT64_MAX;
 
-	for (unsigned i = 0; i < cpu->num_assigned; i++) {
-		struct vcpu *vcpu = cpu->assigned[i];
+	spin_lock(&rq->lock);
+	for (struct sched_entity *se = rq->members.member_next;
+	     se != &rq->members; se = se->member_next) {
+		struct vcpu *vcpu = vcpu_of_entity(se);
 		enum vcpu_state state = vcpu->state;
 
 		if (state == VCPU_OFFLINE || state == VCPU_DEAD)
 			continue;
 		/* The running vCPU's own stimecmp interrupts it in hardware;
 		 * only its SBI timer needs the hart timer. Once it blocks,
-		 * its full deadline counts again (switch-in or idle re-arm). */
+		 * its full deadline counts again. */
 		uint64_t due = state == VCPU_RUNNING && vcpu == cpu->loaded
 				       ? vcpu->timer_deadline
 				       : vcpu_timer_deadline(vcpu);
 
 		if (due <= now) {
 			/* A blocked vCPU whose deadline has passed is woken
-			 * here (also when it passed between its wfi and now);
-			 * a past deadline is not armed below. */
-			if (state == VCPU_BLOCKED)
-				kick(vcpu);
+			 * here; a past deadline is not armed below. */
+			if (state == VCPU_BLOCKED && vcpu_has_wakeup_irq(vcpu))
+				sched_make_runnable_locked(vcpu);
 			continue;
 		}
 		if (due < deadline)
@@ -130,17 +67,16 @@ void sched_update_timer(void)
 	/* After the wakeups above, which may have queued a vCPU. Armed even
 	 * if already past: it then fires at once and the run loop preempts;
 	 * skipping it could leave a spinning guest unpreempted. */
-	if (cpu->rq.nr_queued && cpu->slice_end < deadline)
+	if (rq->nr_queued && cpu->current && cpu->slice_end < deadline)
 		deadline = cpu->slice_end;
+	spin_unlock(&rq->lock);
 	if (deadline != cpu->timer_programmed) {
 		cpu->timer_programmed = deadline;
 		arch_timer_program(deadline);
 	}
 }
 
-/* The hart timer fired: sched_update_timer wakes the vCPUs whose time
- * has come and arms the next event. */
-void host_irq_timer(void)
+void sched_timer_interrupt(void)
 {
 	this_cpu()->timer_programmed = 0; /* the event was used: re-arm */
 	sched_update_timer();
@@ -155,9 +91,10 @@ static struct vcpu *pick_next(struct cpu *cpu)
 	struct sched_entity *se = rq->policy->pick_next(rq);
 
 	if (se) {
-		vcpu = vcpu_of(se);
+		vcpu = vcpu_of_entity(se);
 		vcpu->state = VCPU_RUNNING;
 		vcpu->stats.wait_ticks += arch_time_now() - se->ready_since;
+		cpu->current = vcpu;
 	}
 	spin_unlock(&rq->lock);
 	return vcpu;
@@ -166,16 +103,22 @@ static struct vcpu *pick_next(struct cpu *cpu)
 static void switch_in(struct cpu *cpu, struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
+	unsigned index = cpu_index(cpu);
 
 	if (cpu->loaded != vcpu) {
 		if (cpu->loaded)
 			arch_vcpu_put(cpu->loaded);
 		arch_vcpu_load(vcpu);
 	}
-	/* Another vCPU of this VM ran here last: its VS-stage TLB entries
-	 * carry the same VMID, and the guest doesn't expect to share them. */
-	if (vm->last_vcpu_on_hart[cpu->hartid] != vcpu) {
-		vm->last_vcpu_on_hart[cpu->hartid] = vcpu;
+	/*
+	 * VS-stage TLB entries are tagged by VMID only. Flush them when the
+	 * vCPU last ran on another hart (this hart may hold translations from
+	 * before its own last sfence.vma elsewhere), or when another vCPU of
+	 * the VM ran here last (the guest doesn't expect to share them).
+	 */
+	if (vcpu->last_cpu != cpu || vm->last_vcpu_on_hart[index] != vcpu) {
+		vcpu->last_cpu = cpu;
+		vm->last_vcpu_on_hart[index] = vcpu;
 		__atomic_fetch_or(&vcpu->requests, VCPU_REQ_TLB_FLUSH,
 				  __ATOMIC_RELAXED);
 	}
@@ -186,23 +129,68 @@ static void switch_in(struct cpu *cpu, struct vcpu *vcpu)
 	sched_update_timer();
 }
 
+/* Where the vCPU continues: a requested move, or the policy's choice. */
+static struct cpu *choose_cpu(struct cpu *cpu, struct vcpu *vcpu)
+{
+	struct runqueue *rq = &cpu->rq;
+	struct cpu *target = vcpu->migrate_to;
+
+	vcpu->migrate_to = NULL;
+	if (!target && rq->policy->select_cpu) {
+		unsigned long allowed =
+			vcpu->allowed_cpus & sched_online_mask();
+		int index = rq->policy->select_cpu(rq, &vcpu->se, allowed,
+						   cpu_index(cpu));
+
+		if (index >= 0 && index < HV_MAX_HARTS)
+			target = &cpus[index];
+	}
+	if (target && (target == cpu || !sched_cpu_allowed(vcpu, target)))
+		target = NULL;
+	return target;
+}
+
 static void switch_out(struct cpu *cpu, struct vcpu *vcpu)
 {
 	struct runqueue *rq = &cpu->rq;
-	uint64_t ran = arch_time_now() - vcpu->stats.switched_in_at;
+	uint64_t now = arch_time_now();
+	uint64_t ran = now - vcpu->stats.switched_in_at;
+	struct cpu *target = NULL;
+	bool parked;
 
 	vcpu->stats.run_ticks += ran;
 	spin_lock(&rq->lock);
 	rq->policy->charge(rq, &vcpu->se, ran);
+	cpu->current = NULL;
 	if (vcpu->state == VCPU_RUNNING) {
 		if (vm_is_running(vcpu->vm)) {
 			vcpu->state = VCPU_RUNNABLE; /* preempted */
-			sched_enqueue_locked(vcpu);
+			vcpu->se.ready_since = now;
 		} else {
 			vcpu->state = VCPU_DEAD;
 		}
 	}
+	parked = vcpu->parked;
+	if (!parked &&
+	    (vcpu->state == VCPU_RUNNABLE || vcpu->state == VCPU_BLOCKED)) {
+		target = choose_cpu(cpu, vcpu);
+		if (target) {
+			vcpu->moving = true;
+			if (vcpu->se.queued) /* woken since it blocked */
+				rq->policy->dequeue(rq, &vcpu->se);
+		}
+	}
+	/* Also a vCPU woken (or unparked) while it was still current. */
+	if (!target && !parked && vcpu->state == VCPU_RUNNABLE &&
+	    !vcpu->se.queued)
+		rq->policy->enqueue(rq, &vcpu->se);
 	spin_unlock(&rq->lock);
+	/* A vCPU that leaves this hart (pause, move) takes its state along:
+	 * save it to memory here, where it is live. */
+	if (parked || target)
+		arch_vcpu_unload(vcpu);
+	if (target)
+		sched_finish_move(vcpu, target);
 }
 
 static void idle(void)

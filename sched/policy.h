@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Scheduling policy interface. A policy orders the runnable entities of
- * one runqueue; it never sleeps, takes no locks (the caller holds the
- * runqueue lock) and touches no hardware, so it is unit-tested on the
- * host.
+ * one runqueue and may choose where an entity continues; it never
+ * sleeps, takes no locks (the caller holds the runqueue lock) and touches
+ * no hardware, so it is unit-tested on the host.
  */
 #ifndef SCHED_POLICY_H
 #define SCHED_POLICY_H
@@ -19,9 +19,19 @@ struct sched_policy {
 	/* Account ran ticks to se (called when it is switched out). */
 	void (*charge)(struct runqueue *rq, struct sched_entity *se,
 		       uint64_t ran);
+	/*
+	 * Optional: the cpu index where se continues after leaving the cpu
+	 * `current` (preempted or blocked). allowed has bit i set for each
+	 * cpu it may use (possibly 0). Return current, or -1, to stay.
+	 */
+	int (*select_cpu)(struct runqueue *rq, struct sched_entity *se,
+			  unsigned long allowed, unsigned current);
 };
 
 extern const struct sched_policy sched_policy_round_robin;
+/* Test-only: round-robin order, and every vCPU moves to a random allowed
+ * hart at every switch, to prove the migration mechanism. */
+extern const struct sched_policy sched_policy_migrate_random;
 
 void runqueue_init(struct runqueue *rq, const struct sched_policy *policy,
 		   uint64_t time_slice);

@@ -4,6 +4,7 @@
  * for the runqueue's time slice and go to the back when preempted.
  */
 #include "sched/policy.h"
+#include "sched/policy_rr.h"
 
 void sched_entity_init(struct sched_entity *se)
 {
@@ -12,6 +13,7 @@ void sched_entity_init(struct sched_entity *se)
 	se->weight = 1;
 	se->vruntime = 0;
 	se->ready_since = 0;
+	se->member_next = se->member_prev = se;
 }
 
 void runqueue_init(struct runqueue *rq, const struct sched_policy *policy,
@@ -19,12 +21,14 @@ void runqueue_init(struct runqueue *rq, const struct sched_policy *policy,
 {
 	rq->lock.locked = 0;
 	sched_entity_init(&rq->head);
+	sched_entity_init(&rq->members);
 	rq->nr_queued = 0;
+	rq->nr_members = 0;
 	rq->policy = policy;
 	rq->time_slice = time_slice;
 }
 
-static void rr_enqueue(struct runqueue *rq, struct sched_entity *se)
+void rr_enqueue(struct runqueue *rq, struct sched_entity *se)
 {
 	if (se->queued)
 		return;
@@ -36,7 +40,7 @@ static void rr_enqueue(struct runqueue *rq, struct sched_entity *se)
 	rq->nr_queued++;
 }
 
-static void rr_dequeue(struct runqueue *rq, struct sched_entity *se)
+void rr_dequeue(struct runqueue *rq, struct sched_entity *se)
 {
 	if (!se->queued)
 		return;
@@ -47,7 +51,7 @@ static void rr_dequeue(struct runqueue *rq, struct sched_entity *se)
 	rq->nr_queued--;
 }
 
-static struct sched_entity *rr_pick_next(struct runqueue *rq)
+struct sched_entity *rr_pick_next(struct runqueue *rq)
 {
 	struct sched_entity *se = rq->head.next;
 
@@ -57,8 +61,7 @@ static struct sched_entity *rr_pick_next(struct runqueue *rq)
 	return se;
 }
 
-static void rr_charge(struct runqueue *rq, struct sched_entity *se,
-		      uint64_t ran)
+void rr_charge(struct runqueue *rq, struct sched_entity *se, uint64_t ran)
 {
 	(void)rq;
 	se->vruntime += ran;

@@ -1,9 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The per-hart scheduler. Every hart owns a runqueue of the vCPUs pinned
- * to it; sched_run_loop() is the hart's main loop: pick a vCPU, run it
- * until it blocks, stops or its slice ends, handle the exits in between.
- * Which runnable vCPU goes next is a pluggable policy (sched/policy.h).
+ * The scheduler: the only interface hv/ uses to reach sched/.
+ *
+ * Every hart owns a runqueue. sched_run_loop() is the hart's main loop:
+ * pick a vCPU, run it (vcpu_run) until it blocks, stops, parks or its
+ * slice ends, switch it out, repeat. Which runnable vCPU goes next, and on
+ * which hart a vCPU continues, is a policy's choice (sched/policy.h).
+ *
+ * Layering: this header depends only on hv/types.h and hv/spinlock.h, so
+ * hv/ headers can embed its types; the sched/ sources build on hv/'s vCPU, per-CPU
+ * and arch interfaces, never the other way round.
+ *
+ * Ownership: a vCPU belongs to one runqueue at a time (vcpu->cpu), whose
+ * lock protects its scheduling state. vcpu->cpu changes only with both
+ * the old and the new runqueue locked (sched_lock_two), so a holder of
+ * either lock sees a stable owner; sched_lock_vcpu() re-checks ownership
+ * after taking the lock.
  */
 #ifndef SCHED_SCHED_H
 #define SCHED_SCHED_H
@@ -12,34 +24,107 @@
 #include <hv/spinlock.h>
 
 struct sched_entity {
-	struct sched_entity *next, *prev;
+	struct sched_entity *next, *prev; /* the policy's queue */
 	bool queued;
 	unsigned weight;      /* for weighted policies; 1 by default */
 	uint64_t vruntime;    /* for fair policies */
 	uint64_t ready_since; /* when it became runnable (wait accounting) */
+	/* Membership of the owner's runqueue, queued or not (timer scans). */
+	struct sched_entity *member_next, *member_prev;
 };
 
 struct sched_policy;
 
 struct runqueue {
-	spinlock_t lock; /* protects the queue and the state of its vCPUs */
-	struct sched_entity head; /* circular list of runnable entities */
+	spinlock_t lock;	  /* protects the queue and its vCPUs' state */
+	struct sched_entity head; /* the policy's queue */
+	struct sched_entity members; /* every vCPU this runqueue owns */
 	unsigned nr_queued;
+	unsigned nr_members;
 	const struct sched_policy *policy;
-	uint64_t time_slice; /* in timer ticks */
+	uint64_t time_slice;   /* in timer ticks */
+	uint32_t random_state; /* for policies that place at random */
 };
 
 struct vcpu;
+struct cpu;
 
-void sched_init_hart(struct runqueue *rq, uint64_t time_slice);
+/* What sched_block() is waiting for; HSM status reports the suspends. */
+enum sched_block_reason {
+	SCHED_BLOCK_WFI,
+	SCHED_BLOCK_SUSPEND_RETENTIVE,
+	SCHED_BLOCK_SUSPEND_NON_RETENTIVE,
+};
+
+void sched_init_hart(struct cpu *cpu, const struct sched_policy *policy,
+		     uint64_t time_slice);
 NORETURN void sched_run_loop(void);
-/* Post an event to a vCPU: wake it if blocked, or make it exit the guest
- * if it runs on another hart, so its pending work is seen. */
+
+/* Give an OFFLINE vCPU (not started yet) to a hart's runqueue. */
+void sched_attach_vcpu(struct vcpu *vcpu, struct cpu *cpu);
+
+/*
+ * Post-side: a vCPU has new work (an interrupt, a request). A blocked vCPU
+ * with a wakeup interrupt becomes runnable; one in the guest on another
+ * hart gets an IPI so it exits and sees the work. Callable from any hart,
+ * with device locks held (it takes only the vCPU's runqueue lock).
+ */
 void sched_kick(struct vcpu *vcpu);
-/* Add a vCPU that was OFFLINE to its runqueue (HSM start, VM boot). The
- * caller holds the runqueue lock and has set the vCPU's state. */
-void sched_enqueue_locked(struct vcpu *vcpu);
+
+/*
+ * Block the current vCPU (wfi, HSM suspend) until a wakeup interrupt is
+ * pending. Returns false, leaving it running, if one already is. For a
+ * non-retentive suspend, the resume point (pc, opaque) is published under
+ * the runqueue lock together with the state, so whoever wakes it sees it.
+ */
+bool sched_block(struct vcpu *vcpu, enum sched_block_reason reason,
+		 unsigned long resume_pc, unsigned long resume_opaque);
+
+/* HSM: OFFLINE -> RUNNABLE with a boot entry point. HV_EEXIST if the
+ * vCPU is not offline. */
+int sched_start_vcpu(struct vcpu *vcpu, unsigned long pc, unsigned long opaque);
+/* HSM stop of the current vCPU: it goes OFFLINE when it leaves. */
+void sched_stop_current(struct vcpu *vcpu);
+
+/*
+ * Move a vCPU that is not running to another hart's runqueue, from any
+ * hart. Its state is first unloaded from the hart that caches it (a
+ * per-hart message). Must be called with no lock held. HV_EAGAIN if the
+ * vCPU is running (it will be moved when it next leaves: see
+ * sched_request_migration), HV_EINVAL if the hart is not allowed.
+ */
+int sched_migrate(struct vcpu *vcpu, struct cpu *target);
+/* Ask a vCPU to move to target when it next leaves the guest. */
+void sched_request_migration(struct vcpu *vcpu, struct cpu *target);
+
+/* Pause support (hv/vm): hold a vCPU off every runqueue, or let it go. */
+void sched_park(struct vcpu *vcpu);
+void sched_unpark(struct vcpu *vcpu);
+/* Not running, and its state is in memory (unloaded from every hart). */
+bool sched_vcpu_quiescent(struct vcpu *vcpu);
+/* For a parked vCPU: if it no longer runs, bring its state to memory
+ * from whichever hart holds it, and return true. No lock may be held. */
+bool sched_try_quiesce(struct vcpu *vcpu);
+/* Not running and not switched in on any hart. */
+bool sched_vcpu_stopped(struct vcpu *vcpu);
+/* Stop a vCPU of a stopped VM: DEAD unless it is running now (it then
+ * dies when it leaves). */
+void sched_kill(struct vcpu *vcpu);
+
+/* Does the current vCPU have to leave the guest (slice over, a waiter)? */
+bool sched_should_preempt(struct cpu *cpu);
 /* Bring the hart timer in line with the slice and vCPU deadlines. */
 void sched_update_timer(void);
+/* The hart timer fired. */
+void sched_timer_interrupt(void);
+
+/* Lock the runqueue that owns vcpu (re-checked after locking). */
+struct runqueue *sched_lock_vcpu(struct vcpu *vcpu);
+/* Lock two runqueues, in cpu index order (the one lock order). */
+void sched_lock_two(struct cpu *a, struct cpu *b);
+void sched_unlock_two(struct cpu *a, struct cpu *b);
+
+/* Policies (sched/policy_*.c), selected by name. NULL if unknown. */
+const struct sched_policy *sched_policy_by_name(const char *name);
 
 #endif

@@ -6,6 +6,7 @@
 #
 # VMS Linux VMs named linux0, linux1, ... share one Image and initramfs.
 # AFFINITY, if given, is the hart-affinity cell list for every VM.
+# SCHEDULER (environment), if set, names the scheduling policy.
 set -eu
 [ $# -ge 5 ] || { echo "usage: $0 OUTDIR VMS VCPUS MEMORY_MIB BOOTARGS [AFFINITY]" >&2; exit 2; }
 out=$1 vms=$2 vcpus=$3 mem=$4 bootargs=$5 affinity=${6:-}
@@ -16,6 +17,11 @@ mkdir -p "$out"
 	echo "/dts-v1/;"
 	echo "/ {"
 	echo "	compatible = \"hartvisor,config-v1\";"
+	if [ -n "${SCHEDULER:-}" ]; then
+		echo "	hypervisor {"
+		echo "		scheduler = \"$SCHEDULER\";"
+		echo "	};"
+	fi
 	echo "	vms {"
 	i=0
 	while [ "$i" -lt "$vms" ]; do

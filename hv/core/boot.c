@@ -16,6 +16,7 @@
 #include <hv/printk.h>
 #include <hv/vm.h>
 #include "drivers/plic.h"
+#include "sched/policy.h"
 #include "drivers/sbi_client.h"
 #include "drivers/uart16550.h"
 
@@ -29,24 +30,31 @@ static bool harts_released;
 extern char __hv_start[], __hv_end[], _secondary_start[];
 
 NORETURN void hv_boot_main(unsigned long hartid, unsigned long dtb);
-NORETURN void hv_secondary_main(unsigned long hartid);
+NORETURN void hv_secondary_main(unsigned long hartid, unsigned long index);
 
-static void hart_common_init(unsigned long hartid, bool console_hart)
+/* Runs on each hart once this_cpu() is set. */
+static void hart_common_init(bool console_hart)
 {
 	struct arch_features features = {.sstc = platform.has_sstc};
 
-	percpu_init_this_hart(hartid);
 	arch_cpu_init(&features);
 	if (console_hart)
 		hv_features = features;
-	sched_init_hart(&this_cpu()->rq, 0);
-	this_cpu()->timer_programmed = UINT64_MAX;
+	sched_init_hart(this_cpu(), &sched_policy_round_robin, 0);
 	host_irq_init_hart(console_hart);
 }
 
-void hv_secondary_main(unsigned long hartid)
+/* Entered from _secondary_start with the index start_secondary_harts()
+ * passed as the HSM opaque; entry.S has bounds-checked it. */
+void hv_secondary_main(unsigned long hartid, unsigned long index)
 {
-	hart_common_init(hartid, false);
+	if (!percpu_init_this_hart(index, hartid)) {
+		/* Not checking in makes the boot hart report this hart. */
+		hv_info("hart %lu: started as cpu %lu, which is not its own",
+			hartid, index);
+		arch_halt();
+	}
+	hart_common_init(false);
 	__atomic_store_n(&this_cpu()->online, true, __ATOMIC_RELEASE);
 	/*
 	 * Sleep, don't spin, while the boot hart builds the VMs: that takes
@@ -78,41 +86,43 @@ static bool wait_for_checkin(struct cpu *cpu)
 	return false;
 }
 
-static void start_secondary_harts(unsigned boot_hartid)
+/* Every cpu but the boot hart's (index 0). The HSM opaque carries the
+ * cpu index, from which entry.S picks the stack. */
+static void start_secondary_harts(void)
 {
-	for (unsigned i = 0; i < platform.num_harts; i++) {
-		const struct platform_hart *hart = &platform.harts[i];
-		struct cpu *cpu = &cpus[hart->hartid];
+	struct cpu *cpu;
 
-		if (hart->hartid == boot_hartid || !cpu->present)
-			continue;
+	for (unsigned i = 1; (cpu = cpu_by_index(i)) != NULL; i++) {
 		for (unsigned try = 1; try <= HART_START_TRIES; try++) {
-			long status = sbi_client_hart_status(hart->hartid);
+			long status = sbi_client_hart_status(cpu->hartid);
 
 			/* 1 = STOPPED: (re)start it. Otherwise a previous
 			 * start is still pending; just wait again. */
 			if (status == 1)
 				sbi_client_hart_start(
-					hart->hartid,
-					(unsigned long)_secondary_start, 0);
+					cpu->hartid,
+					(unsigned long)_secondary_start,
+					cpu->index);
 			if (wait_for_checkin(cpu))
 				break;
 			hv_info("hart %u did not check in (try %u, HSM status "
 				"%ld)",
-				hart->hartid, try, status);
+				cpu->hartid, try, status);
 		}
 		if (!cpu->online)
 			hv_info("hart %u never came up; running without it",
-				hart->hartid);
+				cpu->hartid);
 	}
 }
 
-static void release_secondary_harts(unsigned boot_hartid)
+static void release_secondary_harts(void)
 {
+	struct cpu *cpu;
+
 	__atomic_store_n(&harts_released, true, __ATOMIC_RELEASE);
-	for (unsigned i = 0; i < HV_MAX_HARTS; i++)
-		if (i != boot_hartid && cpus[i].online)
-			sbi_client_send_ipi(1UL, i);
+	for (unsigned i = 1; (cpu = cpu_by_index(i)) != NULL; i++)
+		if (cpu->online) /* SBI IPIs name physical hart ids */
+			sbi_client_send_ipi(1UL, cpu->hartid);
 }
 
 static void reserve_boot_memory(unsigned long dtb)
@@ -131,7 +141,19 @@ static void reserve_boot_memory(unsigned long dtb)
 			       platform.initrd_end - platform.initrd_start);
 }
 
-static void print_banner(unsigned boot_hartid)
+/* Harts of the DTB that hartvisor leaves alone, and why. */
+static void report_unused_harts(void)
+{
+	unsigned listed = MIN(platform.num_unused, PLATFORM_MAX_UNUSED);
+
+	for (unsigned i = 0; i < listed; i++)
+		hv_info("hart %u: not used, %s", platform.unused[i].hartid,
+			platform_hart_unused_reason(platform.unused[i].reason));
+	if (platform.num_unused > listed)
+		hv_info("%u more harts not used", platform.num_unused - listed);
+}
+
+static void print_banner(void)
 {
 	unsigned online = 0;
 
@@ -139,9 +161,10 @@ static void print_banner(unsigned boot_hartid)
 		online += cpus[i].online;
 	hv_info("hartvisor 0.1 on %u hart(s) (booted on hart %u), %llu MiB "
 		"RAM at %#llx",
-		online, boot_hartid,
+		online, this_cpu()->hartid,
 		(unsigned long long)(platform.ram_size >> 20),
 		(unsigned long long)platform.ram_base);
+	report_unused_harts();
 	hv_info("features: %s, stage-2 %s, %u VMID bits, timebase %llu Hz",
 		hv_features.sstc ? "sstc" : "no sstc (SBI timer)",
 		hv_features.sv39x4 ? "sv39x4" : "sv48x4", hv_features.vmid_bits,
@@ -152,8 +175,8 @@ static void print_banner(unsigned boot_hartid)
 void hv_boot_main(unsigned long hartid, unsigned long dtb)
 {
 	char err[128];
-	int ret =
-		platform_parse((const void *)dtb, &platform, err, sizeof(err));
+	int ret = platform_parse((const void *)dtb, hartid, &platform, err,
+				 sizeof(err));
 
 	/* The UART address comes from the DTB; QEMU virt's is the fallback
 	 * so that a DTB error can still be reported. */
@@ -162,17 +185,16 @@ void hv_boot_main(unsigned long hartid, unsigned long dtb)
 	console_init(&host_uart);
 	if (ret)
 		hv_panic("host DTB: %s", err);
-	for (unsigned i = 0; i < platform.num_harts; i++)
-		if (platform.harts[i].has_h && platform.harts[i].enabled)
-			cpus[platform.harts[i].hartid].present = true;
-	if (!cpus[hartid].present)
-		hv_panic("boot hart %lu lacks the H extension", hartid);
+	/* The parser put this hart first, so it is cpu 0. */
+	percpu_assign_harts(platform.hartids, platform.num_harts);
+	if (!percpu_init_this_hart(0, hartid))
+		hv_panic("boot hart %lu did not get cpu 0", hartid);
 	plic_init(hpa(platform.plic_base));
 	reserve_boot_memory(dtb);
-	hart_common_init(hartid, true);
-	cpus[hartid].online = true;
-	start_secondary_harts((unsigned)hartid);
-	print_banner((unsigned)hartid);
+	hart_common_init(true);
+	this_cpu()->online = true;
+	start_secondary_harts();
+	print_banner();
 	uart16550_enable_rx_irq(&host_uart);
 
 	vms_create_from_archive(
@@ -184,6 +206,6 @@ void hv_boot_main(unsigned long hartid, unsigned long dtb)
 		hv_info("no VM to run; powering off");
 		sbi_client_shutdown(true);
 	}
-	release_secondary_harts((unsigned)hartid);
+	release_secondary_harts();
 	sched_run_loop();
 }

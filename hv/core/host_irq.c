@@ -6,6 +6,7 @@
  */
 #include <arch/arch.h>
 #include <hv/console.h>
+#include <hv/cpu_msg.h>
 #include <hv/host_irq.h>
 #include <hv/percpu.h>
 #include <hv/platform.h>
@@ -33,14 +34,25 @@ void host_irq_external(void)
 	}
 }
 
+void host_irq_ipi(void)
+{
+	/* Cleared first: a message queued after the serve pass below comes
+	 * with an IPI that stays pending. The work a kick announced is in the
+	 * posted fields, which the run loop syncs; a vCPU may have been
+	 * queued here, so the slice may count now. */
+	arch_ipi_clear();
+	cpu_msg_serve();
+	sched_update_timer();
+}
+
 void host_irq_poll(void)
 {
 	unsigned long pending = arch_pending_host_irqs();
 
 	if (pending & HOST_IRQ_IPI)
-		arch_ipi_clear();
+		host_irq_ipi();
 	if (pending & HOST_IRQ_TIMER)
-		host_irq_timer();
+		sched_timer_interrupt();
 	if (pending & HOST_IRQ_EXTERNAL)
 		host_irq_external();
 }

@@ -3,11 +3,23 @@
 
 struct cpu cpus[HV_MAX_HARTS];
 
-void percpu_init_this_hart(unsigned hartid)
+void percpu_assign_harts(const unsigned *hartids, unsigned count)
 {
-	struct cpu *cpu = &cpus[hartid];
+	for (unsigned i = 0; i < count && i < HV_MAX_HARTS; i++) {
+		cpus[i].index = i;
+		cpus[i].hartid = hartids[i];
+		cpus[i].present = true;
+	}
+}
 
-	cpu->hartid = hartid;
+bool percpu_init_this_hart(unsigned long index, unsigned long hartid)
+{
+	struct cpu *cpu = cpu_by_index(index);
+
+	/* Another hart's slot would mean two harts on one runqueue. */
+	if (!cpu || cpu->hartid != hartid)
+		return false;
 	/* Everything after this reaches per-hart data through this_cpu(). */
 	__asm__ __volatile__("mv tp, %0" : : "r"(cpu) : "memory");
+	return true;
 }

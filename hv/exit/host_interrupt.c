@@ -13,17 +13,14 @@
 enum exit_action exit_handle_host_ipi(struct vcpu *vcpu)
 {
 	(void)vcpu;
-	/* The work it announced is in the posted fields, which the run loop
-	 * syncs; a vCPU may have been queued here, so the slice may count. */
-	arch_ipi_clear();
-	sched_update_timer();
+	host_irq_ipi();
 	return EXIT_RESUME;
 }
 
 enum exit_action exit_handle_host_timer(struct vcpu *vcpu)
 {
 	(void)vcpu;
-	host_irq_timer();
+	sched_timer_interrupt();
 	return EXIT_RESUME;
 }
 

@@ -25,7 +25,9 @@ enum exit_action exit_handle_virtual_instruction(struct vcpu *vcpu)
 		vcpu->arch.sepc += 4;
 		console_vm_flush(
 			vcpu->vm); /* an idle guest may show a prompt */
-		return vcpu_block(vcpu, VCPU_BLOCK_WFI);
+		return sched_block(vcpu, SCHED_BLOCK_WFI, 0, 0)
+			       ? EXIT_RESCHEDULE
+			       : EXIT_RESUME;
 	}
 	arch_vcpu_inject_exception(vcpu, EXC_ILLEGAL_INST, insn);
 	return EXIT_RESUME;

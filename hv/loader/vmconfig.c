@@ -32,7 +32,8 @@
 #define MIN_TIME_SLICE_US 100
 #define MAX_TIME_SLICE_US 1000000
 
-static const char *const hypervisor_properties[] = {"time-slice-us", NULL};
+static const char *const hypervisor_properties[] = {"time-slice-us",
+							"scheduler", NULL};
 static const char *const vm_properties[] = {
 	"name",		 "vcpus",	"memory-mib",
 	"kernel",	 "initrd",	"bootargs",
@@ -156,6 +157,8 @@ static int parse_hypervisor(struct vmconfig_parser *p, struct hv_config *config)
 	int ret;
 
 	config->time_slice_us = HV_DEFAULT_SLICE_US;
+	snprintf(config->scheduler, sizeof(config->scheduler), "%s",
+		 HV_DEFAULT_SCHEDULER);
 	if (node == -FDT_ERR_NOTFOUND)
 		return HV_OK;
 	snprintf(p->where, sizeof(p->where), "node \"hypervisor\": ");
@@ -164,6 +167,12 @@ static int parse_hypervisor(struct vmconfig_parser *p, struct hv_config *config)
 				       fdt_strerror(node));
 	ret = vmconfig_check_node_contents(p, node, hypervisor_properties,
 					   false);
+	if (!ret)
+		ret = vmconfig_read_string(p, node, "scheduler", false,
+					   config->scheduler,
+					   sizeof(config->scheduler));
+	if (ret == HV_ENOENT)
+		ret = HV_OK;
 	if (!ret)
 		ret = vmconfig_read_u32(p, node, "time-slice-us", false,
 					&slice);

@@ -54,11 +54,99 @@ static bool read_reg(const void *dtb, int node, uint64_t *base, uint64_t *size)
 	return true;
 }
 
-static int parse_cpus(const void *dtb, struct platform *out, char *err,
-		      size_t err_len)
+/* The reasons, as the boot report prints them after "hart N: not used, ". */
+#define AS_STRING(x) #x
+#define EXPANDED_AS_STRING(x) AS_STRING(x)
+
+const char *platform_hart_unused_reason(enum platform_hart_unused reason)
+{
+	switch (reason) {
+	case PLATFORM_HART_DISABLED:
+		return "disabled in the DTB";
+	case PLATFORM_HART_NO_H:
+		return "no H extension";
+	case PLATFORM_HART_DUPLICATE:
+		return "its hart id is listed twice";
+	case PLATFORM_HART_NO_SLOT:
+		return "hartvisor supports " EXPANDED_AS_STRING(
+			HV_MAX_HARTS) " harts";
+	}
+	return "unknown reason";
+}
+
+/* Counted always, listed while there is room, so the report can say how
+ * many more there were. */
+static void note_unused(struct platform *out, unsigned hartid,
+			enum platform_hart_unused reason)
+{
+	if (out->num_unused < PLATFORM_MAX_UNUSED)
+		out->unused[out->num_unused] =
+			(struct platform_unused_hart){hartid, reason};
+	out->num_unused++;
+}
+
+/*
+ * A usable hart gets the next index, except the boot hart, whose index 0 is
+ * kept free for it from the start: it is running this code, so it must get
+ * a slot wherever the DTB lists it. Slots 1.. follow DTB order.
+ */
+static void add_usable_hart(struct platform *out, unsigned long boot_hartid,
+			    unsigned hartid, bool *boot_seen)
+{
+	bool duplicate = hartid == boot_hartid && *boot_seen;
+
+	for (unsigned i = 1; i < out->num_harts; i++)
+		duplicate |= out->hartids[i] == hartid;
+	if (duplicate) {
+		note_unused(out, hartid, PLATFORM_HART_DUPLICATE);
+	} else if (hartid == boot_hartid) {
+		out->hartids[0] = hartid;
+		*boot_seen = true;
+	} else if (out->num_harts == HV_MAX_HARTS) {
+		note_unused(out, hartid, PLATFORM_HART_NO_SLOT);
+	} else {
+		out->hartids[out->num_harts++] = hartid;
+	}
+}
+
+static void parse_cpu_node(const void *dtb, int node, unsigned long boot_hartid,
+			   struct platform *out, bool *boot_seen)
+{
+	int len;
+	const char *type = fdt_getprop(dtb, node, "device_type", NULL);
+	const fdt32_t *reg = fdt_getprop(dtb, node, "reg", &len);
+	const char *isa = fdt_getprop(dtb, node, "riscv,isa", NULL);
+	const char *status = fdt_getprop(dtb, node, "status", NULL);
+
+	if (!type || strcmp(type, "cpu") || !reg || len < 4 || !isa)
+		return;
+	unsigned hartid = fdt32_to_cpu(reg[0]);
+
+	/* "ok" is the older spelling some firmware still writes. */
+	if (status && strcmp(status, "okay") && strcmp(status, "ok")) {
+		note_unused(out, hartid, PLATFORM_HART_DISABLED);
+		return;
+	}
+	if (!platform_isa_has_letter(isa, 'h')) {
+		note_unused(out, hartid, PLATFORM_HART_NO_H);
+		return;
+	}
+	add_usable_hart(out, boot_hartid, hartid, boot_seen);
+	if (!out->isa[0]) {
+		const char *mmu = fdt_getprop(dtb, node, "mmu-type", NULL);
+
+		snprintf(out->isa, sizeof(out->isa), "%s", isa);
+		snprintf(out->mmu_type, sizeof(out->mmu_type), "%s",
+			 mmu ? mmu : "riscv,sv39");
+	}
+}
+
+static int parse_cpus(const void *dtb, unsigned long boot_hartid,
+		      struct platform *out, char *err, size_t err_len)
 {
 	int cpus_node = fdt_path_offset(dtb, "/cpus");
 	int node, len;
+	bool boot_seen = false;
 
 	if (cpus_node < 0) {
 		snprintf(err, err_len, "no /cpus node");
@@ -72,33 +160,19 @@ static int parse_cpus(const void *dtb, struct platform *out, char *err,
 		return HV_EFORMAT;
 	}
 	out->timebase_frequency = read_cells(tb, len / 4);
+	out->num_harts = 1; /* index 0 is the boot hart's */
 	fdt_for_each_subnode(node, dtb, cpus_node)
-	{
-		const char *type = fdt_getprop(dtb, node, "device_type", NULL);
-		const fdt32_t *reg = fdt_getprop(dtb, node, "reg", &len);
-		const char *isa = fdt_getprop(dtb, node, "riscv,isa", NULL);
-		const char *status = fdt_getprop(dtb, node, "status", NULL);
-
-		if (!type || strcmp(type, "cpu") || !reg || len < 4 || !isa)
-			continue;
-		if (out->num_harts == HV_MAX_HARTS)
-			break;
-		struct platform_hart *hart = &out->harts[out->num_harts++];
-
-		hart->hartid = fdt32_to_cpu(reg[0]);
-		hart->has_h = platform_isa_has_letter(isa, 'h');
-		hart->enabled = !status || !strcmp(status, "okay");
-		if (hart->has_h && hart->enabled && !out->isa[0]) {
-			snprintf(out->isa, sizeof(out->isa), "%s", isa);
-			const char *mmu =
-				fdt_getprop(dtb, node, "mmu-type", NULL);
-
-			snprintf(out->mmu_type, sizeof(out->mmu_type), "%s",
-				 mmu ? mmu : "riscv,sv39");
-		}
-	}
-	if (!out->isa[0]) {
-		snprintf(err, err_len, "no enabled hart has the H extension");
+		parse_cpu_node(dtb, node, boot_hartid, out, &boot_seen);
+	if (!out->isa[0] || !boot_seen) {
+		out->num_harts = 0;
+		if (!out->isa[0])
+			snprintf(err, err_len,
+				 "no enabled hart has the H extension");
+		else
+			snprintf(err, err_len,
+				 "boot hart %lu is not an enabled hart with "
+				 "the H extension",
+				 boot_hartid);
 		return HV_EFORMAT;
 	}
 	out->has_sstc = platform_isa_has_extension(out->isa, "sstc");
@@ -173,15 +247,15 @@ static void parse_chosen_and_reserved(const void *dtb, struct platform *out)
 	}
 }
 
-int platform_parse(const void *dtb, struct platform *out, char *err,
-		   size_t err_len)
+int platform_parse(const void *dtb, unsigned long boot_hartid,
+		   struct platform *out, char *err, size_t err_len)
 {
 	memset(out, 0, sizeof(*out));
 	if (fdt_check_header(dtb)) {
 		snprintf(err, err_len, "bad DTB header");
 		return HV_EFORMAT;
 	}
-	int ret = parse_cpus(dtb, out, err, err_len);
+	int ret = parse_cpus(dtb, boot_hartid, out, err, err_len);
 
 	if (ret)
 		return ret;

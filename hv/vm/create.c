@@ -11,6 +11,7 @@
 #include <hv/cpio.h>
 #include <hv/errno.h>
 #include <hv/guest_fdt.h>
+#include <hv/guest_mem.h>
 #include <hv/image.h>
 #include <hv/page_alloc.h>
 #include <hv/platform.h>
@@ -96,15 +97,6 @@ static int find_file(const void *archive, size_t size, const char *name,
 	return ret;
 }
 
-static void copy_to_guest(struct vm *vm, gpa_t addr, const void *src,
-			  size_t len)
-{
-	hpa_t host;
-
-	if (vm_gpa_range_to_hpa(vm, addr, len, &host) == HV_OK)
-		memcpy(hpa_to_ptr(host), src, len);
-}
-
 static int build_fdt(struct vm *vm, const struct boot_layout *layout,
 		     uint64_t initrd_size, char *err, size_t err_len)
 {
@@ -136,7 +128,13 @@ static int build_fdt(struct vm *vm, const struct boot_layout *layout,
 		snprintf(err, err_len, "cannot build the guest device tree");
 		return HV_EFAIL;
 	}
-	copy_to_guest(vm, layout->fdt, fdt_scratch, sizeof(fdt_scratch));
+	/* The layout was planned inside RAM; a failure here is a bug in
+	 * the plan, reported rather than leaving the VM half loaded. */
+	if (guest_mem_write(vm, layout->fdt, fdt_scratch,
+			    sizeof(fdt_scratch))) {
+		snprintf(err, err_len, "the guest device tree is outside RAM");
+		return HV_ERANGE;
+	}
 	return HV_OK;
 }
 
@@ -175,18 +173,30 @@ static int load_images(struct vm *vm, const void *archive, size_t size,
 			 why);
 		return HV_ERANGE;
 	}
-	copy_to_guest(vm, layout.kernel, kernel.data, kernel.size);
-	if (initrd.size)
-		copy_to_guest(vm, layout.initrd, initrd.data, initrd.size);
+	if (guest_mem_write(vm, layout.kernel, kernel.data, kernel.size) ||
+	    (initrd.size &&
+	     guest_mem_write(vm, layout.initrd, initrd.data, initrd.size))) {
+		snprintf(err, err_len, "file \"%s\": image outside guest RAM",
+			 vm->config->kernel);
+		return HV_ERANGE;
+	}
 	*entry = layout.kernel;
 	*fdt = layout.fdt;
 	return build_fdt(vm, &layout, initrd.size, err, err_len);
 }
 
+/*
+ * Where each vCPU may run and where it starts: a vCPU with a hart-affinity
+ * is allowed on that hart only; the others may run on every online hart
+ * and start round-robin over them.
+ */
 static int place_vcpus(struct vm *vm, char *err, size_t err_len)
 {
-	unsigned placed[HV_MAX_HARTS] = {0}; /* this VM's, not yet assigned */
+	unsigned long online = 0;
 
+	for (unsigned i = 0; i < HV_MAX_HARTS; i++)
+		if (cpus[i].online)
+			online |= 1UL << i;
 	for (unsigned i = 0; i < vm->num_vcpus; i++) {
 		struct vcpu *vcpu = &vm->vcpus[i];
 		uint32_t want = vm->config->hart_affinity[i];
@@ -200,19 +210,14 @@ static int place_vcpus(struct vm *vm, char *err, size_t err_len)
 					 want);
 				return HV_EINVAL;
 			}
+			vcpu->allowed_cpus = 1UL << cpu->index;
 		} else {
 			do {
 				cpu = &cpus[next_hart++ % HV_MAX_HARTS];
 			} while (!cpu->online);
+			vcpu->allowed_cpus = online;
 		}
-		if (cpu->num_assigned + placed[cpu->hartid] >=
-		    HV_MAX_ASSIGNED) {
-			snprintf(err, err_len, "too many vCPUs on hart %u",
-				 cpu->hartid);
-			return HV_ERANGE;
-		}
-		vcpu->hartid = cpu->hartid;
-		placed[cpu->hartid]++;
+		vcpu->cpu = cpu;
 	}
 	return HV_OK;
 }
@@ -221,7 +226,7 @@ static void init_vcpus(struct vm *vm, gpa_t entry, gpa_t fdt)
 {
 	for (unsigned i = 0; i < vm->num_vcpus; i++) {
 		struct vcpu *vcpu = &vm->vcpus[i];
-		struct cpu *cpu = &cpus[vcpu->hartid];
+		struct cpu *cpu = vcpu->cpu;
 
 		vcpu->vm = vm;
 		vcpu->id = i;
@@ -231,7 +236,7 @@ static void init_vcpus(struct vm *vm, gpa_t entry, gpa_t fdt)
 				     hv_features.sstc);
 		vcpu->timer_deadline = UINT64_MAX;
 		vcpu->state = VCPU_OFFLINE;
-		cpu->assigned[cpu->num_assigned++] = vcpu;
+		sched_attach_vcpu(vcpu, cpu);
 	}
 	/* The boot vCPU starts like an HSM start at the kernel entry. */
 	sbi_hsm_hart_start(vm, 0, entry.val, fdt.val);
@@ -291,6 +296,20 @@ void vms_create_from_archive(const void *archive, size_t size)
 
 	if (!archive || !load_config(archive, size))
 		return;
+	const struct sched_policy *policy =
+		sched_policy_by_name(config.scheduler);
+
+	if (!policy) {
+		hv_info("%s: node \"hypervisor\": scheduler \"%s\" is unknown; "
+			"no VM started",
+			CONFIG_FILE, config.scheduler);
+		return;
+	}
+	for (unsigned i = 0; i < HV_MAX_HARTS; i++)
+		if (cpus[i].online)
+			cpus[i].rq.policy = policy;
+	if (policy != &sched_policy_round_robin)
+		hv_info("scheduler: %s", policy->name);
 	for (unsigned i = 0; i < config.num_vms; i++) {
 		struct vm *vm = &vms[num_vms];
 
@@ -315,9 +334,10 @@ void vms_create_from_archive(const void *archive, size_t size)
 			vm->config->initrd);
 	}
 	console_set_num_vms(num_vms);
-	for (unsigned i = 0; i < HV_MAX_HARTS; i++)
-		if (cpus[i].online)
-			cpus[i].rq.time_slice = config.time_slice_us *
-						platform.timebase_frequency /
-						1000000;
+	for (unsigned i = 0; i < HV_MAX_HARTS; i++) {
+		if (!cpus[i].online)
+			continue;
+		cpus[i].rq.time_slice = config.time_slice_us *
+					platform.timebase_frequency / 1000000;
+	}
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * VM lifetime: memory translation for the hypervisor's own accesses, and
- * stopping a VM (its vCPUs are marked dead and kicked; nothing else is
- * affected). When every foreground VM has stopped, the machine powers off.
+ * VM lifetime: stopping a VM (its vCPUs are marked dead and kicked;
+ * nothing else is affected). When every foreground VM has stopped, the
+ * machine powers off. Guest memory access is in hv/mm/guest_mem.c.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,17 +16,6 @@
 struct vm vms[HV_MAX_VMS];
 unsigned num_vms;
 static spinlock_t vm_stop_lock = SPINLOCK_INIT;
-
-int vm_gpa_range_to_hpa(struct vm *vm, gpa_t addr, uint64_t len, hpa_t *out)
-{
-	uint64_t offset = addr.val - vm->ram_base.val;
-
-	if (addr.val < vm->ram_base.val || offset >= vm->ram_size ||
-	    len > vm->ram_size - offset)
-		return HV_EFAULT;
-	*out = hpa(vm->ram_host.val + offset);
-	return HV_OK;
-}
 
 static uint64_t ticks_to_ms(uint64_t ticks)
 {
@@ -43,13 +32,15 @@ static void vm_print_stats(struct vm *vm)
 
 		hv_printf(
 			"hartvisor: VM \"%s\" vCPU %u (hart %u): run %llu ms, "
-			"wait %llu ms, %llu switches; exits: sbi %llu, "
+			"wait %llu ms, %llu switches, %llu migrations; "
+			"exits: sbi %llu, "
 			"mmio %llu, virtual-insn %llu, ipi %llu, timer %llu, "
 			"external %llu; wfi blocks %llu\n",
-			vm->name, i, vm->vcpus[i].hartid,
+			vm->name, i, vm->vcpus[i].cpu->hartid,
 			(unsigned long long)ticks_to_ms(st->run_ticks),
 			(unsigned long long)ticks_to_ms(st->wait_ticks),
 			(unsigned long long)st->switches_in,
+			(unsigned long long)st->migrations,
 			(unsigned long long)st->exits[EXC_ECALL_VS],
 			(unsigned long long)(st->exits
 						     [EXC_LOAD_GUEST_PAGE_FAULT] +
@@ -103,12 +94,17 @@ void vm_stop(struct vm *vm, bool failed, const char *fmt, ...)
 
 	spin_unlock(&vm_stop_lock);
 
+	/* Running vCPUs see the status at their next exit; make that now,
+	 * and wait for them, so their statistics are complete too. */
+	int quiet = vm_quiesce(vm);
+
 	console_vm_flush(vm);
 	hv_printf("hartvisor: VM \"%s\" stopped: %s\n", vm->name, reason);
+	if (quiet != HV_OK)
+		hv_printf("hartvisor: VM \"%s\": a vCPU did not leave the "
+			  "guest in time\n",
+			  vm->name);
 	vm_print_stats(vm);
-	/* Running vCPUs see the status at their next exit; make that now. */
-	for (unsigned i = 0; i < vm->num_vcpus; i++)
-		sched_kick(&vm->vcpus[i]);
 	if (power_off) {
 		hv_printf("hartvisor: all VMs have stopped%s; powering off\n",
 			  any_failed ? " (some failed)" : "");

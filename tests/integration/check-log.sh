@@ -97,3 +97,4 @@ check_log() {
 	local IFS=';'
 	[ ${#reasons[@]} -eq 0 ] || printf '%s\n' "${reasons[*]}" | sed 's/;/; /g'
 }
+

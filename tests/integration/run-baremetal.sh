@@ -9,6 +9,8 @@
 #   - no well-behaved VM was stopped by the hypervisor,
 #   - for the fatal case: hartvisor's stop line for the hostile VM appears
 #     and the hostile VM printed nothing after "HOSTILE FATAL ATTEMPT".
+#   - for the migrate-* cases (test-only "migrate-random" policy): every
+#     vCPU migrated at least 3 times.
 # Every case runs with Sstc and again with sstc=false.
 #
 #   run-baremetal.sh [CASE...]     (default: all cases)
@@ -28,6 +30,8 @@ CASES=(
 	"hostile hostile 2 hostile:hostile victim:selftest"
 	"hostile-fatal hostile-fatal 2 !hostile:hostile victim:selftest"
 	"sbi-disable sbi-disable 4 nodbcn:selftest"
+	"migrate-4harts selftest-migrate 4 selftest:selftest"
+	"migrate-2harts selftest-migrate 2 selftest:selftest"
 )
 
 passed=0
@@ -47,6 +51,10 @@ run_case() {
 			"$TIMEOUT_S"
 		rc=$?
 		reason=$(check_log "$log" "$rc" "$TIMEOUT_S" "$@")
+		# The migration cases must really have moved vCPUs around.
+		if [ -z "$reason" ] && [ "${name#migrate-}" != "$name" ]; then
+			reason=$(tests/tools/check-migrations.sh "$log")
+		fi
 	fi
 	if [ -z "$reason" ]; then
 		echo "PASS $name"

@@ -65,6 +65,12 @@ linux_case() {
 		fail "$name" "the hypervisor did not power off" "$log"
 		return
 	fi
+	if [ -n "${SCHEDULER:-}" ] && [ "$SCHEDULER" = migrate-random ]; then
+		if ! why=$(tests/tools/check-migrations.sh "$log"); then
+			fail "$name" "$why" "$log"
+			return
+		fi
+	fi
 	pass "$name"
 	# Known issues the guest reported without failing (see the note in
 	# guests/linux/tests/smp.sh): shown, not hidden.
@@ -149,6 +155,7 @@ linux-4harts) linux_case linux-4vcpu-4harts 4 rv64,h=true 1 4 smp 16384 ;;
 linux-2harts) linux_case linux-4vcpu-2harts 2 rv64,h=true 1 4 smp 1024 "0 1 0 1" ;;
 linux-2harts-nosstc) linux_case linux-4vcpu-2harts-nosstc 2 rv64,h=true,sstc=false 1 4 smp 1024 "0 1 0 1" ;;
 shell) shell_case make-run-shell ;;
+linux-migrate) SCHEDULER=migrate-random linux_case linux-migrate-2harts 2 rv64,h=true 1 4 smp 1024 ;;
 *)
 	bad_cases
 	# The full 1 MiB console check runs once; the other set-ups send
@@ -157,6 +164,10 @@ shell) shell_case make-run-shell ;;
 	linux_case linux-4vcpu-2harts 2 rv64,h=true 1 4 smp 1024 "0 1 0 1"
 	linux_case linux-two-vms 4 rv64,h=true 2 2 smp 1024
 	linux_case linux-sbi-timer 4 rv64,h=true,sstc=false 1 4 smp 1024
+	# Every vCPU moves to a random hart at every switch (test-only
+	# policy): the migration mechanism under a real SMP kernel.
+	SCHEDULER=migrate-random linux_case linux-migrate-2harts 2 \
+		rv64,h=true 1 4 smp 1024
 	shell_case make-run-shell
 	;;
 esac

@@ -9,7 +9,7 @@ UNIT_TESTS :=
 include $(wildcard tests/unit/*.mk)
 
 UNIT_CFLAGS := -std=gnu11 -O0 -g $(WARNINGS) -Wno-error=unused-function \
-	-Ihv/include -I. -Itests/unit -DHV_HOST_TEST --coverage
+	-Ihv/include -Ihv/arch/fake/include -I. -Itests/unit -DHV_HOST_TEST --coverage
 UNIT_BINS := $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
 
 define unit_test_rule
@@ -17,7 +17,7 @@ $(BUILD)/unit/$(1): $$($(1)_SRCS) $$(wildcard hv/include/hv/*.h tests/unit/*.h)
 	@mkdir -p $(BUILD)/unit/obj-$(1)
 	@echo "  HOSTCC  $$@"
 	$(Q)cd $(BUILD)/unit/obj-$(1) && $(HOSTCC) $(UNIT_CFLAGS) \
-		$$(addprefix -I$(CURDIR)/,hv/include . tests/unit) \
+		$$(addprefix -I$(CURDIR)/,hv/include hv/arch/fake/include . tests/unit) \
 		$$(addprefix $(CURDIR)/,$$($(1)_SRCS)) -o $(CURDIR)/$$@ \
 		-lcmocka $$($(1)_LIBS)
 endef

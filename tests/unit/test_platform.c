@@ -53,7 +53,7 @@ static struct platform *parse_ok(const char *name, void **dtb_out)
 	static struct platform p;
 	char err[128] = "";
 	void *dtb = load_fixture(name);
-	int ret = platform_parse(dtb, &p, err, sizeof(err));
+	int ret = platform_parse(dtb, 0, &p, err, sizeof(err));
 
 	if (ret != HV_OK)
 		fail_msg("%s: %d (%s)", name, ret, err);
@@ -89,11 +89,9 @@ static void check_virt_common(const struct platform *p, const void *dtb)
 	assert_string_equal(p->isa, cpu_isa(dtb, 0));
 	assert_true(platform_isa_has_letter(p->isa, 'h'));
 	assert_int_equal(p->num_reserved, 0);
-	for (unsigned i = 0; i < p->num_harts; i++) {
-		assert_int_equal(p->harts[i].hartid, i);
-		assert_true(p->harts[i].has_h);
-		assert_true(p->harts[i].enabled);
-	}
+	assert_int_equal(p->num_unused, 0);
+	for (unsigned i = 0; i < p->num_harts; i++)
+		assert_int_equal(p->hartids[i], i);
 }
 
 static void test_qemu_smp4(void **state)
@@ -132,7 +130,25 @@ static void test_qemu_smp2(void **state)
 	assert_int_equal(p->num_harts, 2);
 	check_virt_common(p, dtb);
 	assert_true(p->has_sstc);
-	assert_int_equal(p->harts[2].hartid, 0); /* untouched, zeroed */
+	assert_int_equal(p->hartids[2], 0); /* untouched, zeroed */
+	free(dtb);
+}
+
+/* QEMU's boot lottery can enter on any hart: that hart becomes index 0
+ * and the others keep their DTB order. */
+static void test_qemu_boot_on_hart2(void **state)
+{
+	static const unsigned want[] = {2, 0, 1, 3};
+	char err[64] = "";
+	struct platform p;
+	void *dtb = load_fixture("qemu-virt-smp4.dtb");
+
+	(void)state;
+	assert_int_equal(platform_parse(dtb, 2, &p, err, sizeof(err)), HV_OK);
+	assert_int_equal(p.num_harts, 4);
+	for (unsigned i = 0; i < 4; i++)
+		assert_int_equal(p.hartids[i], want[i]);
+	assert_int_equal(p.num_unused, 0);
 	free(dtb);
 }
 
@@ -162,14 +178,13 @@ static void test_parse_clears_output(void **state)
 
 	(void)state;
 	memset(&p, 0xa5, sizeof(p));
-	assert_int_equal(platform_parse(dtb, &p, err, sizeof(err)), HV_OK);
+	assert_int_equal(platform_parse(dtb, 0, &p, err, sizeof(err)), HV_OK);
 	assert_int_equal(p.num_harts, 2);
 	assert_int_equal(p.initrd_start, 0);
 	assert_int_equal(p.num_reserved, 0);
-	for (unsigned i = 2; i < HV_MAX_HARTS; i++) {
-		assert_int_equal(p.harts[i].hartid, 0);
-		assert_false(p.harts[i].enabled);
-	}
+	assert_int_equal(p.num_unused, 0);
+	for (unsigned i = 2; i < HV_MAX_HARTS; i++)
+		assert_int_equal(p.hartids[i], 0);
 	free(dtb);
 }
 
@@ -183,13 +198,14 @@ static void test_bad_header(void **state)
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(junk); i++)
 		junk[i] = (uint32_t)i * 2654435761u;
-	assert_int_equal(platform_parse(junk, &p, err, sizeof(err)),
+	assert_int_equal(platform_parse(junk, 0, &p, err, sizeof(err)),
 			 HV_EFORMAT);
 	assert_true(strlen(err) > 0);
 	/* A corrupted magic number. */
 	((uint8_t *)dtb)[0] ^= 0xff;
 	err[0] = 0;
-	assert_int_equal(platform_parse(dtb, &p, err, sizeof(err)), HV_EFORMAT);
+	assert_int_equal(platform_parse(dtb, 0, &p, err, sizeof(err)),
+			 HV_EFORMAT);
 	assert_non_null(strstr(err, "header"));
 	free(dtb);
 }
@@ -250,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_qemu_smp4),
 		cmocka_unit_test(test_qemu_no_sstc),
 		cmocka_unit_test(test_qemu_smp2),
+		cmocka_unit_test(test_qemu_boot_on_hart2),
 		cmocka_unit_test(test_qemu_initrd),
 		cmocka_unit_test(test_parse_clears_output),
 		cmocka_unit_test(test_bad_header),

@@ -5,6 +5,7 @@
 #include <arch/arch.h>
 #include "csr.h"
 #include <arch/vcpu_arch.h>
+#include <hv/percpu.h>
 #include <hv/printk.h>
 #include "drivers/sbi_client.h"
 
@@ -97,6 +98,12 @@ unsigned long arch_pending_host_irqs(void)
 void arch_ipi_clear(void)
 {
 	csr_clear(CSR_SIP, MIP_SSIP);
+}
+
+void arch_ipi_send(struct cpu *cpu)
+{
+	/* mask 1 with base = hart id: works for any hart id. */
+	sbi_client_send_ipi(1UL, cpu->hartid);
 }
 
 void arch_wait_for_interrupt(void)

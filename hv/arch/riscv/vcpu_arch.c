@@ -102,7 +102,9 @@ void arch_vcpu_put(struct vcpu *vcpu)
 	arch->senvcfg = csr_read(CSR_SENVCFG);
 	if (arch->henvcfg & HENVCFG_STCE)
 		arch->vstimecmp = csr_read(CSR_VSTIMECMP);
-	this_cpu()->loaded = NULL;
+	/* Release: a hart that sees the vCPU no longer loaded here sees the
+	 * saved CSRs (sched/ownership.c, holder_of). */
+	__atomic_store_n(&this_cpu()->loaded, NULL, __ATOMIC_RELEASE);
 }
 
 static void switch_fp_owner(struct vcpu *vcpu)
@@ -118,7 +120,9 @@ static void switch_fp_owner(struct vcpu *vcpu)
 	}
 	arch_fp_restore(vcpu->arch.fp, &vcpu->arch.fcsr);
 	csr_clear(CSR_SSTATUS, SSTATUS_FS);
-	cpu->fp_owner = vcpu;
+	/* Release: the previous owner's saved registers are visible to a
+	 * hart that sees it is no longer the owner. */
+	__atomic_store_n(&cpu->fp_owner, vcpu, __ATOMIC_RELEASE);
 }
 
 void arch_vcpu_release_fp(struct vcpu *vcpu)
@@ -127,6 +131,23 @@ void arch_vcpu_release_fp(struct vcpu *vcpu)
 
 	if (cpu->fp_owner == vcpu)
 		cpu->fp_owner = NULL;
+}
+
+void arch_vcpu_unload(struct vcpu *vcpu)
+{
+	struct cpu *cpu = this_cpu();
+
+	if (cpu->loaded == vcpu)
+		arch_vcpu_put(vcpu);
+	if (cpu->fp_owner == vcpu) {
+		if (vcpu->arch.fp_dirty) {
+			csr_set(CSR_SSTATUS, SSTATUS_FS_DIRTY);
+			arch_fp_save(vcpu->arch.fp, &vcpu->arch.fcsr);
+			csr_clear(CSR_SSTATUS, SSTATUS_FS);
+			vcpu->arch.fp_dirty = false;
+		}
+		__atomic_store_n(&cpu->fp_owner, NULL, __ATOMIC_RELEASE);
+	}
 }
 
 /*

@@ -29,6 +29,9 @@ void arch_timer_program(uint64_t deadline);
 /* Which host interrupts are pending (HOST_IRQ_*), without consuming. */
 unsigned long arch_pending_host_irqs(void);
 void arch_ipi_clear(void);
+struct cpu;
+/* Send an IPI to a hart (a kick: it exits the guest or leaves wfi). */
+void arch_ipi_send(struct cpu *cpu);
 /* Sleep until a host interrupt is pending. Interrupts stay globally off:
  * wfi wakes on pending-and-enabled regardless of sstatus.SIE. */
 void arch_wait_for_interrupt(void);

@@ -125,5 +125,9 @@ void arch_vcpu_resume_at(struct vcpu *vcpu, unsigned long pc, unsigned long a0,
 bool vcpu_in_guest_kernel(const struct vcpu *vcpu);
 /* Drop the FP-owner reference a hart may hold to this vCPU. */
 void arch_vcpu_release_fp(struct vcpu *vcpu);
+/* Bring every piece of the vCPU's state that this hart holds (VS CSRs,
+ * FP registers) back to memory, so another hart can run or inspect it.
+ * The vCPU must not be running. */
+void arch_vcpu_unload(struct vcpu *vcpu);
 
 #endif

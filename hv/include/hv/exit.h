@@ -22,8 +22,4 @@ enum exit_action exit_handle_host_ipi(struct vcpu *vcpu);
 enum exit_action exit_handle_host_timer(struct vcpu *vcpu);
 enum exit_action exit_handle_host_external(struct vcpu *vcpu);
 
-/* Block the running vCPU in wfi (or an HSM suspend) until a wakeup
- * interrupt is pending; returns EXIT_RESUME if one already is. */
-enum exit_action vcpu_block(struct vcpu *vcpu, int reason);
-
 #endif

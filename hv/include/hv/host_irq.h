@@ -3,8 +3,8 @@
 #ifndef HV_HOST_IRQ_H
 #define HV_HOST_IRQ_H
 
-/* Wake vCPUs whose timers expired and re-arm the hart timer. */
-void host_irq_timer(void);
+/* An IPI: per-hart messages, and a kick (posted work, a queued vCPU). */
+void host_irq_ipi(void);
 /* Claim and serve the host PLIC (console input). */
 void host_irq_external(void);
 /* Serve whatever host interrupts are pending (idle loop). */

@@ -1,52 +1,67 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Per-hart data. Each hart's tp register points at its struct cpu while
- * the hypervisor runs (the world switch saves and restores the guest's
- * tp), so this_cpu() is one register read.
+ * Per-hart data, reached through this_cpu() (the arch provides it: on
+ * RISC-V the hart's tp register points at its struct cpu while the
+ * hypervisor runs, so it is one register read; the host tests' fake arch
+ * returns the simulated hart being stepped).
  */
 #ifndef HV_PERCPU_H
 #define HV_PERCPU_H
 
 #include <hv/types.h>
+#include <hv/config.h>
+#include <hv/cpu_msg.h>
 #include "sched/sched.h"
-
-#define HV_MAX_HARTS 8
-#define HV_MAX_ASSIGNED 32
 
 struct vcpu;
 
+/*
+ * cpus[] is indexed by a dense index, not by the physical hart id: hart ids
+ * may be sparse or larger than the array (0, 9, 1000). The boot hart is
+ * index 0, the other usable harts follow in DTB order. Physical ids are
+ * for the outside world only: SBI calls and PLIC contexts.
+ */
 struct cpu {
-	unsigned hartid;
-	bool present; /* in the DTB with the H extension */
-	bool online;  /* checked in after boot */
+	unsigned index;	 /* position in cpus[], 0 .. HV_MAX_HARTS - 1 */
+	unsigned hartid; /* physical hart id (the DTB's cpu reg) */
+	bool present;	 /* usable: H extension, status okay */
+	bool online;	 /* checked in after boot */
 	struct runqueue rq;
+	struct vcpu *current;  /* vCPU switched in (running or exiting) */
 	struct vcpu *loaded;   /* vCPU whose VS CSRs are in this hart */
 	struct vcpu *fp_owner; /* vCPU whose FP registers are in this hart */
 	uint64_t timer_programmed;  /* deadline the hart timer is set to */
 	unsigned long hvip_in_hart; /* hvip as last read back from the hart */
 	uint64_t slice_end;
-	bool console_irq; /* this hart takes the host UART interrupt */
-	/* vCPUs pinned to this hart, for timer scans. */
-	struct vcpu *assigned[HV_MAX_ASSIGNED];
-	unsigned num_assigned;
+	bool console_irq;	   /* this hart takes the host UART interrupt */
+	struct cpu_msg_queue msgs; /* work other harts want done here */
 };
 
 extern struct cpu cpus[HV_MAX_HARTS];
 
-static inline struct cpu *this_cpu(void)
-{
-	struct cpu *cpu;
+#include <asm/this_cpu.h>
 
-	__asm__("mv %0, tp" : "=r"(cpu));
-	return cpu;
+/* The present cpu at a dense index, or NULL. */
+static inline struct cpu *cpu_by_index(unsigned long index)
+{
+	return index < HV_MAX_HARTS && cpus[index].present ? &cpus[index]
+							   : NULL;
 }
 
-static inline struct cpu *cpu_by_hartid(unsigned hartid)
+/* The present cpu with a physical hart id, or NULL if hartvisor does not
+ * run on that hart. */
+static inline struct cpu *cpu_by_hartid(unsigned long hartid)
 {
-	return hartid < HV_MAX_HARTS && cpus[hartid].present ? &cpus[hartid]
-							     : NULL;
+	for (unsigned i = 0; i < HV_MAX_HARTS; i++)
+		if (cpus[i].present && cpus[i].hartid == hartid)
+			return &cpus[i];
+	return NULL;
 }
 
-void percpu_init_this_hart(unsigned hartid);
+/* Boot hart, before any other hart starts: cpus[i] becomes hartids[i]. */
+void percpu_assign_harts(const unsigned *hartids, unsigned count);
+/* Point this_cpu() at cpus[index]. False, and nothing changed, if that
+ * slot is not this hart's (a hart started with a wrong index). */
+bool percpu_init_this_hart(unsigned long index, unsigned long hartid);
 
 #endif

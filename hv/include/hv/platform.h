@@ -8,20 +8,36 @@
 #define HV_PLATFORM_H
 
 #include <hv/types.h>
-#include <hv/percpu.h>
+#include <hv/config.h>
 
 #define PLATFORM_ISA_MAX 256
 #define PLATFORM_MAX_RESERVED 8
+#define PLATFORM_MAX_UNUSED 16
 
-struct platform_hart {
+/* Why a hart of the DTB does not run hartvisor. */
+enum platform_hart_unused {
+	PLATFORM_HART_DISABLED,	 /* status is not "okay" */
+	PLATFORM_HART_NO_H,	 /* riscv,isa lacks the H extension */
+	PLATFORM_HART_DUPLICATE, /* its hart id is already in use */
+	PLATFORM_HART_NO_SLOT,	 /* usable, but HV_MAX_HARTS are taken */
+};
+
+struct platform_unused_hart {
 	unsigned hartid;
-	bool has_h; /* riscv,isa lists the H extension */
-	bool enabled;
+	enum platform_hart_unused reason;
 };
 
 struct platform {
+	/*
+	 * The usable harts (H extension, status okay), at most HV_MAX_HARTS:
+	 * the boot hart first, then the others in DTB order. hartids[i] is
+	 * the hart that gets dense cpu index i.
+	 */
 	unsigned num_harts;
-	struct platform_hart harts[HV_MAX_HARTS];
+	unsigned hartids[HV_MAX_HARTS];
+	/* Every other cpu node; the first PLATFORM_MAX_UNUSED are listed. */
+	unsigned num_unused;
+	struct platform_unused_hart unused[PLATFORM_MAX_UNUSED];
 	char isa[PLATFORM_ISA_MAX]; /* riscv,isa of the first usable hart */
 	char mmu_type[32];
 	bool has_sstc;
@@ -38,9 +54,12 @@ struct platform {
 	uint64_t reserved_size[PLATFORM_MAX_RESERVED];
 };
 
-/* HV_OK, or HV_EFORMAT with a reason in err. */
-int platform_parse(const void *dtb, struct platform *out, char *err,
-		   size_t err_len);
+/* HV_OK, or HV_EFORMAT with a reason in err. boot_hartid, the hart
+ * running the parse, must be usable; it always gets index 0. */
+int platform_parse(const void *dtb, unsigned long boot_hartid,
+		   struct platform *out, char *err, size_t err_len);
+/* What an unused hart's reason means, for the boot report. */
+const char *platform_hart_unused_reason(enum platform_hart_unused reason);
 /* True if a riscv,isa string lists the given single-letter extension. */
 bool platform_isa_has_letter(const char *isa, char letter);
 /* True if a riscv,isa string lists the given multi-letter extension. */

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A virtual hart. Each vCPU is pinned to one physical hart, whose
- * runqueue lock protects its scheduling state. Interrupt and request
- * fields are atomics posted by any hart and consumed by the owning hart
- * right before it enters the guest (vcpu_sync_before_entry).
+ * A virtual hart. It belongs to one hart's runqueue at a time (vcpu->cpu),
+ * whose lock protects its scheduling state (sched/sched.h). Interrupt and
+ * request fields are atomics posted by any hart and consumed by the hart
+ * that runs it, right before it enters the guest (hv/vcpu/vcpu.c).
  */
 #ifndef HV_VCPU_H
 #define HV_VCPU_H
@@ -14,21 +14,22 @@
 
 enum vcpu_state {
 	VCPU_OFFLINE,  /* HSM STOPPED: not started, or stopped itself */
-	VCPU_RUNNABLE, /* on its runqueue */
+	VCPU_RUNNABLE, /* on its runqueue (unless parked or moving) */
 	VCPU_RUNNING,  /* the current vCPU of its hart */
 	VCPU_BLOCKED,  /* in wfi or an HSM suspend, waiting for an irq */
 	VCPU_DEAD,     /* its VM was stopped */
 };
 
-enum vcpu_block_reason {
-	VCPU_BLOCK_WFI,
-	VCPU_BLOCK_SUSPEND_RETENTIVE,
-	VCPU_BLOCK_SUSPEND_NON_RETENTIVE,
-};
-
-/* Requests another hart posts to a vCPU; handled before guest entry. */
+/*
+ * Requests: work another hart asks of a vCPU (KVM's KVM_REQ_*). The
+ * poster sets the bit and kicks; the vCPU's hart clears it (the
+ * acknowledgement) and does the work before the vCPU next enters the
+ * guest. vcpu_request_wait() waits for the acknowledgement.
+ */
 #define VCPU_REQ_TLB_FLUSH BIT(0) /* hfence.vvma for the VM */
 #define VCPU_REQ_FENCE_I BIT(1)
+#define VCPU_REQ_PARK BIT(2)	/* leave the guest: the VM is pausing */
+#define VCPU_REQ_MIGRATE BIT(3) /* leave the guest: move to migrate_to */
 
 #define VCPU_NUM_IRQ_CAUSES 16
 
@@ -40,32 +41,41 @@ struct vcpu_stats {
 	uint64_t sbi_calls;
 	uint64_t wfi_blocks;
 	uint64_t switches_in;
+	uint64_t migrations;
 	uint64_t switched_in_at;
 };
 
 struct vm;
+struct cpu;
 
 struct vcpu {
 	struct vcpu_arch arch; /* first: the world switch uses it */
 	struct vm *vm;
-	unsigned id;	 /* hart id the guest sees */
-	unsigned hartid; /* physical hart it is pinned to */
+	unsigned id; /* hart id the guest sees */
 	struct sched_entity se;
 
-	/* Protected by the runqueue lock of cpus[hartid]. */
+	/* Protected by the lock of the runqueue that owns the vCPU. */
+	struct cpu *cpu; /* owner; written with both locks held */
 	enum vcpu_state state;
-	enum vcpu_block_reason block_reason;
-	/* Boot (HSM start) or non-retentive resume, applied by the owning
-	 * hart right before the vCPU next runs, so only that hart ever
-	 * touches the vCPU's architectural state. */
+	enum sched_block_reason block_reason;
+	bool parked; /* held off every runqueue: its VM is pausing */
+	bool moving; /* between two runqueues (sched_migrate) */
+	/* Boot (HSM start) or non-retentive resume, applied by the hart
+	 * that next runs the vCPU, right before it does: only that hart
+	 * ever touches the vCPU's live architectural state. */
 	bool boot_pending, resume_pending;
 	unsigned long boot_addr, boot_opaque;
+	struct cpu *migrate_to;	    /* for VCPU_REQ_MIGRATE */
+	unsigned long allowed_cpus; /* bit i: cpus[i] may run it */
+
+	/* Written only by the hart that runs it. */
+	struct cpu *last_cpu; /* where it last entered the guest */
 
 	/* Atomics, posted from any hart. */
 	bool in_guest;		/* between world switch in and out */
 	unsigned long requests; /* VCPU_REQ_* */
-	uint32_t ipi_pending;	/* VSSIP to inject (word: amoswap.w) */
-	bool ext_irq_level;	/* VSEIP level from the virtual PLIC */
+	uint32_t ipi_pending;	/* VIRQ_SOFT to inject (word: amoswap.w) */
+	bool ext_irq_level;	/* VIRQ_EXTERNAL level from the virtual PLIC */
 	bool ext_irq_synced;	/* the level the last entry acted on */
 	/* SBI-timer path: guest deadline in host time, UINT64_MAX = none. */
 	uint64_t timer_deadline;
@@ -76,12 +86,20 @@ struct vcpu {
 /* Post interrupts (any hart). */
 void vcpu_post_ipi(struct vcpu *vcpu);
 void vcpu_set_ext_irq(struct vcpu *vcpu, bool level);
-void vcpu_post_request(struct vcpu *vcpu, unsigned long request);
-/* Apply a pending boot or resume; called on the owning hart, loaded. */
+/* Post a request (any hart) and kick the vCPU. */
+void vcpu_make_request(struct vcpu *vcpu, unsigned long request);
+/* Wait until the vCPU acknowledged the request, or is outside the guest
+ * (then it acknowledges before entering). No lock may be held. */
+void vcpu_request_wait(struct vcpu *vcpu, unsigned long request);
+/* Apply a pending boot or resume; called on the hart that runs it. */
 void vcpu_prepare_entry(struct vcpu *vcpu);
-/* Run a vCPU that is RUNNING on this hart until it must be switched out.
- * Returns when its state is no longer VCPU_RUNNING or its slice ended. */
+/* Run a vCPU that is RUNNING on this hart until it must be switched out:
+ * it blocked, stopped, its VM is pausing or stopping, it must move, or
+ * its slice ended with someone waiting. */
 void vcpu_run(struct vcpu *vcpu);
+/* Has the vCPU's timer (either path) reached its deadline at host time
+ * now? */
+bool vcpu_timer_expired(struct vcpu *vcpu, uint64_t now);
 /* Would wfi return now: a pending virtual interrupt enabled in vsie? */
 bool vcpu_has_wakeup_irq(struct vcpu *vcpu);
 /* Host-time deadline of the vCPU's timer (either path), or UINT64_MAX. */

@@ -58,6 +58,8 @@ struct vm {
 
 	enum vm_status status; /* atomic */
 	bool failed;	       /* ended by an error or a failure reset */
+	spinlock_t pause_lock; /* serializes pause and resume */
+	unsigned pause_count;  /* pauses in force (gdb, monitor, ...) */
 	/* Last vCPU of this VM each hart ran: a different vCPU of the same
 	 * VM must not see the previous one's VS-stage TLB entries. */
 	struct vcpu *last_vcpu_on_hart[HV_MAX_HARTS];
@@ -66,14 +68,34 @@ struct vm {
 extern struct vm vms[HV_MAX_VMS];
 extern unsigned num_vms;
 
-/* Translate a guest-physical range inside the VM's RAM; HV_EFAULT if any
- * byte of [gpa, gpa + len) is outside it. */
-int vm_gpa_range_to_hpa(struct vm *vm, gpa_t addr, uint64_t len, hpa_t *out);
-/* Stop a VM because of an error it caused. Only that VM: its vCPUs are
- * marked dead and kicked; the hypervisor and other VMs go on. */
+/*
+ * Stop a VM (an error it caused, its own shutdown). Only that VM: the
+ * hypervisor and the other VMs go on. When it returns, no vCPU of the VM
+ * is in the guest or will enter it again, on any hart (the caller's own
+ * vCPU, if it is one of them, dies when its exit handler returns).
+ */
 void vm_stop(struct vm *vm, bool failed, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 bool vm_is_running(struct vm *vm);
+
+/*
+ * Pause a VM: every vCPU leaves the guest, saves its complete state to
+ * memory (GPRs, VS CSRs, FP registers, vstimecmp, pending interrupts) and
+ * parks; other VMs keep running on the same harts. Returns HV_OK once all
+ * are parked, HV_EAGAIN if that took longer than VM_PAUSE_TIMEOUT_MS (the
+ * pause stays requested: call vm_pause again or vm_resume), HV_ESTATE when
+ * called from one of the VM's own vCPUs (it cannot wait for itself).
+ * Pauses nest: each vm_pause that returned HV_OK or HV_EAGAIN needs one
+ * vm_resume. No lock may be held.
+ */
+int vm_pause(struct vm *vm);
+/* The stop half of vm_stop (and of a reboot): every vCPU dies, and the
+ * call waits (bounded) until none is running anywhere but the caller's
+ * own. HV_EAGAIN on timeout. The VM's status must already be stopped. */
+int vm_quiesce(struct vm *vm);
+void vm_resume(struct vm *vm);
+bool vm_is_paused(struct vm *vm);
+#define VM_PAUSE_TIMEOUT_MS 1000
 /* Create and load every VM of the boot archive. */
 void vms_create_from_archive(const void *archive, size_t size);
 

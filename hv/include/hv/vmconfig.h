@@ -18,6 +18,8 @@
 #define VM_SBI_NAME_MAX 16
 #define VM_AFFINITY_ANY 0xffffffffU
 #define HV_DEFAULT_SLICE_US 10000
+#define HV_DEFAULT_SCHEDULER "round-robin"
+#define HV_SCHEDULER_NAME_MAX 32
 
 struct vm_config {
 	char name[VM_NAME_MAX];
@@ -36,6 +38,8 @@ struct vm_config {
 
 struct hv_config {
 	uint64_t time_slice_us;
+	/* Scheduling policy by name; the scheduler checks that it exists. */
+	char scheduler[HV_SCHEDULER_NAME_MAX];
 	unsigned num_vms;
 	struct vm_config vms[HV_MAX_VMS];
 };

@@ -7,6 +7,7 @@
  */
 #include <hv/console.h>
 #include <hv/errno.h>
+#include <hv/guest_mem.h>
 #include <hv/sbi.h>
 #include <hv/vm.h>
 
@@ -32,7 +33,7 @@ static int guest_buffer(struct vm *vm, const struct sbi_call *call,
 		return HV_OK;
 	/* The whole buffer the guest named must be its memory, even if
 	 * this call then handles only the first chunk of it. */
-	if (vm_gpa_range_to_hpa(vm, gpa(call->args[1]), call->args[0], &host))
+	if (guest_mem_range(vm, gpa(call->args[1]), call->args[0], &host))
 		return HV_EINVAL; /* the spec's error for bad memory */
 	*len = MIN(call->args[0], DBCN_MAX_CHUNK);
 	*buf = hpa_to_ptr(host);

@@ -7,6 +7,7 @@
  */
 #include <hv/errno.h>
 #include <hv/exit.h>
+#include <hv/guest_mem.h>
 #include <hv/sbi.h>
 #include <hv/vm.h>
 
@@ -32,12 +33,9 @@ static struct vcpu *target_vcpu(struct vm *vm, unsigned long hartid)
 	return hartid < vm->num_vcpus ? &vm->vcpus[hartid] : NULL;
 }
 
-static bool guest_ram_address(struct vm *vm, unsigned long addr)
-{
-	hpa_t unused;
-
-	return vm_gpa_range_to_hpa(vm, gpa(addr), 2, &unused) == HV_OK;
-}
+/* A resume address must hold at least a compressed instruction in RAM;
+ * a device window is as bad an address as a hole. */
+#define HSM_MIN_INSN_BYTES 2
 
 int sbi_hsm_hart_start(struct vm *vm, unsigned long hartid,
 		       unsigned long start_addr, unsigned long opaque)
@@ -46,40 +44,23 @@ int sbi_hsm_hart_start(struct vm *vm, unsigned long hartid,
 
 	if (!vcpu)
 		return HV_EINVAL;
-	if (!guest_ram_address(vm, start_addr))
+	if (guest_mem_range(vm, gpa(start_addr), HSM_MIN_INSN_BYTES, NULL))
 		return HV_EFAULT;
-	struct runqueue *rq = &cpus[vcpu->hartid].rq;
-	int err = HV_OK;
-
-	spin_lock(&rq->lock);
-	if (vcpu->state != VCPU_OFFLINE) {
-		err = HV_EEXIST;
-	} else {
-		vcpu->boot_addr = start_addr;
-		vcpu->boot_opaque = opaque;
-		vcpu->boot_pending = true;
-		vcpu->state = VCPU_RUNNABLE;
-		sched_enqueue_locked(vcpu);
-	}
-	spin_unlock(&rq->lock);
-	if (!err)
-		sched_kick(vcpu); /* its hart may be idle */
-	return err;
+	return sched_start_vcpu(vcpu, start_addr, opaque);
 }
 
 static unsigned long hart_status(struct vcpu *vcpu)
 {
-	struct runqueue *rq = &cpus[vcpu->hartid].rq;
+	struct runqueue *rq = sched_lock_vcpu(vcpu);
 	unsigned long status;
 
-	spin_lock(&rq->lock);
 	switch (vcpu->state) {
 	case VCPU_OFFLINE:
 	case VCPU_DEAD:
 		status = HSM_STATE_STOPPED;
 		break;
 	case VCPU_BLOCKED:
-		status = vcpu->block_reason == VCPU_BLOCK_WFI
+		status = vcpu->block_reason == SCHED_BLOCK_WFI
 				 ? HSM_STATE_STARTED
 				 : HSM_STATE_SUSPENDED;
 		break;
@@ -94,11 +75,7 @@ static unsigned long hart_status(struct vcpu *vcpu)
 
 static int hart_stop(struct vcpu *vcpu, struct sbi_result *result)
 {
-	struct runqueue *rq = &cpus[vcpu->hartid].rq;
-
-	spin_lock(&rq->lock);
-	vcpu->state = VCPU_OFFLINE;
-	spin_unlock(&rq->lock);
+	sched_stop_current(vcpu);
 	result->no_return = true;
 	return HV_OK;
 }
@@ -113,25 +90,21 @@ static int hart_suspend(struct vcpu *vcpu, const struct sbi_call *call,
 	 * platform-specific ranges (none implemented) are both invalid. */
 	if (!retentive && type != SUSPEND_NON_RETENTIVE_DEFAULT)
 		return HV_EINVAL;
-	if (!retentive) {
-		if (!guest_ram_address(vcpu->vm, call->args[1]))
-			return HV_EFAULT;
-		vcpu->boot_addr = call->args[1];
-		vcpu->boot_opaque = call->args[2];
-	}
+	if (!retentive && guest_mem_range(vcpu->vm, gpa(call->args[1]),
+					  HSM_MIN_INSN_BYTES, NULL))
+		return HV_EFAULT;
 	/* The call "returns" 0 when the vCPU resumes (retentive); a
-	 * non-retentive resume replaces the registers anyway. */
-	enum exit_action action =
-		vcpu_block(vcpu, retentive ? VCPU_BLOCK_SUSPEND_RETENTIVE
-					   : VCPU_BLOCK_SUSPEND_NON_RETENTIVE);
-
-	if (action == EXIT_RESCHEDULE) {
+	 * non-retentive resume replaces the registers anyway, and its resume
+	 * point is published together with the blocked state. */
+	if (sched_block(vcpu,
+			retentive ? SCHED_BLOCK_SUSPEND_RETENTIVE
+				  : SCHED_BLOCK_SUSPEND_NON_RETENTIVE,
+			call->args[1], call->args[2])) {
 		result->reschedule = true;
-		vcpu->resume_pending = !retentive;
 	} else if (!retentive) {
 		/* Woken at once: resume right away, never "return". */
-		arch_vcpu_resume_at(vcpu, vcpu->boot_addr, vcpu->id,
-				    vcpu->boot_opaque);
+		arch_vcpu_resume_at(vcpu, call->args[1], vcpu->id,
+				    call->args[2]);
 		result->no_return = true;
 	}
 	return HV_OK;

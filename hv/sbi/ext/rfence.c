@@ -4,7 +4,8 @@
  * request that each target vCPU's own hart executes as hfence.vvma with
  * the VM's VMID loaded (hfence.vvma acts on the current hgatp.VMID), right
  * before that vCPU next enters the guest. Targets running on another hart
- * are kicked out of the guest and waited for, so when the call returns no
+ * are kicked and waited for until they have taken the request (see
+ * vcpu_request_wait), so when the call returns no
  * target can still use a stale translation. Ranges and ASIDs are honoured
  * by flushing more (all of the VM's VS-stage entries), never less.
  */
@@ -21,23 +22,6 @@ enum {
 	RFENCE_HFENCE_VVMA_ASID = 6, /* guests don't get */
 };
 
-/*
- * Wait until the target cannot run guest code with stale translations:
- * it has consumed the request (its hart clears the bit right before
- * flushing, in HS-mode, ahead of the next entry), or it is not in the
- * guest (then it consumes the request before entering). Waiting for an
- * exit instead would be wrong: a target that took the request on its
- * way in may not exit again for a long time, for instance while it spins
- * on the very vCPU that waits here.
- */
-static void wait_for_request_taken(struct vcpu *target, unsigned long request)
-{
-	while ((__atomic_load_n(&target->requests, __ATOMIC_SEQ_CST) &
-		request) &&
-	       __atomic_load_n(&target->in_guest, __ATOMIC_SEQ_CST))
-		arch_relax();
-}
-
 static void fence_vcpus(struct vcpu *caller, unsigned long targets,
 			unsigned long request)
 {
@@ -45,10 +29,10 @@ static void fence_vcpus(struct vcpu *caller, unsigned long targets,
 
 	for (unsigned i = 0; i < vm->num_vcpus; i++)
 		if (targets & (1UL << i))
-			vcpu_post_request(&vm->vcpus[i], request);
+			vcpu_make_request(&vm->vcpus[i], request);
 	for (unsigned i = 0; i < vm->num_vcpus; i++)
 		if ((targets & (1UL << i)) && &vm->vcpus[i] != caller)
-			wait_for_request_taken(&vm->vcpus[i], request);
+			vcpu_request_wait(&vm->vcpus[i], request);
 }
 
 static int sbi_rfence_handle(struct vcpu *vcpu, const struct sbi_call *call,

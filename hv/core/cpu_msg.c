@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Per-hart message queues (see hv/include/hv/cpu_msg.h).
+ *
+ * Ordering: a sender fills a slot and bumps tail under the queue lock,
+ * then sends the IPI; the IPI is cleared by the target before it serves
+ * the queue (host IPI handling), so a message queued after a serve pass
+ * always has an IPI pending behind it. A synchronous caller's done flag
+ * is written with release after fn ran, and read with acquire, so
+ * everything fn wrote is visible to the caller once it sees done.
+ */
+#include <arch/arch.h>
+#include <hv/cpu_msg.h>
+#include <hv/errno.h>
+#include <hv/percpu.h>
+
+static int queue_message(struct cpu *cpu, cpu_msg_fn fn, void *arg,
+			 uint32_t *done)
+{
+	struct cpu_msg_queue *q = &cpu->msgs;
+	int ret = HV_EAGAIN;
+
+	spin_lock(&q->lock);
+	if (q->tail - q->head < CPU_MSG_SLOTS) {
+		struct cpu_msg *slot = &q->slots[q->tail % CPU_MSG_SLOTS];
+
+		slot->fn = fn;
+		slot->arg = arg;
+		slot->done = done;
+		q->tail++;
+		ret = HV_OK;
+	}
+	spin_unlock(&q->lock);
+	if (ret == HV_OK)
+		arch_ipi_send(cpu);
+	return ret;
+}
+
+int cpu_msg_post(struct cpu *cpu, cpu_msg_fn fn, void *arg)
+{
+	return queue_message(cpu, fn, arg, NULL);
+}
+
+void cpu_msg_call(struct cpu *cpu, cpu_msg_fn fn, void *arg)
+{
+	uint32_t done = 0;
+
+	if (cpu == this_cpu()) {
+		fn(arg);
+		return;
+	}
+	/* A full queue drains as its hart serves it; serve ours meanwhile
+	 * in case that hart is waiting on us. */
+	while (queue_message(cpu, fn, arg, &done) != HV_OK)
+		cpu_relax_serving();
+	while (!__atomic_load_n(&done, __ATOMIC_ACQUIRE))
+		cpu_relax_serving();
+}
+
+void cpu_msg_serve(void)
+{
+	struct cpu_msg_queue *q = &this_cpu()->msgs;
+
+	for (;;) {
+		struct cpu_msg msg;
+
+		spin_lock(&q->lock);
+		if (q->head == q->tail) {
+			spin_unlock(&q->lock);
+			return;
+		}
+		msg = q->slots[q->head % CPU_MSG_SLOTS];
+		q->head++;
+		spin_unlock(&q->lock);
+		msg.fn(msg.arg);
+		if (msg.done)
+			__atomic_store_n(msg.done, 1, __ATOMIC_RELEASE);
+	}
+}
+
+void cpu_relax_serving(void)
+{
+	/* Cheap check first: the queue indices without the lock. */
+	struct cpu_msg_queue *q = &this_cpu()->msgs;
+
+	if (__atomic_load_n(&q->tail, __ATOMIC_ACQUIRE) !=
+	    __atomic_load_n(&q->head, __ATOMIC_RELAXED))
+		cpu_msg_serve();
+	arch_relax();
+}

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The vCPU run loop: take requests, fold posted interrupts into the state
+ * the hart loads, enter the guest, dispatch the exit, until the vCPU has
+ * to go back to the scheduler. See hv/vcpu/irq.c for why no post is lost.
+ */
+#include <arch/arch.h>
+#include <hv/exit.h>
+#include <hv/vcpu.h>
+#include <hv/vm.h>
+
+static bool guest_timer_interrupt_due(struct vcpu *vcpu, uint64_t now)
+{
+	return vcpu_timer_expired(vcpu, now) &&
+	       (arch_vcpu_guest_sie(vcpu) & VIRQ_TIMER);
+}
+
+/* Take the requests posted to the vCPU (the acknowledgement) and do the
+ * work. Returns true if the vCPU must leave this hart. */
+static bool take_requests(struct vcpu *vcpu)
+{
+	unsigned long requests =
+		__atomic_exchange_n(&vcpu->requests, 0, __ATOMIC_SEQ_CST);
+
+	if (requests & VCPU_REQ_TLB_FLUSH)
+		arch_vcpu_flush_vs_tlb();
+	if (requests & VCPU_REQ_FENCE_I)
+		arch_vcpu_fence_i();
+	return requests & (VCPU_REQ_PARK | VCPU_REQ_MIGRATE);
+}
+
+/* Fold posted interrupts into the state the hart loads. */
+static void sync_interrupts(struct vcpu *vcpu)
+{
+	struct vcpu_arch *arch = &vcpu->arch;
+	uint64_t now = arch_time_now();
+
+	if (__atomic_exchange_n(&vcpu->ipi_pending, 0, __ATOMIC_SEQ_CST))
+		arch->virq_injected |= VIRQ_SOFT;
+	/*
+	 * External interrupts outrank timer interrupts in the guest. A
+	 * device that is always ready (our UART's THRE: bytes leave at once)
+	 * would keep VSEIP high for as long as the guest streams output and
+	 * starve its tick, which real transmit delays prevent on hardware.
+	 * So while the guest's timer interrupt is pending and enabled, the
+	 * external one waits: the timer is taken first, and the still-high
+	 * level is shown again at the next exit.
+	 */
+	vcpu->ext_irq_synced =
+		__atomic_load_n(&vcpu->ext_irq_level, __ATOMIC_SEQ_CST);
+	if (vcpu->ext_irq_synced && !guest_timer_interrupt_due(vcpu, now))
+		arch->virq_injected |= VIRQ_EXTERNAL;
+	else
+		arch->virq_injected &= ~VIRQ_EXTERNAL;
+	if (now >= __atomic_load_n(&vcpu->timer_deadline, __ATOMIC_RELAXED))
+		arch->virq_injected |= VIRQ_TIMER;
+	else
+		arch->virq_injected &= ~VIRQ_TIMER;
+}
+
+static bool posts_outstanding(struct vcpu *vcpu)
+{
+	return __atomic_load_n(&vcpu->requests, __ATOMIC_SEQ_CST) ||
+	       __atomic_load_n(&vcpu->ipi_pending, __ATOMIC_SEQ_CST) ||
+	       __atomic_load_n(&vcpu->ext_irq_level, __ATOMIC_SEQ_CST) !=
+		       vcpu->ext_irq_synced;
+}
+
+static bool must_leave(struct vcpu *vcpu)
+{
+	return __atomic_load_n(&vcpu->state, __ATOMIC_ACQUIRE) !=
+		       VCPU_RUNNING ||
+	       !vm_is_running(vcpu->vm) || sched_should_preempt(vcpu->cpu);
+}
+
+void vcpu_run(struct vcpu *vcpu)
+{
+	/* The hart timer is armed where deadlines change (switch-in,
+	 * set_timer, wakeups, the timer itself), not on every entry: once
+	 * armed for a deadline, it makes the guest exit then, and the sync
+	 * below raises the timer interrupt. */
+	while (!must_leave(vcpu)) {
+		if (take_requests(vcpu))
+			return;
+		sync_interrupts(vcpu);
+		__atomic_store_n(&vcpu->in_guest, true, __ATOMIC_SEQ_CST);
+		if (posts_outstanding(vcpu)) {
+			__atomic_store_n(&vcpu->in_guest, false,
+					 __ATOMIC_SEQ_CST);
+			continue;
+		}
+		arch_vcpu_enter(vcpu);
+		__atomic_store_n(&vcpu->in_guest, false, __ATOMIC_SEQ_CST);
+		if (exit_dispatch(vcpu) == EXIT_RESCHEDULE)
+			return;
+	}
+}
+
+void vcpu_prepare_entry(struct vcpu *vcpu)
+{
+	if (vcpu->boot_pending) {
+		vcpu->boot_pending = false;
+		vcpu->resume_pending = false;
+		arch_vcpu_reset(&vcpu->arch, vcpu->boot_addr, vcpu->id,
+				vcpu->boot_opaque);
+		arch_vcpu_release_fp(vcpu);
+		vcpu->timer_deadline = UINT64_MAX;
+		__atomic_store_n(&vcpu->ipi_pending, 0, __ATOMIC_SEQ_CST);
+		/* Push the reset VS state into the hart. */
+		arch_vcpu_load(vcpu);
+	}
+	if (vcpu->resume_pending) {
+		vcpu->resume_pending = false;
+		arch_vcpu_resume_at(vcpu, vcpu->boot_addr, vcpu->id,
+				    vcpu->boot_opaque);
+	}
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared between the files of sched/ only; hv/ uses sched/sched.h. */
+#ifndef SCHED_INTERNAL_H
+#define SCHED_INTERNAL_H
+
+#include <stddef.h>
+#include <hv/percpu.h>
+#include <hv/vcpu.h>
+
+static inline struct vcpu *vcpu_of_entity(struct sched_entity *se)
+{
+	return (struct vcpu *)((char *)se - offsetof(struct vcpu, se));
+}
+
+static inline unsigned cpu_index(const struct cpu *cpu)
+{
+	return (unsigned)(cpu - cpus);
+}
+
+/* Membership of a runqueue (every vCPU it owns), under its lock. */
+void sched_member_add(struct runqueue *rq, struct sched_entity *se);
+void sched_member_remove(struct runqueue *rq, struct sched_entity *se);
+/* Bit i set: cpus[i] is online. */
+unsigned long sched_online_mask(void);
+bool sched_cpu_allowed(const struct vcpu *vcpu, const struct cpu *cpu);
+/* BLOCKED or OFFLINE -> RUNNABLE, queued unless parked or moving. The
+ * owner's runqueue lock is held. Returns true if it was queued. */
+bool sched_make_runnable_locked(struct vcpu *vcpu);
+/* Second half of a move: the vCPU is marked moving, off every queue and
+ * its state is in memory. Hands it to target's runqueue. No lock held. */
+void sched_finish_move(struct vcpu *vcpu, struct cpu *target);
+/* Bring the vCPU's state to memory from whichever hart holds it (per-hart
+ * messages). The vCPU is on no runqueue and not current anywhere. */
+void sched_unload_everywhere(struct vcpu *vcpu);
+
+#endif
