@@ -201,19 +201,23 @@ static void idle(void)
 	host_irq_poll();
 }
 
-void sched_run_loop(void)
+struct vcpu *sched_run_once(void)
 {
 	struct cpu *cpu = this_cpu();
+	struct vcpu *vcpu = pick_next(cpu);
 
-	for (;;) {
-		struct vcpu *vcpu = pick_next(cpu);
-
-		if (!vcpu) {
-			idle();
-			continue;
-		}
-		switch_in(cpu, vcpu);
-		vcpu_run(vcpu);
-		switch_out(cpu, vcpu);
+	if (!vcpu) {
+		idle();
+		return NULL;
 	}
+	switch_in(cpu, vcpu);
+	vcpu_run(vcpu);
+	switch_out(cpu, vcpu);
+	return vcpu;
+}
+
+void sched_run_loop(void)
+{
+	for (;;)
+		sched_run_once();
 }

@@ -14,7 +14,7 @@ static inline struct vcpu *vcpu_of_entity(struct sched_entity *se)
 
 static inline unsigned cpu_index(const struct cpu *cpu)
 {
-	return (unsigned)(cpu - cpus);
+	return cpu->index;
 }
 
 /* Membership of a runqueue (every vCPU it owns), under its lock. */

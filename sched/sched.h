@@ -59,6 +59,9 @@ enum sched_block_reason {
 void sched_init_hart(struct cpu *cpu, const struct sched_policy *policy,
 		     uint64_t time_slice);
 NORETURN void sched_run_loop(void);
+/* One turn of the loop: run the next vCPU until it leaves (returned), or
+ * idle until an interrupt (NULL). Host tests step harts with it. */
+struct vcpu *sched_run_once(void);
 
 /* Give an OFFLINE vCPU (not started yet) to a hart's runqueue. */
 void sched_attach_vcpu(struct vcpu *vcpu, struct cpu *cpu);

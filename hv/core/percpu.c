@@ -20,6 +20,6 @@ bool percpu_init_this_hart(unsigned long index, unsigned long hartid)
 	if (!cpu || cpu->hartid != hartid)
 		return false;
 	/* Everything after this reaches per-hart data through this_cpu(). */
-	__asm__ __volatile__("mv tp, %0" : : "r"(cpu) : "memory");
+	arch_set_this_cpu(cpu);
 	return true;
 }

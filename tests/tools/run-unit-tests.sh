@@ -9,7 +9,8 @@ passed=0
 failed=0
 find "$dir" -name '*.gcda' -delete 2>/dev/null
 for t in "$@"; do
-	out=$("$dir/$t" 2>&1)
+	# A hang (a wait that never ends) is a failure too, not a stuck run.
+	out=$(timeout 60 "$dir/$t" 2>&1)
 	rc=$?
 	p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
 	f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)

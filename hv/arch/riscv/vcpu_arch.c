@@ -284,3 +284,11 @@ bool vcpu_in_guest_kernel(const struct vcpu *vcpu)
 {
 	return vcpu->arch.sstatus & SSTATUS_SPP;
 }
+
+void arch_vcpu_set_guest_kernel(struct vcpu *vcpu, bool kernel)
+{
+	if (kernel)
+		vcpu->arch.sstatus |= SSTATUS_SPP;
+	else
+		vcpu->arch.sstatus &= ~SSTATUS_SPP;
+}

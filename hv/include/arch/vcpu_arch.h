@@ -123,6 +123,8 @@ void arch_vcpu_resume_at(struct vcpu *vcpu, unsigned long pc, unsigned long a0,
 			 unsigned long a1);
 /* Was the guest in (V)S-mode, not VU-mode, when it trapped? */
 bool vcpu_in_guest_kernel(const struct vcpu *vcpu);
+/* Make the vCPU return to (V)S-mode (true) or VU-mode at its next entry. */
+void arch_vcpu_set_guest_kernel(struct vcpu *vcpu, bool kernel);
 /* Drop the FP-owner reference a hart may hold to this vCPU. */
 void arch_vcpu_release_fp(struct vcpu *vcpu);
 /* Bring every piece of the vCPU's state that this hart holds (VS CSRs,

@@ -15,4 +15,9 @@ static inline struct cpu *this_cpu(void)
 	return fake_current_cpu;
 }
 
+static inline void arch_set_this_cpu(struct cpu *cpu)
+{
+	fake_current_cpu = cpu;
+}
+
 #endif

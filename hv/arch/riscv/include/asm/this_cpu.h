@@ -18,4 +18,9 @@ static inline struct cpu *this_cpu(void)
 	return cpu;
 }
 
+static inline void arch_set_this_cpu(struct cpu *cpu)
+{
+	__asm__ __volatile__("mv tp, %0" : : "r"(cpu) : "memory");
+}
+
 #endif

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The fake arch, host side: simulated harts, time, timers and IPIs
+ * (see hv/arch/fake/fake.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <hv/cpu_msg.h>
+#include "hv/arch/fake/fake.h"
+#include "sched/policy.h"
+
+struct cpu *fake_current_cpu;
+struct fake_hart fake_harts[HV_MAX_HARTS];
+uint64_t fake_time;
+fake_guest_fn fake_guest;
+
+static struct fake_hart *hart(void)
+{
+	return &fake_harts[fake_current_cpu - cpus];
+}
+
+void fake_set_hart(unsigned index)
+{
+	fake_current_cpu = &cpus[index];
+}
+
+unsigned fake_current_hart(void)
+{
+	return (unsigned)(fake_current_cpu - cpus);
+}
+
+void fake_advance_time(uint64_t ticks)
+{
+	fake_time += ticks;
+}
+
+void fake_machine_init(unsigned num_harts, uint64_t time_slice)
+{
+	memset(cpus, 0, sizeof(struct cpu) * HV_MAX_HARTS);
+	memset(fake_harts, 0, sizeof(fake_harts));
+	fake_time = 1000;
+	fake_guest = NULL;
+	for (unsigned i = 0; i < HV_MAX_HARTS; i++)
+		fake_harts[i].timer_deadline = UINT64_MAX;
+	for (unsigned i = 0; i < num_harts && i < HV_MAX_HARTS; i++) {
+		cpus[i].index = i;
+		cpus[i].hartid = i;
+		cpus[i].present = true;
+		cpus[i].online = true;
+		fake_set_hart(i);
+		sched_init_hart(&cpus[i], &sched_policy_round_robin,
+				time_slice);
+	}
+	fake_set_hart(0);
+}
+
+void fake_serve_hart(unsigned index)
+{
+	unsigned me = fake_current_hart();
+
+	fake_set_hart(index);
+	if (fake_harts[index].pending & HOST_IRQ_IPI) {
+		fake_harts[index].pending &= ~HOST_IRQ_IPI;
+		cpu_msg_serve();
+	}
+	fake_set_hart(me);
+}
+
+void arch_cpu_init(struct arch_features *features)
+{
+	features->sv39x4 = true;
+	features->sv48x4 = true;
+	features->vmid_bits = 14;
+}
+
+uint64_t arch_time_now(void)
+{
+	return fake_time;
+}
+
+void arch_timer_program(uint64_t deadline)
+{
+	hart()->timer_deadline = deadline;
+	hart()->timer_programs++;
+}
+
+unsigned long arch_pending_host_irqs(void)
+{
+	unsigned long pending = hart()->pending;
+
+	if (fake_time >= hart()->timer_deadline)
+		pending |= HOST_IRQ_TIMER;
+	return pending;
+}
+
+void arch_ipi_clear(void)
+{
+	hart()->pending &= ~HOST_IRQ_IPI;
+}
+
+void arch_ipi_send(struct cpu *cpu)
+{
+	fake_harts[cpu - cpus].pending |= HOST_IRQ_IPI;
+	fake_harts[cpu - cpus].ipis_received++;
+}
+
+/* Sleep until an interrupt: time jumps to the timer if nothing else is
+ * pending (an idle hart with no timer would sleep forever; it returns,
+ * and the test sees it idle). */
+void arch_wait_for_interrupt(void)
+{
+	hart()->waits++;
+	if (!hart()->pending && hart()->timer_deadline != UINT64_MAX &&
+	    fake_time < hart()->timer_deadline)
+		fake_time = hart()->timer_deadline;
+}
+
+/* The other harts run concurrently on real hardware: let them serve the
+ * messages this hart may be waiting for, and let time pass. */
+void arch_relax(void)
+{
+	for (unsigned i = 0; i < HV_MAX_HARTS; i++)
+		if (cpus[i].online && &cpus[i] != fake_current_cpu &&
+		    (fake_harts[i].pending & HOST_IRQ_IPI))
+			fake_serve_hart(i);
+	fake_time++;
+}
+
+unsigned long arch_stage2_root(unsigned levels, unsigned vmid, hpa_t root)
+{
+	return ((unsigned long)(levels == 3 ? 8 : 9) << 60) |
+	       ((unsigned long)vmid << 44) | (root.val >> PAGE_SHIFT);
+}
+
+void arch_stage2_flush_all(void)
+{
+}
+
+void arch_halt(void)
+{
+	abort();
+}

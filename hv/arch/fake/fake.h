@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The fake arch: the arch contract implemented in software, so generic
+ * code (scheduler, run loop, exits, SBI, pause, migration) runs in host
+ * unit tests. Everything is single-threaded and deterministic: a test
+ * chooses which simulated hart runs (fake_set_hart), advances time, and
+ * plays the guest through a hook called at every guest entry.
+ *
+ * A simulated hart has a timer deadline, pending host interrupts (IPI,
+ * timer, external) and counters a test can assert on. Waiting loops in
+ * generic code call arch_relax(); the fake's relax lets the other harts
+ * serve their per-hart messages (as real harts would, concurrently) and
+ * advances time by one tick, so bounded waits end.
+ */
+#ifndef FAKE_ARCH_H
+#define FAKE_ARCH_H
+
+#include <arch/arch.h>
+#include <arch/vcpu_arch.h>
+#include <hv/percpu.h>
+
+/* A hart's live guest state: the VS CSRs and FP registers of the vCPU
+ * it holds (cpu->loaded, cpu->fp_owner), as the real hart's CSRs are. */
+struct fake_live_state {
+	unsigned long vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval;
+	unsigned long vsatp;
+	uint64_t vstimecmp;
+	uint64_t fp[32];
+	uint64_t fcsr;
+};
+
+struct fake_hart {
+	struct fake_live_state live;
+	uint64_t timer_deadline; /* as programmed; UINT64_MAX = none */
+	unsigned long pending;	 /* HOST_IRQ_* not yet consumed */
+	unsigned ipis_received;
+	unsigned timer_programs;
+	unsigned waits; /* arch_wait_for_interrupt calls */
+	unsigned tlb_flushes, fence_is;
+	unsigned loads, puts, fp_saves, fp_restores;
+	unsigned entries; /* guest entries */
+};
+
+extern struct fake_hart fake_harts[HV_MAX_HARTS];
+extern uint64_t fake_time;
+
+/*
+ * The guest: called at every arch_vcpu_enter() with the vCPU loaded on
+ * the current hart. It sets vcpu->arch.scause (and stval, htval, htinst,
+ * GPRs, sepc) to describe the exit, as the hart would. NULL: the guest
+ * runs until the next host interrupt (a timer exit after time passes).
+ */
+typedef void (*fake_guest_fn)(struct vcpu *vcpu);
+extern fake_guest_fn fake_guest;
+
+/* Reset every simulated hart and all counters; n harts come online
+ * (cpus[0..n-1], hart ids 0..n-1), with this time slice in ticks. */
+void fake_machine_init(unsigned num_harts, uint64_t time_slice);
+/* Run as simulated hart index from now on. */
+void fake_set_hart(unsigned index);
+unsigned fake_current_hart(void);
+void fake_advance_time(uint64_t ticks);
+/* Serve hart index's pending IPI and messages, as its IPI handler would,
+ * then return to the current hart. */
+void fake_serve_hart(unsigned index);
+
+/* The guest writes an FP register (marks its FP state dirty, as FS). */
+void fake_guest_write_fp(struct vcpu *vcpu, unsigned reg, uint64_t value);
+uint64_t fake_guest_read_fp(struct vcpu *vcpu, unsigned reg);
+
+/* Exit descriptions a guest hook can use. */
+void fake_exit_ecall(struct vcpu *vcpu, unsigned long eid, unsigned long fid,
+		     const unsigned long *args, unsigned nargs);
+void fake_exit_wfi(struct vcpu *vcpu);
+void fake_exit_host_interrupt(struct vcpu *vcpu, unsigned long cause);
+
+#endif

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: MIT
+/* Host-test machine on the fake arch: see fake_machine.h. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <hv/console.h>
+#include <hv/exit.h>
+#include <hv/platform.h>
+#include <hv/printk.h>
+#include "drivers/plic.h"
+#include "drivers/sbi_client.h"
+#include "fake_machine.h"
+#include "sched/policy.h"
+
+#define WEAK __attribute__((weak))
+
+struct platform platform;
+unsigned fake_shutdowns;
+bool fake_shutdown_failed;
+char fake_printed[8192];
+jmp_buf *fake_shutdown_jump;
+
+static void record(const char *fmt, va_list ap)
+{
+	size_t used = strlen(fake_printed);
+
+	if (used < sizeof(fake_printed) - 1)
+		vsnprintf(fake_printed + used, sizeof(fake_printed) - used, fmt,
+			  ap);
+}
+
+WEAK void hv_printf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	record(fmt, ap);
+	va_end(ap);
+}
+
+WEAK void console_vm_flush(struct vm *vm)
+{
+	(void)vm;
+}
+
+/* The machine powers off: a test that expects it sets fake_shutdown_jump
+ * and gets control back there; anything else is a test failure. */
+WEAK void sbi_client_shutdown(bool failure)
+{
+	fake_shutdowns++;
+	fake_shutdown_failed = failure;
+	if (fake_shutdown_jump)
+		longjmp(*fake_shutdown_jump, 1);
+	abort();
+}
+
+WEAK enum exit_action exit_handle_ecall(struct vcpu *vcpu)
+{
+	vcpu->arch.sepc += 4;
+	return EXIT_RESUME;
+}
+
+WEAK enum exit_action exit_handle_guest_page_fault(struct vcpu *vcpu)
+{
+	(void)vcpu;
+	return EXIT_RESUME;
+}
+
+WEAK void console_poll_input(void)
+{
+}
+
+WEAK unsigned plic_claim(unsigned hartid)
+{
+	(void)hartid;
+	return 0;
+}
+
+WEAK void plic_complete(unsigned hartid, unsigned source)
+{
+	(void)hartid;
+	(void)source;
+}
+
+WEAK void plic_set_threshold(unsigned hartid, unsigned threshold)
+{
+	(void)hartid;
+	(void)threshold;
+}
+
+WEAK void plic_enable(unsigned source, unsigned hartid)
+{
+	(void)source;
+	(void)hartid;
+}
+
+void fake_machine_reset(unsigned num_harts, uint64_t time_slice)
+{
+	fake_machine_init(num_harts, time_slice);
+	memset(vms, 0, sizeof(vms));
+	num_vms = 0;
+	memset(&platform, 0, sizeof(platform));
+	platform.timebase_frequency = FAKE_TIMEBASE_HZ;
+	fake_shutdowns = 0;
+	fake_shutdown_failed = false;
+	fake_printed[0] = 0;
+	fake_shutdown_jump = NULL;
+}
+
+struct vm *fake_vm_create(const char *name, unsigned num_vcpus,
+			  unsigned long allowed)
+{
+	static struct vm_config configs[HV_MAX_VMS];
+	struct vm *vm = &vms[num_vms];
+	unsigned harts = 0;
+
+	while (harts < HV_MAX_HARTS && cpus[harts].online)
+		harts++;
+	memset(&configs[num_vms], 0, sizeof(configs[0]));
+	snprintf(configs[num_vms].name, VM_NAME_MAX, "%s", name);
+	configs[num_vms].num_vcpus = num_vcpus;
+	vm->config = &configs[num_vms];
+	vm->index = num_vms++;
+	snprintf(vm->name, sizeof(vm->name), "%s", name);
+	vm->num_vcpus = num_vcpus;
+	vm->vmid = vm->index + 1;
+	vm->status = VM_RUNNING;
+	for (unsigned i = 0; i < num_vcpus; i++) {
+		struct vcpu *vcpu = &vm->vcpus[i];
+
+		vcpu->vm = vm;
+		vcpu->id = i;
+		sched_entity_init(&vcpu->se);
+		arch_vcpu_set_stage2(&vcpu->arch, 0, 0, true);
+		arch_vcpu_reset(&vcpu->arch, 0x80000000UL, i, 0);
+		vcpu->timer_deadline = UINT64_MAX;
+		vcpu->state = VCPU_OFFLINE;
+		vcpu->allowed_cpus = allowed ? allowed : (1UL << harts) - 1;
+		sched_attach_vcpu(vcpu, &cpus[i % harts]);
+	}
+	return vm;
+}
+
+void fake_vcpu_start(struct vm *vm, unsigned i, unsigned long pc)
+{
+	sched_start_vcpu(&vm->vcpus[i], pc, 0);
+}
