@@ -9,6 +9,7 @@
  */
 #include <arch/arch.h>
 #include <hv/cpu_msg.h>
+#include <hv/errno.h>
 #include <hv/host_irq.h>
 #include <hv/percpu.h>
 #include <hv/vcpu.h>
@@ -16,12 +17,26 @@
 #include "sched/internal.h"
 #include "sched/policy.h"
 
-void sched_init_hart(struct cpu *cpu, const struct sched_policy *policy,
-		     uint64_t time_slice)
+void sched_init_hart(struct cpu *cpu, uint64_t time_slice)
 {
-	runqueue_init(&cpu->rq, policy, time_slice);
+	runqueue_init(&cpu->rq, &sched_policy_round_robin, time_slice);
 	cpu->rq.random_state = 0x9e3779b9u ^ (uint32_t)(cpu - cpus);
 	cpu->timer_programmed = UINT64_MAX;
+}
+
+int sched_configure(const char *policy_name, uint64_t time_slice)
+{
+	const struct sched_policy *policy = sched_policy_by_name(policy_name);
+
+	if (!policy)
+		return HV_EINVAL;
+	for (unsigned i = 0; i < HV_MAX_HARTS; i++) {
+		if (!cpus[i].online)
+			continue;
+		cpus[i].rq.policy = policy;
+		cpus[i].rq.time_slice = time_slice;
+	}
+	return HV_OK;
 }
 
 bool sched_should_preempt(struct cpu *cpu)

@@ -89,6 +89,7 @@ void sched_member_remove(struct runqueue *rq, struct sched_entity *se)
 
 void sched_attach_vcpu(struct vcpu *vcpu, struct cpu *cpu)
 {
+	sched_entity_init(&vcpu->se);
 	spin_lock(&cpu->rq.lock);
 	vcpu->cpu = cpu;
 	sched_member_add(&cpu->rq, &vcpu->se);

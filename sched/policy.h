@@ -33,6 +33,9 @@ extern const struct sched_policy sched_policy_round_robin;
  * hart at every switch, to prove the migration mechanism. */
 extern const struct sched_policy sched_policy_migrate_random;
 
+/* Policies (sched/policy_*.c), selected by name. NULL if unknown. */
+const struct sched_policy *sched_policy_by_name(const char *name);
+
 void runqueue_init(struct runqueue *rq, const struct sched_policy *policy,
 		   uint64_t time_slice);
 void sched_entity_init(struct sched_entity *se);

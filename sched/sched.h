@@ -56,14 +56,18 @@ enum sched_block_reason {
 	SCHED_BLOCK_SUSPEND_NON_RETENTIVE,
 };
 
-void sched_init_hart(struct cpu *cpu, const struct sched_policy *policy,
-		     uint64_t time_slice);
+/* A hart's runqueue, empty, round-robin, with this slice (ticks). */
+void sched_init_hart(struct cpu *cpu, uint64_t time_slice);
+/* The policy (by name, as in the config) and slice of every online hart,
+ * before any vCPU is attached. HV_EINVAL if no policy has that name. */
+int sched_configure(const char *policy_name, uint64_t time_slice);
 NORETURN void sched_run_loop(void);
 /* One turn of the loop: run the next vCPU until it leaves (returned), or
  * idle until an interrupt (NULL). Host tests step harts with it. */
 struct vcpu *sched_run_once(void);
 
-/* Give an OFFLINE vCPU (not started yet) to a hart's runqueue. */
+/* Give an OFFLINE vCPU (not started yet) to a hart's runqueue; this
+ * also initializes its scheduling state. */
 void sched_attach_vcpu(struct vcpu *vcpu, struct cpu *cpu);
 
 /*
@@ -126,8 +130,5 @@ struct runqueue *sched_lock_vcpu(struct vcpu *vcpu);
 /* Lock two runqueues, in cpu index order (the one lock order). */
 void sched_lock_two(struct cpu *a, struct cpu *b);
 void sched_unlock_two(struct cpu *a, struct cpu *b);
-
-/* Policies (sched/policy_*.c), selected by name. NULL if unknown. */
-const struct sched_policy *sched_policy_by_name(const char *name);
 
 #endif

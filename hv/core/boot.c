@@ -16,7 +16,6 @@
 #include <hv/printk.h>
 #include <hv/vm.h>
 #include "drivers/plic.h"
-#include "sched/policy.h"
 #include "drivers/sbi_client.h"
 #include "drivers/uart16550.h"
 
@@ -40,7 +39,7 @@ static void hart_common_init(bool console_hart)
 	arch_cpu_init(&features);
 	if (console_hart)
 		hv_features = features;
-	sched_init_hart(this_cpu(), &sched_policy_round_robin, 0);
+	sched_init_hart(this_cpu(), 0);
 	host_irq_init_hart(console_hart);
 }
 

@@ -12,6 +12,7 @@
 #include <arch/arch.h>
 #include <hv/cpu_msg.h>
 #include <hv/errno.h>
+#include <hv/host_irq.h>
 #include <hv/percpu.h>
 
 static int queue_message(struct cpu *cpu, cpu_msg_fn fn, void *arg,
@@ -80,11 +81,14 @@ void cpu_msg_serve(void)
 
 void cpu_relax_serving(void)
 {
-	/* Cheap check first: the queue indices without the lock. */
-	struct cpu_msg_queue *q = &this_cpu()->msgs;
+	/* Messages, and the timer: this hart's vCPUs keep their wakeups and
+	 * slices while it waits. Not the external interrupt: its handler
+	 * (console input) may be what is waiting here. */
+	unsigned long pending = arch_pending_host_irqs();
 
-	if (__atomic_load_n(&q->tail, __ATOMIC_ACQUIRE) !=
-	    __atomic_load_n(&q->head, __ATOMIC_RELAXED))
-		cpu_msg_serve();
+	if (pending & HOST_IRQ_IPI)
+		host_irq_ipi();
+	if (pending & HOST_IRQ_TIMER)
+		sched_timer_interrupt();
 	arch_relax();
 }

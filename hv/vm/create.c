@@ -20,7 +20,6 @@
 #include <hv/vdev.h>
 #include <hv/vm.h>
 #include <arch/arch.h>
-#include "sched/policy.h"
 
 #define CONFIG_FILE "config.dtb"
 #define GUEST_FDT_SIZE (64 * 1024)
@@ -230,7 +229,6 @@ static void init_vcpus(struct vm *vm, gpa_t entry, gpa_t fdt)
 
 		vcpu->vm = vm;
 		vcpu->id = i;
-		sched_entity_init(&vcpu->se);
 		arch_vcpu_reset(&vcpu->arch, entry.val, i, fdt.val);
 		arch_vcpu_set_stage2(&vcpu->arch, vm->hgatp, vm->htimedelta,
 				     hv_features.sstc);
@@ -296,20 +294,16 @@ void vms_create_from_archive(const void *archive, size_t size)
 
 	if (!archive || !load_config(archive, size))
 		return;
-	const struct sched_policy *policy =
-		sched_policy_by_name(config.scheduler);
-
-	if (!policy) {
+	if (sched_configure(config.scheduler,
+			    config.time_slice_us * platform.timebase_frequency /
+				    1000000)) {
 		hv_info("%s: node \"hypervisor\": scheduler \"%s\" is unknown; "
 			"no VM started",
 			CONFIG_FILE, config.scheduler);
 		return;
 	}
-	for (unsigned i = 0; i < HV_MAX_HARTS; i++)
-		if (cpus[i].online)
-			cpus[i].rq.policy = policy;
-	if (policy != &sched_policy_round_robin)
-		hv_info("scheduler: %s", policy->name);
+	hv_info("scheduler: %s, %llu us slices", config.scheduler,
+		(unsigned long long)config.time_slice_us);
 	for (unsigned i = 0; i < config.num_vms; i++) {
 		struct vm *vm = &vms[num_vms];
 
@@ -334,10 +328,4 @@ void vms_create_from_archive(const void *archive, size_t size)
 			vm->config->initrd);
 	}
 	console_set_num_vms(num_vms);
-	for (unsigned i = 0; i < HV_MAX_HARTS; i++) {
-		if (!cpus[i].online)
-			continue;
-		cpus[i].rq.time_slice = config.time_slice_us *
-					platform.timebase_frequency / 1000000;
-	}
 }

@@ -131,7 +131,6 @@ struct vm *fake_vm_create(const char *name, unsigned num_vcpus,
 
 		vcpu->vm = vm;
 		vcpu->id = i;
-		sched_entity_init(&vcpu->se);
 		arch_vcpu_set_stage2(&vcpu->arch, 0, 0, true);
 		arch_vcpu_reset(&vcpu->arch, 0x80000000UL, i, 0);
 		vcpu->timer_deadline = UINT64_MAX;

@@ -7,7 +7,6 @@
 #include <string.h>
 #include <hv/cpu_msg.h>
 #include "hv/arch/fake/fake.h"
-#include "sched/policy.h"
 
 struct cpu *fake_current_cpu;
 struct fake_hart fake_harts[HV_MAX_HARTS];
@@ -48,8 +47,7 @@ void fake_machine_init(unsigned num_harts, uint64_t time_slice)
 		cpus[i].present = true;
 		cpus[i].online = true;
 		fake_set_hart(i);
-		sched_init_hart(&cpus[i], &sched_policy_round_robin,
-				time_slice);
+		sched_init_hart(&cpus[i], time_slice);
 	}
 	fake_set_hart(0);
 }

@@ -40,7 +40,8 @@ void cpu_msg_call(struct cpu *cpu, cpu_msg_fn fn, void *arg);
 int cpu_msg_post(struct cpu *cpu, cpu_msg_fn fn, void *arg);
 /* Run the messages queued for this hart. */
 void cpu_msg_serve(void);
-/* One step of a wait loop: serve this hart's messages, then relax. */
+/* One step of a wait loop: serve this hart's messages and its timer, then
+ * relax. No lock may be held. */
 void cpu_relax_serving(void);
 
 #endif
