@@ -39,6 +39,11 @@ int sched_configure(const char *policy_name, uint64_t time_slice)
 	return HV_OK;
 }
 
+const char *sched_policy_name(const struct cpu *cpu)
+{
+	return cpu->rq.policy->name;
+}
+
 bool sched_should_preempt(struct cpu *cpu)
 {
 	/* Preempt at the end of the slice only if someone else waits. */
@@ -204,16 +209,43 @@ static void switch_out(struct cpu *cpu, struct vcpu *vcpu)
 	 * save it to memory here, where it is live. */
 	if (parked || target)
 		arch_vcpu_unload(vcpu);
+	if (parked)
+		vm_vcpu_parked(vcpu);
 	if (target)
 		sched_finish_move(vcpu, target);
 }
 
+int sched_defer(void (*fn)(void *arg), void *arg)
+{
+	struct cpu *cpu = this_cpu();
+
+	if (cpu->deferred_fn && cpu->deferred_fn != fn)
+		return HV_EAGAIN;
+	cpu->deferred_arg = arg;
+	cpu->deferred_fn = fn;
+	return HV_OK;
+}
+
+static void run_deferred(struct cpu *cpu)
+{
+	void (*fn)(void *arg) = cpu->deferred_fn;
+
+	if (fn) {
+		cpu->deferred_fn = NULL;
+		fn(cpu->deferred_arg);
+	}
+}
+
 static void idle(void)
 {
+	/* The timer scan may wake a vCPU whose deadline passed: then there
+	 * is work, and sleeping would leave it queued behind a wfi. */
 	sched_update_timer();
-	if (!arch_pending_host_irqs())
+	if (!__atomic_load_n(&this_cpu()->rq.nr_queued, __ATOMIC_RELAXED) &&
+	    !arch_pending_host_irqs() && !this_cpu()->deferred_fn)
 		arch_wait_for_interrupt();
 	host_irq_poll();
+	run_deferred(this_cpu());
 }
 
 struct vcpu *sched_run_once(void)
@@ -228,6 +260,7 @@ struct vcpu *sched_run_once(void)
 	switch_in(cpu, vcpu);
 	vcpu_run(vcpu);
 	switch_out(cpu, vcpu);
+	run_deferred(cpu);
 	return vcpu;
 }
 

@@ -302,3 +302,30 @@ bool sched_try_quiesce(struct vcpu *vcpu)
 		sched_unload_everywhere(vcpu);
 	return stopped;
 }
+
+static void unload_and_report(void *arg)
+{
+	struct vcpu *vcpu = arg;
+
+	unload_here(vcpu);
+	vm_vcpu_parked(vcpu);
+}
+
+void sched_unload_parked_async(struct vcpu *vcpu)
+{
+	struct runqueue *rq = sched_lock_vcpu(vcpu);
+	bool stopped = vcpu->parked && not_running_locked(vcpu);
+	struct cpu *holder;
+
+	spin_unlock(&rq->lock);
+	/* A running vCPU unloads itself when it parks (switch_out). */
+	if (!stopped)
+		return;
+	holder = holder_of(vcpu);
+	if (!holder)
+		return;
+	if (holder == this_cpu())
+		unload_and_report(vcpu);
+	else if (cpu_msg_post(holder, unload_and_report, vcpu) != HV_OK)
+		cpu_msg_call(holder, unload_and_report, vcpu); /* queue full */
+}

@@ -66,6 +66,15 @@ NORETURN void sched_run_loop(void);
  * idle until an interrupt (NULL). Host tests step harts with it. */
 struct vcpu *sched_run_once(void);
 
+/*
+ * Run fn(arg) on this hart once no vCPU is switched in here: after the
+ * current one is switched out, or at the next idle turn. For work that
+ * must wait for a VM whose vCPU this hart is running (the gdb stub stops
+ * the VM, then works). One pending call per hart: a second request for
+ * the same fn is merged; HV_EAGAIN for a different one.
+ */
+int sched_defer(void (*fn)(void *arg), void *arg);
+
 /* Give an OFFLINE vCPU (not started yet) to a hart's runqueue; this
  * also initializes its scheduling state. */
 void sched_attach_vcpu(struct vcpu *vcpu, struct cpu *cpu);
@@ -107,6 +116,10 @@ void sched_request_migration(struct vcpu *vcpu, struct cpu *target);
 /* Pause support (hv/vm): hold a vCPU off every runqueue, or let it go. */
 void sched_park(struct vcpu *vcpu);
 void sched_unpark(struct vcpu *vcpu);
+/* For a parked vCPU that is not running: have the hart that holds its
+ * state unload it (a per-hart message, not waited for); each vCPU that
+ * reaches memory is reported with vm_vcpu_parked(). */
+void sched_unload_parked_async(struct vcpu *vcpu);
 /* Not running, and its state is in memory (unloaded from every hart). */
 bool sched_vcpu_quiescent(struct vcpu *vcpu);
 /* For a parked vCPU: if it no longer runs, bring its state to memory
@@ -118,6 +131,8 @@ bool sched_vcpu_stopped(struct vcpu *vcpu);
  * dies when it leaves). */
 void sched_kill(struct vcpu *vcpu);
 
+/* The name of the policy a hart runs. */
+const char *sched_policy_name(const struct cpu *cpu);
 /* Does the current vCPU have to leave the guest (slice over, a waiter)? */
 bool sched_should_preempt(struct cpu *cpu);
 /* Bring the hart timer in line with the slice and vCPU deadlines. */

@@ -12,6 +12,7 @@ typedef enum exit_action (*exit_handler_fn)(struct vcpu *vcpu);
 
 /* Exceptions that reach HS-mode (the rest are delegated to the guest). */
 static const exit_handler_fn exception_handlers[EXC_COUNT] = {
+	[EXC_BREAKPOINT] = exit_handle_breakpoint, /* debugger only */
 	[EXC_ECALL_VS] = exit_handle_ecall,
 	[EXC_INST_GUEST_PAGE_FAULT] = exit_handle_guest_page_fault,
 	[EXC_LOAD_GUEST_PAGE_FAULT] = exit_handle_guest_page_fault,

@@ -38,7 +38,7 @@ static const char *const vm_properties[] = {
 	"name",		 "vcpus",	"memory-mib",
 	"kernel",	 "initrd",	"bootargs",
 	"hart-affinity", "sbi-disable", "console-focus",
-	"background",	 NULL,
+	"background",	 "gdb",		"gdb-wait",	 NULL,
 };
 
 /* The VM's name: the "name" property, or else the node name. */
@@ -147,6 +147,10 @@ static int parse_vm(struct vmconfig_parser *p, int node,
 	if (!ret)
 		ret = vmconfig_read_bool(p, node, "background",
 					 &vm->background);
+	if (!ret)
+		ret = vmconfig_read_bool(p, node, "gdb", &vm->gdb);
+	if (!ret)
+		ret = vmconfig_read_bool(p, node, "gdb-wait", &vm->gdb_wait);
 	return ret;
 }
 

@@ -236,6 +236,10 @@ static void init_vcpus(struct vm *vm, gpa_t entry, gpa_t fdt)
 		vcpu->state = VCPU_OFFLINE;
 		sched_attach_vcpu(vcpu, cpu);
 	}
+	/* gdb-wait: held at the first instruction until gdb attaches (the
+	 * stub takes over this pause, or lets it go if it has no UART). */
+	if (vm->config->gdb_wait)
+		vm_pause_begin(vm);
 	/* The boot vCPU starts like an HSM start at the kernel entry. */
 	sbi_hsm_hart_start(vm, 0, entry.val, fdt.val);
 }

@@ -11,6 +11,7 @@
  */
 #include <arch/arch.h>
 #include <hv/cpu_msg.h>
+#include <hv/debug.h>
 #include <hv/errno.h>
 #include <hv/percpu.h>
 #include <hv/platform.h>
@@ -33,19 +34,73 @@ static bool called_from_vm(struct vm *vm)
 	return current && current->vm == vm;
 }
 
-int vm_pause(struct vm *vm)
+/* Tell the debugger, once per pause, when every vCPU is in memory. */
+static void check_paused(struct vm *vm)
+{
+	const struct vm_debugger *debugger =
+		__atomic_load_n(&vm->debugger, __ATOMIC_ACQUIRE);
+
+	if (!vm_is_paused(vm) ||
+	    __atomic_load_n(&vm->pause_reported, __ATOMIC_ACQUIRE))
+		return;
+	for (unsigned i = 0; i < vm->num_vcpus; i++)
+		if (!sched_vcpu_quiescent(&vm->vcpus[i]))
+			return;
+	if (__atomic_exchange_n(&vm->pause_reported, 1, __ATOMIC_ACQ_REL))
+		return;
+	if (debugger && debugger->paused)
+		debugger->paused(debugger->ctx);
+}
+
+void vm_vcpu_parked(struct vcpu *vcpu)
+{
+	if (vcpu)
+		check_paused(vcpu->vm);
+}
+
+static void park_all(struct vm *vm)
+{
+	__atomic_store_n(&vm->pause_reported, 0, __ATOMIC_RELEASE);
+	for (unsigned i = 0; i < vm->num_vcpus; i++)
+		sched_park(&vm->vcpus[i]);
+	/* The ones that are not running may still be held by a hart; have
+	 * them unloaded without waiting, so the pause completes by itself. */
+	for (unsigned i = 0; i < vm->num_vcpus; i++)
+		sched_unload_parked_async(&vm->vcpus[i]);
+	check_paused(vm);
+}
+
+void vm_release_vcpu(struct vcpu *vcpu)
+{
+	__atomic_store_n(&vcpu->vm->pause_reported, 0, __ATOMIC_RELEASE);
+	sched_unpark(vcpu);
+}
+
+void vm_pause_again(struct vm *vm)
+{
+	if (vm_is_paused(vm))
+		park_all(vm);
+}
+
+void vm_pause_begin(struct vm *vm)
+{
+	bool first;
+
+	spin_lock(&vm->pause_lock);
+	first = vm->pause_count++ == 0;
+	if (first)
+		vm->paused_at = arch_time_now();
+	spin_unlock(&vm->pause_lock);
+	if (first)
+		park_all(vm);
+}
+
+int vm_pause_wait(struct vm *vm)
 {
 	uint64_t deadline = deadline_after_ms(VM_PAUSE_TIMEOUT_MS);
-	bool first;
 
 	if (called_from_vm(vm))
 		return HV_ESTATE;
-	spin_lock(&vm->pause_lock);
-	first = vm->pause_count++ == 0;
-	spin_unlock(&vm->pause_lock);
-	if (first)
-		for (unsigned i = 0; i < vm->num_vcpus; i++)
-			sched_park(&vm->vcpus[i]);
 	for (;;) {
 		bool all = true;
 
@@ -60,6 +115,37 @@ int vm_pause(struct vm *vm)
 	}
 }
 
+int vm_pause(struct vm *vm)
+{
+	if (called_from_vm(vm))
+		return HV_ESTATE;
+	vm_pause_begin(vm);
+	return vm_pause_wait(vm);
+}
+
+/*
+ * Guest time stands still while the VM is paused, as it would on a
+ * stopped machine: a guest held in a debugger for a minute must not
+ * find its timers a minute late and report stalls. Shift its clock
+ * (htimedelta) back by the paused time, and its SBI timer deadlines
+ * (host time) forward; stimecmp is guest time and needs nothing. Only
+ * when every vCPU is in memory, which a completed pause guarantees.
+ */
+static void freeze_guest_time(struct vm *vm, uint64_t paused_for)
+{
+	for (unsigned i = 0; i < vm->num_vcpus; i++)
+		if (!sched_vcpu_quiescent(&vm->vcpus[i]))
+			return;
+	vm->htimedelta -= paused_for;
+	for (unsigned i = 0; i < vm->num_vcpus; i++) {
+		struct vcpu *vcpu = &vm->vcpus[i];
+
+		vcpu->arch.htimedelta -= paused_for;
+		if (vcpu->timer_deadline != UINT64_MAX)
+			vcpu->timer_deadline += paused_for;
+	}
+}
+
 void vm_resume(struct vm *vm)
 {
 	bool last;
@@ -67,9 +153,12 @@ void vm_resume(struct vm *vm)
 	spin_lock(&vm->pause_lock);
 	last = vm->pause_count && --vm->pause_count == 0;
 	spin_unlock(&vm->pause_lock);
-	if (last)
-		for (unsigned i = 0; i < vm->num_vcpus; i++)
-			sched_unpark(&vm->vcpus[i]);
+	if (!last)
+		return;
+	freeze_guest_time(vm, arch_time_now() - vm->paused_at);
+	__atomic_store_n(&vm->pause_reported, 0, __ATOMIC_RELEASE);
+	for (unsigned i = 0; i < vm->num_vcpus; i++)
+		sched_unpark(&vm->vcpus[i]);
 }
 
 int vm_quiesce(struct vm *vm)

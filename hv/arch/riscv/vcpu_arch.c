@@ -178,6 +178,15 @@ void arch_vcpu_enter(struct vcpu *vcpu)
 	arch->hstatus = HSTATUS_VSXL_64 | HSTATUS_VTW | HSTATUS_SPV |
 			(arch->hstatus & HSTATUS_SPVP);
 	write_hvip(arch, this_cpu()->hvip_in_hart);
+	if (arch->trap_breakpoints != this_cpu()->breakpoints_trapped) {
+		/* Only while a debugger has breakpoints set: then the guest's
+		 * ebreak comes here, and the debugger tells ours from its. */
+		if (arch->trap_breakpoints)
+			csr_clear(CSR_HEDELEG, BIT(EXC_BREAKPOINT));
+		else
+			csr_set(CSR_HEDELEG, BIT(EXC_BREAKPOINT));
+		this_cpu()->breakpoints_trapped = arch->trap_breakpoints;
+	}
 	arch_switch_to_guest(arch);
 	/* The guest may have cleared VSSIP (through its sip). */
 	unsigned long hvip =

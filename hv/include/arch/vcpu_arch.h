@@ -77,6 +77,9 @@ struct vcpu_arch {
 	 * clear VIRQ_SOFT itself through its sip. */
 	unsigned long virq_injected;
 	bool sstc; /* the guest may use stimecmp (vstimecmp is switched) */
+	/* Breakpoint exceptions come to the hypervisor (a debugger has
+	 * breakpoints set) instead of going to the guest. */
+	bool trap_breakpoints;
 	unsigned long henvcfg, hcounteren;
 	/* No VS copies exist: a guest uses the HS registers directly. */
 	unsigned long scounteren, senvcfg;

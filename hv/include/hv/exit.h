@@ -21,5 +21,6 @@ enum exit_action exit_handle_virtual_instruction(struct vcpu *vcpu);
 enum exit_action exit_handle_host_ipi(struct vcpu *vcpu);
 enum exit_action exit_handle_host_timer(struct vcpu *vcpu);
 enum exit_action exit_handle_host_external(struct vcpu *vcpu);
+enum exit_action exit_handle_breakpoint(struct vcpu *vcpu);
 
 #endif

@@ -32,9 +32,12 @@ struct cpu {
 	struct vcpu *fp_owner; /* vCPU whose FP registers are in this hart */
 	uint64_t timer_programmed;  /* deadline the hart timer is set to */
 	unsigned long hvip_in_hart; /* hvip as last read back from the hart */
+	bool breakpoints_trapped;   /* the hart's exception delegation */
 	uint64_t slice_end;
 	bool console_irq;	   /* this hart takes the host UART interrupt */
 	struct cpu_msg_queue msgs; /* work other harts want done here */
+	void (*deferred_fn)(void *arg); /* sched_defer */
+	void *deferred_arg;
 };
 
 extern struct cpu cpus[HV_MAX_HARTS];

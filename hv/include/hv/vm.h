@@ -33,6 +33,8 @@ enum vm_status {
 	VM_STOPPED, /* ended: shutdown, reset to stop, or stopped by an error */
 };
 
+struct vm_debugger;
+
 struct vm {
 	unsigned index;
 	char name[VM_NAME_MAX];
@@ -56,10 +58,14 @@ struct vm {
 	char line[VM_CONSOLE_LINE_MAX];
 	unsigned line_len;
 
-	enum vm_status status; /* atomic */
-	bool failed;	       /* ended by an error or a failure reset */
-	spinlock_t pause_lock; /* serializes pause and resume */
-	unsigned pause_count;  /* pauses in force (gdb, monitor, ...) */
+	enum vm_status status;	 /* atomic */
+	bool failed;		 /* ended by an error or a failure reset */
+	spinlock_t pause_lock;	 /* serializes pause and resume */
+	unsigned pause_count;	 /* pauses in force (gdb, monitor, ...) */
+	uint64_t paused_at;	 /* host time the first of them began */
+	uint32_t pause_reported; /* the debugger heard this pause completed */
+	/* The debugger attached to the VM, or NULL (hv/debug.h). */
+	const struct vm_debugger *debugger;
 	/* Last vCPU of this VM each hart ran: a different vCPU of the same
 	 * VM must not see the previous one's VS-stage TLB entries. */
 	struct vcpu *last_vcpu_on_hart[HV_MAX_HARTS];
@@ -89,6 +95,21 @@ bool vm_is_running(struct vm *vm);
  * vm_resume. No lock may be held.
  */
 int vm_pause(struct vm *vm);
+/* The two halves of vm_pause. vm_pause_begin only asks (any context, also
+ * a vCPU of the VM itself, which then parks when its exit handler
+ * returns); vm_pause_wait waits as vm_pause does. Guest time does not
+ * advance while a VM is paused (vm_resume shifts its clock back). */
+void vm_pause_begin(struct vm *vm);
+int vm_pause_wait(struct vm *vm);
+/* The scheduler reports a parked vCPU whose state reached memory. When
+ * the last one does, a debugger attached to the VM hears that the pause
+ * is complete (vm_debugger.paused), once per pause. */
+void vm_vcpu_parked(struct vcpu *vcpu);
+/* A debugger's per-thread resume: let one vCPU of a paused VM run while
+ * the pause stays in force for the others; vm_pause_again parks every
+ * vCPU again (the pause completes as vm_pause_begin's does). */
+void vm_release_vcpu(struct vcpu *vcpu);
+void vm_pause_again(struct vm *vm);
 /* The stop half of vm_stop (and of a reboot): every vCPU dies, and the
  * call waits (bounded) until none is running anywhere but the caller's
  * own. HV_EAGAIN on timeout. The VM's status must already be stopped. */

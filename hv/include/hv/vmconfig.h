@@ -34,6 +34,8 @@ struct vm_config {
 	char sbi_disabled[VM_MAX_SBI_DISABLED][VM_SBI_NAME_MAX];
 	bool console_focus; /* the VM that has console input focus first */
 	bool background;    /* the machine may power off while it still runs */
+	bool gdb;	    /* the gdb stub debugs this VM */
+	bool gdb_wait;	    /* it waits at its first instruction for gdb */
 };
 
 struct hv_config {

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Run control for the debugged VM: attach, resume (all threads or some,
+ * continue or step), stops (breakpoints, Ctrl-C) and detach.
+ *
+ * A stop is decided where it happens (a breakpoint exit on any hart, or
+ * Ctrl-C on the stub's hart): the first one records itself under
+ * stop_lock and parks every vCPU (vm_pause_begin / vm_pause_again). It is
+ * reported when the pause completes (the debugger's paused hook), so gdb
+ * never sees a stop reply while a sibling vCPU still runs.
+ */
+#include <hv/errno.h>
+#include <hv/guest_mem.h>
+#include <hv/vcpu_state.h>
+#include <hv/vm.h>
+#include "gdbstub/step.h"
+#include "gdbstub/stub.h"
+
+/* Record the first stop since the last resume; later ones are dropped
+ * (all-stop reports one). Returns true if this one was recorded. */
+static bool record_stop(enum gdb_stop_reason reason, unsigned thread)
+{
+	bool first;
+
+	spin_lock(&gdb_target.stop_lock);
+	first = !gdb_target.stop_pending;
+	if (first) {
+		gdb_target.stop_pending = true;
+		gdb_target.stop =
+			(struct gdb_stop){.reason = reason, .thread = thread};
+	}
+	spin_unlock(&gdb_target.stop_lock);
+	return first;
+}
+
+static void stop_everything(void)
+{
+	struct vm *vm = gdb_target.vm;
+
+	if (vm_is_paused(vm))
+		vm_pause_again(vm); /* some threads were released */
+	else
+		vm_pause_begin(vm);
+}
+
+/* vm_debugger.paused: every vCPU is parked. */
+static void vm_paused(void *ctx)
+{
+	struct gdb_stop stop;
+
+	(void)ctx;
+	spin_lock(&gdb_target.stop_lock);
+	bool report =
+		gdb_target.stop_pending && gdb_target.state == GDB_RUNNING;
+
+	stop = gdb_target.stop;
+	if (report)
+		gdb_target.state = GDB_STOPPED;
+	spin_unlock(&gdb_target.stop_lock);
+	if (report)
+		gdb_transport_report_stop(&stop);
+}
+
+/* vm_debugger.breakpoint: a breakpoint exception on any hart. Return
+ * contract: EXIT_RESCHEDULE when it was ours (the vCPU parks), else
+ * EXIT_RESUME with the exception given back to the guest. */
+static enum exit_action vm_breakpoint(void *ctx, struct vcpu *vcpu)
+{
+	gpa_t where;
+	bool temporary = false;
+
+	(void)ctx;
+	if (vcpu_translate(vcpu, gva(vcpu->arch.sepc), GUEST_ACCESS_EXECUTE, 0,
+			   &where) ||
+	    !gdb_break_at(where, &temporary)) {
+		arch_vcpu_inject_exception(vcpu, EXC_BREAKPOINT,
+					   vcpu->arch.sepc);
+		return EXIT_RESUME;
+	}
+	/* The pc stays at the breakpoint: gdb reports it there and steps
+	 * over it itself (removing it first). */
+	if (record_stop(temporary ? GDB_STOP_STEP : GDB_STOP_BREAKPOINT,
+			vcpu->id + 1))
+		stop_everything();
+	return EXIT_RESCHEDULE;
+}
+
+void gdb_target_attach(struct vm *vm)
+{
+	gdb_target.vm = vm;
+	gdb_target.ops = gdb_vm_target_ops;
+	gdb_target.ops.has_stimecmp = vm->vcpus[0].arch.sstc;
+	gdb_target.debugger = (struct vm_debugger){
+		.breakpoint = vm_breakpoint,
+		.paused = vm_paused,
+	};
+	__atomic_store_n(&vm->debugger, &gdb_target.debugger, __ATOMIC_RELEASE);
+	gdb_target.state = vm_is_paused(vm) ? GDB_STOPPED : GDB_DETACHED;
+	gdb_target.stop =
+		(struct gdb_stop){.reason = GDB_STOP_SIGINT, .thread = 1};
+}
+
+void gdb_run_attach_stop(void)
+{
+	if (gdb_target.state != GDB_DETACHED)
+		return;
+	spin_lock(&gdb_target.stop_lock);
+	gdb_target.stop_pending = false;
+	gdb_target.stop =
+		(struct gdb_stop){.reason = GDB_STOP_SIGINT, .thread = 1};
+	gdb_target.state = GDB_STOPPED; /* nothing to report: gdb asks '?' */
+	spin_unlock(&gdb_target.stop_lock);
+	vm_pause_begin(gdb_target.vm);
+}
+
+/* Wait until the VM is fully stopped (gdb reads state right away). */
+int gdb_run_wait_stopped(void)
+{
+	if (!gdb_target.vm || gdb_target.state != GDB_STOPPED)
+		return HV_ESTATE;
+	return vm_pause_wait(gdb_target.vm) == HV_OK ? HV_OK : HV_ESTATE;
+}
+
+static int prepare_step(unsigned thread)
+{
+	struct vcpu *vcpu = &gdb_target.vm->vcpus[thread - 1];
+	uint64_t pcs[2];
+	unsigned count = 0;
+	int err = gdb_step_targets(vcpu, pcs, &count);
+
+	for (unsigned i = 0; !err && i < count; i++)
+		err = gdb_break_insert_temporary(thread, pcs[i], 4);
+	return err;
+}
+
+int gdb_run_resume(void *ctx, const enum gdb_resume_action *actions,
+		   unsigned count)
+{
+	struct vm *vm = gdb_target.vm;
+	unsigned long run = 0;
+	bool all = true;
+
+	(void)ctx;
+	if (gdb_target.state != GDB_STOPPED || gdb_run_wait_stopped())
+		return HV_ESTATE;
+	gdb_break_remove_temporary();
+	for (unsigned i = 0; i < vm->num_vcpus; i++) {
+		enum gdb_resume_action action =
+			i < count ? actions[i] : GDB_RESUME_NONE;
+
+		if (action == GDB_RESUME_STEP) {
+			int err = prepare_step(i + 1);
+
+			if (err)
+				return err;
+		}
+		if (action == GDB_RESUME_CONTINUE || action == GDB_RESUME_STEP)
+			run |= 1UL << i;
+		else
+			all = false;
+	}
+	if (!run)
+		return HV_EINVAL;
+	spin_lock(&gdb_target.stop_lock);
+	gdb_target.stop_pending = false;
+	gdb_target.state = GDB_RUNNING;
+	spin_unlock(&gdb_target.stop_lock);
+	if (all) {
+		vm_resume(vm);
+		return HV_OK;
+	}
+	for (unsigned i = 0; i < vm->num_vcpus; i++)
+		if (run & (1UL << i))
+			vm_release_vcpu(&vm->vcpus[i]);
+	return HV_OK;
+}
+
+void gdb_run_interrupt(void *ctx)
+{
+	(void)ctx;
+	if (gdb_target.state != GDB_RUNNING)
+		return;
+	if (record_stop(GDB_STOP_SIGINT, 1))
+		stop_everything();
+}
+
+void gdb_run_current_stop(void *ctx, struct gdb_stop *stop)
+{
+	(void)ctx;
+	spin_lock(&gdb_target.stop_lock);
+	*stop = gdb_target.stop;
+	spin_unlock(&gdb_target.stop_lock);
+}
+
+void gdb_run_detach(void *ctx)
+{
+	(void)ctx;
+	if (gdb_target.state == GDB_DETACHED)
+		return;
+	if (gdb_target.state == GDB_STOPPED)
+		gdb_run_wait_stopped();
+	gdb_break_remove_all();
+	spin_lock(&gdb_target.stop_lock);
+	bool stopped = gdb_target.state == GDB_STOPPED;
+
+	gdb_target.state = GDB_DETACHED;
+	gdb_target.stop_pending = false;
+	spin_unlock(&gdb_target.stop_lock);
+	gdb_target.phys = false;
+	/* Released threads may still run while the pause is in force. */
+	if (stopped || vm_is_paused(gdb_target.vm))
+		vm_resume(gdb_target.vm);
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hartvisor side of the gdb stub, shared by gdbstub/target.c (threads,
+ * registers, memory), breakpoints.c, run.c (resume, stop, detach) and
+ * monitor.c. The protocol layer (session.c) knows none of this: it calls
+ * gdb_vm_target_ops.
+ *
+ * Locking: the stub's state is protected by the transport's session lock
+ * (gdbstub/transport.c), which every entry from the protocol layer holds.
+ * Breakpoint exits read the breakpoint table under bp_lock (innermost),
+ * since they run on any hart without the session lock.
+ */
+#ifndef GDBSTUB_STUB_H
+#define GDBSTUB_STUB_H
+
+#include <hv/debug.h>
+#include <hv/spinlock.h>
+#include <hv/types.h>
+#include "gdbstub/target.h"
+
+struct vm;
+
+#define GDB_MAX_BREAKPOINTS 64
+
+struct gdb_breakpoint {
+	bool used;
+	bool temporary; /* planted by the stub for a step */
+	enum gdb_break_type type;
+	uint64_t addr; /* as gdb gave it */
+	gpa_t where;   /* guest-physical */
+	unsigned kind; /* 2 or 4 bytes */
+	uint8_t original[4];
+};
+
+enum gdb_run_state {
+	GDB_DETACHED, /* no session: the VM runs freely */
+	GDB_STOPPED,  /* the target holds a pause; gdb looks */
+	GDB_RUNNING,  /* resumed; a stop will be reported */
+};
+
+struct gdb_vm_target {
+	struct vm *vm;
+	struct gdb_target_ops ops; /* gdb_vm_target_ops, with the VM's
+				      features */
+	struct vm_debugger debugger;
+	enum gdb_run_state state;
+	bool phys; /* monitor phys on: addresses are guest-physical */
+	/* The stop to report once the pause completes. Written by whoever
+	 * stops the VM first (a breakpoint exit on any hart, Ctrl-C). */
+	spinlock_t stop_lock;
+	bool stop_pending;
+	struct gdb_stop stop;
+	spinlock_t bp_lock;
+	struct gdb_breakpoint bps[GDB_MAX_BREAKPOINTS];
+	unsigned num_bps;
+	unsigned step_thread; /* thread being single-stepped, 0 if none */
+};
+
+extern struct gdb_vm_target gdb_target;
+extern const struct gdb_target_ops gdb_vm_target_ops;
+
+/* Attach the stub to a VM (boot, `monitor vm NAME`). */
+void gdb_target_attach(struct vm *vm);
+int gdb_target_translate(unsigned thread, uint64_t addr, gpa_t *out);
+void gdb_target_code_changed(void);
+
+/* breakpoints.c */
+int gdb_break_insert(void *ctx, enum gdb_break_type type, uint64_t addr,
+		     unsigned kind);
+int gdb_break_remove(void *ctx, enum gdb_break_type type, uint64_t addr,
+		     unsigned kind);
+void gdb_break_remove_all(void);
+/* Show the original bytes where breakpoints are planted. */
+void gdb_breakpoints_hide(unsigned thread, uint64_t addr, void *buf,
+			  size_t len);
+/* Is there a stub breakpoint at this guest-physical address? */
+bool gdb_break_at(gpa_t where, bool *temporary);
+void gdb_break_remove_temporary(void);
+
+/* run.c */
+int gdb_run_resume(void *ctx, const enum gdb_resume_action *actions,
+		   unsigned count);
+void gdb_run_interrupt(void *ctx);
+void gdb_run_current_stop(void *ctx, struct gdb_stop *stop);
+void gdb_run_detach(void *ctx);
+/* Stop the VM for gdb (a new connection): pause and report nothing. */
+void gdb_run_attach_stop(void);
+/* Wait until the stopped VM's pause is complete. HV_ESTATE if it is not
+ * stopped, or when called from one of its vCPUs. */
+int gdb_run_wait_stopped(void);
+
+/* monitor.c */
+int gdb_monitor(void *ctx, const char *cmd, char *out, size_t out_len);
+
+/* transport.c: report a stop through the session, from any hart. */
+void gdb_transport_report_stop(const struct gdb_stop *stop);
+
+#endif
