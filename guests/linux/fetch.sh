@@ -20,7 +20,9 @@ die() {
 	exit 1
 }
 
-[ $# -eq 1 ] || die "usage: $0 <out-dir>"
+[ $# -ge 1 ] || die "usage: $0 <out-dir> [--symbols]"
+symbols=false
+[ "${2:-}" = --symbols ] && symbols=true
 mkdir -p "$1"
 # apt takes relative paths as relative to its own directories: make it absolute
 out=$(cd "$1" && pwd)
@@ -123,6 +125,29 @@ kernel_pkg=$(apt_private apt-cache show --no-all-versions "$kernel_meta" |
 [ -n "$kernel_pkg" ] || die "could not resolve $kernel_meta to a linux-image-<version> package"
 
 # Download into a scratch directory, then keep exactly the files we asked for.
+# --symbols: the kernel's debug symbols, from the -dbg package of the very
+# kernel package in use (about 1 GB to download; only vmlinux is kept).
+if $symbols; then
+	[ -r "$out/versions.txt" ] || die "fetch the kernel first (make linux-guest)"
+	in_use=$(awk '/^linux-image-riscv64 -> / { print $3 "=" $4 }' "$out/versions.txt")
+	[ -n "$in_use" ] || die "no kernel package recorded in $out/versions.txt"
+	dbg="${in_use%%=*}-dbg=${in_use#*=}"
+	echo "fetch.sh: downloading $dbg for the kernel's symbols (about 1 GB, once)"
+	rm -rf "$out/dbg.tmp"
+	mkdir -p "$out/dbg.tmp"
+	(cd "$out/dbg.tmp" && apt_private apt-get download "$dbg") \
+		>"$apt_dir/download-dbg.log" 2>&1 ||
+		{ cat "$apt_dir/download-dbg.log" >&2; die "apt-get download $dbg failed"; }
+	dpkg-deb --fsys-tarfile "$out"/dbg.tmp/*.deb |
+		tar -x -C "$out/dbg.tmp" --wildcards './usr/lib/debug/boot/vmlinux-*'
+	set -- "$out"/dbg.tmp/usr/lib/debug/boot/vmlinux-*
+	[ $# -eq 1 ] && [ -f "$1" ] || die "no vmlinux in $dbg"
+	mv "$1" "$out/vmlinux"
+	rm -rf "$out/dbg.tmp"
+	echo "fetch.sh: kernel symbols in $out/vmlinux"
+	exit 0
+fi
+
 rm -rf "$out/debs.tmp"
 mkdir -p "$out/debs.tmp"
 (cd "$out/debs.tmp" && apt_private apt-get download "$kernel_pkg" "$busybox_pkg") \

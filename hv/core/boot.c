@@ -20,7 +20,8 @@
 #include "drivers/uart16550.h"
 
 #define HART_START_TRIES 3
-#define HART_CHECKIN_TIMEOUT_MS 200
+#define HART_CHECKIN_TIMEOUT_MS 1000
+#define HART_SLOW_CHECKIN_MS 10000
 
 struct platform platform;
 struct arch_features hv_features;
@@ -55,6 +56,7 @@ void hv_secondary_main(unsigned long hartid, unsigned long index)
 	}
 	hart_common_init(false);
 	__atomic_store_n(&this_cpu()->online, true, __ATOMIC_RELEASE);
+	sbi_client_send_ipi(1UL, cpus[0].hartid); /* the boot hart waits */
 	/*
 	 * Sleep, don't spin, while the boot hart builds the VMs: that takes
 	 * seconds under emulation, and spinning harts take host CPU from it
@@ -73,16 +75,27 @@ void hv_secondary_main(unsigned long hartid, unsigned long index)
 	sched_run_loop();
 }
 
-static bool wait_for_checkin(struct cpu *cpu)
+/*
+ * Wait for a started hart, asleep: under emulation every hart is a host
+ * thread, and a boot hart spinning here takes host CPU from the very hart
+ * it waits for (on a loaded 2-core host, long enough to give up on it).
+ * The hart wakes us with an IPI when it checks in; a 1 ms timer bounds
+ * each sleep in case the IPI was lost.
+ */
+static bool wait_for_checkin(struct cpu *cpu, uint64_t ms)
 {
-	uint64_t timeout = arch_time_now() + platform.timebase_frequency *
-						     HART_CHECKIN_TIMEOUT_MS /
-						     1000;
+	uint64_t tick = platform.timebase_frequency / 1000;
+	uint64_t timeout = arch_time_now() + tick * ms;
+	bool online;
 
-	while (arch_time_now() < timeout)
-		if (__atomic_load_n(&cpu->online, __ATOMIC_ACQUIRE))
-			return true;
-	return false;
+	while (!(online = __atomic_load_n(&cpu->online, __ATOMIC_ACQUIRE)) &&
+	       arch_time_now() < timeout) {
+		arch_timer_program(MIN(arch_time_now() + tick, timeout));
+		arch_wait_for_interrupt();
+		arch_ipi_clear();
+	}
+	arch_timer_program(UINT64_MAX);
+	return online;
 }
 
 /* Every cpu but the boot hart's (index 0). The HSM opaque carries the
@@ -102,12 +115,17 @@ static void start_secondary_harts(void)
 					cpu->hartid,
 					(unsigned long)_secondary_start,
 					cpu->index);
-			if (wait_for_checkin(cpu))
+			if (wait_for_checkin(cpu, HART_CHECKIN_TIMEOUT_MS))
 				break;
 			hv_info("hart %u did not check in (try %u, HSM status "
 				"%ld)",
 				cpu->hartid, try, status);
 		}
+		/* HSM says it runs: it is slow (a host thread that got no
+		 * CPU), not lost. Give it much longer before going on
+		 * without it. */
+		if (!cpu->online && sbi_client_hart_status(cpu->hartid) == 0)
+			wait_for_checkin(cpu, HART_SLOW_CHECKIN_MS);
 		if (!cpu->online)
 			hv_info("hart %u never came up; running without it",
 				cpu->hartid);
