@@ -8,6 +8,11 @@
  * parked vCPU's CSRs or FP registers is asked to save them with a
  * per-hart message. The wait serves this hart's own messages, so a hart
  * that needs us meanwhile is not left waiting, and it is bounded.
+ *
+ * Lock order: vm->pause_lock, then a runqueue lock. The parking and the
+ * unparking happen under pause_lock together with the count, so a pause
+ * and a resume of the same VM never interleave vCPU by vCPU (which could
+ * leave a vCPU running under a completed pause, or parked with none).
  */
 #include <arch/arch.h>
 #include <hv/cpu_msg.h>
@@ -58,11 +63,17 @@ void vm_vcpu_parked(struct vcpu *vcpu)
 		check_paused(vcpu->vm);
 }
 
-static void park_all(struct vm *vm)
+/* Under pause_lock. */
+static void park_locked(struct vm *vm)
 {
 	__atomic_store_n(&vm->pause_reported, 0, __ATOMIC_RELEASE);
 	for (unsigned i = 0; i < vm->num_vcpus; i++)
 		sched_park(&vm->vcpus[i]);
+}
+
+/* After park_locked, with no lock held (it may wait for a message). */
+static void unload_parked(struct vm *vm)
+{
 	/* The ones that are not running may still be held by a hart; have
 	 * them unloaded without waiting, so the pause completes by itself. */
 	for (unsigned i = 0; i < vm->num_vcpus; i++)
@@ -78,8 +89,15 @@ void vm_release_vcpu(struct vcpu *vcpu)
 
 void vm_pause_again(struct vm *vm)
 {
-	if (vm_is_paused(vm))
-		park_all(vm);
+	bool paused;
+
+	spin_lock(&vm->pause_lock);
+	paused = vm->pause_count != 0;
+	if (paused)
+		park_locked(vm);
+	spin_unlock(&vm->pause_lock);
+	if (paused)
+		unload_parked(vm);
 }
 
 void vm_pause_begin(struct vm *vm)
@@ -88,11 +106,13 @@ void vm_pause_begin(struct vm *vm)
 
 	spin_lock(&vm->pause_lock);
 	first = vm->pause_count++ == 0;
-	if (first)
+	if (first) {
 		vm->paused_at = arch_time_now();
+		park_locked(vm);
+	}
 	spin_unlock(&vm->pause_lock);
 	if (first)
-		park_all(vm);
+		unload_parked(vm);
 }
 
 int vm_pause_wait(struct vm *vm)
@@ -152,13 +172,13 @@ void vm_resume(struct vm *vm)
 
 	spin_lock(&vm->pause_lock);
 	last = vm->pause_count && --vm->pause_count == 0;
+	if (last) {
+		freeze_guest_time(vm, arch_time_now() - vm->paused_at);
+		__atomic_store_n(&vm->pause_reported, 0, __ATOMIC_RELEASE);
+		for (unsigned i = 0; i < vm->num_vcpus; i++)
+			sched_unpark(&vm->vcpus[i]);
+	}
 	spin_unlock(&vm->pause_lock);
-	if (!last)
-		return;
-	freeze_guest_time(vm, arch_time_now() - vm->paused_at);
-	__atomic_store_n(&vm->pause_reported, 0, __ATOMIC_RELEASE);
-	for (unsigned i = 0; i < vm->num_vcpus; i++)
-		sched_unpark(&vm->vcpus[i]);
 }
 
 int vm_quiesce(struct vm *vm)

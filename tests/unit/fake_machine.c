@@ -11,6 +11,7 @@
 #include "drivers/plic.h"
 #include "drivers/sbi_client.h"
 #include "fake_machine.h"
+#include "sched/internal.h"
 #include "sched/policy.h"
 
 #define WEAK __attribute__((weak))
@@ -20,6 +21,7 @@ unsigned fake_shutdowns;
 bool fake_shutdown_failed;
 char fake_printed[8192];
 jmp_buf *fake_shutdown_jump;
+enum exit_action (*fake_ecall_handler)(struct vcpu *vcpu);
 
 static void record(const char *fmt, va_list ap)
 {
@@ -57,6 +59,8 @@ WEAK void sbi_client_shutdown(bool failure)
 
 WEAK enum exit_action exit_handle_ecall(struct vcpu *vcpu)
 {
+	if (fake_ecall_handler)
+		return fake_ecall_handler(vcpu);
 	vcpu->arch.sepc += 4;
 	return EXIT_RESUME;
 }
@@ -106,6 +110,7 @@ void fake_machine_reset(unsigned num_harts, uint64_t time_slice)
 	fake_shutdown_failed = false;
 	fake_printed[0] = 0;
 	fake_shutdown_jump = NULL;
+	fake_ecall_handler = NULL;
 }
 
 struct vm *fake_vm_create(const char *name, unsigned num_vcpus,
@@ -144,4 +149,26 @@ struct vm *fake_vm_create(const char *name, unsigned num_vcpus,
 void fake_vcpu_start(struct vm *vm, unsigned i, unsigned long pc)
 {
 	sched_start_vcpu(&vm->vcpus[i], pc, 0);
+}
+
+void fake_vcpu_place(struct vcpu *vcpu, unsigned index)
+{
+	struct cpu *from = vcpu->cpu, *to = &cpus[index];
+
+	sched_lock_two(from, to);
+	sched_member_remove(&from->rq, &vcpu->se);
+	sched_member_add(&to->rq, &vcpu->se);
+	vcpu->cpu = to;
+	sched_unlock_two(from, to);
+}
+
+struct vcpu *fake_step(unsigned index)
+{
+	unsigned me = fake_current_hart();
+	struct vcpu *ran;
+
+	fake_set_hart(index);
+	ran = sched_run_once();
+	fake_set_hart(me);
+	return ran;
 }

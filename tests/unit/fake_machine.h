@@ -9,6 +9,7 @@
 #define FAKE_MACHINE_H
 
 #include <setjmp.h>
+#include <hv/exit.h>
 #include <hv/vcpu.h>
 #include <hv/vm.h>
 #include "hv/arch/fake/fake.h"
@@ -23,6 +24,16 @@ struct vm *fake_vm_create(const char *name, unsigned num_vcpus,
 			  unsigned long allowed);
 /* HSM-start vCPU i at pc. */
 void fake_vcpu_start(struct vm *vm, unsigned i, unsigned long pc);
+/* Give a vCPU that never ran to hart index's runqueue (no migration is
+ * counted: as if it had been placed there at creation). */
+void fake_vcpu_place(struct vcpu *vcpu, unsigned index);
+/* One turn of hart index's scheduler loop (sched_run_once) as that hart,
+ * then back to the hart that was current. The vCPU it ran, or NULL. */
+struct vcpu *fake_step(unsigned index);
+
+/* The ecall exit handler of tests that do not link hv/sbi: when set, the
+ * stub calls it (and does not advance sepc itself). */
+extern enum exit_action (*fake_ecall_handler)(struct vcpu *vcpu);
 
 /* What the stubs saw. */
 extern unsigned fake_shutdowns;

@@ -12,6 +12,8 @@ struct cpu *fake_current_cpu;
 struct fake_hart fake_harts[HV_MAX_HARTS];
 uint64_t fake_time;
 fake_guest_fn fake_guest;
+fake_probe_fn fake_probe;
+uint32_t fake_guest_insn;
 
 static struct fake_hart *hart(void)
 {
@@ -33,12 +35,25 @@ void fake_advance_time(uint64_t ticks)
 	fake_time += ticks;
 }
 
+void fake_probe_point(enum fake_probe point)
+{
+	static bool busy;
+
+	if (!fake_probe || busy)
+		return;
+	busy = true;
+	fake_probe(point);
+	busy = false;
+}
+
 void fake_machine_init(unsigned num_harts, uint64_t time_slice)
 {
 	memset(cpus, 0, sizeof(struct cpu) * HV_MAX_HARTS);
 	memset(fake_harts, 0, sizeof(fake_harts));
 	fake_time = 1000;
 	fake_guest = NULL;
+	fake_probe = NULL;
+	fake_guest_insn = 0;
 	for (unsigned i = 0; i < HV_MAX_HARTS; i++)
 		fake_harts[i].timer_deadline = UINT64_MAX;
 	for (unsigned i = 0; i < num_harts && i < HV_MAX_HARTS; i++) {
@@ -73,6 +88,7 @@ void arch_cpu_init(struct arch_features *features)
 
 uint64_t arch_time_now(void)
 {
+	fake_probe_point(FAKE_PROBE_TIME);
 	return fake_time;
 }
 
@@ -100,6 +116,7 @@ void arch_ipi_send(struct cpu *cpu)
 {
 	fake_harts[cpu - cpus].pending |= HOST_IRQ_IPI;
 	fake_harts[cpu - cpus].ipis_received++;
+	fake_probe_point(FAKE_PROBE_IPI_SENT);
 }
 
 /* Sleep until an interrupt: time jumps to the timer if nothing else is
@@ -117,8 +134,10 @@ void arch_wait_for_interrupt(void)
  * messages this hart may be waiting for, and let time pass. */
 void arch_relax(void)
 {
+	fake_probe_point(FAKE_PROBE_RELAX);
 	for (unsigned i = 0; i < HV_MAX_HARTS; i++)
 		if (cpus[i].online && &cpus[i] != fake_current_cpu &&
+		    !fake_harts[i].stalled &&
 		    (fake_harts[i].pending & HOST_IRQ_IPI))
 			fake_serve_hart(i);
 	fake_time++;

@@ -39,6 +39,9 @@ struct fake_hart {
 	unsigned tlb_flushes, fence_is;
 	unsigned loads, puts, fp_saves, fp_restores;
 	unsigned entries; /* guest entries */
+	/* arch_relax() never serves this hart's messages: a hart held up
+	 * elsewhere (a test sets it; fake_serve_hart still serves). */
+	bool stalled;
 };
 
 extern struct fake_hart fake_harts[HV_MAX_HARTS];
@@ -67,6 +70,33 @@ void fake_serve_hart(unsigned index);
 /* The guest writes an FP register (marks its FP state dirty, as FS). */
 void fake_guest_write_fp(struct vcpu *vcpu, unsigned reg, uint64_t value);
 uint64_t fake_guest_read_fp(struct vcpu *vcpu, unsigned reg);
+
+/*
+ * Probe points: calls into the arch where a test may act at a precise
+ * moment, as another hart would concurrently: post an interrupt between
+ * the run loop's sync and the guest entry, pause a VM while a resume is
+ * under way, let a waited-for hart make progress. The hook is never
+ * nested: arch calls it makes itself do not reach it again. NULL: none.
+ */
+enum fake_probe {
+	FAKE_PROBE_TIME,      /* arch_time_now() */
+	FAKE_PROBE_IPI_SENT,  /* arch_ipi_send(), once the IPI is pending */
+	FAKE_PROBE_RELAX,     /* arch_relax(), before other harts serve */
+	FAKE_PROBE_VSTIMECMP, /* arch_vcpu_get_vstimecmp() */
+};
+typedef void (*fake_probe_fn)(enum fake_probe point);
+extern fake_probe_fn fake_probe;
+/* Call the probe hook (arch side). */
+void fake_probe_point(enum fake_probe point);
+
+/* The instruction arch_vcpu_read_insn() finds at any guest pc; 0: the
+ * read faults (as an unmapped pc would). */
+extern uint32_t fake_guest_insn;
+
+/* The guest (loaded on this hart) writes its sie or, with Sstc, its
+ * stimecmp (guest time): the hart's live CSRs, as on hardware. */
+void fake_guest_write_sie(struct vcpu *vcpu, unsigned long sie);
+void fake_guest_write_stimecmp(struct vcpu *vcpu, uint64_t value);
 
 /* Exit descriptions a guest hook can use. */
 void fake_exit_ecall(struct vcpu *vcpu, unsigned long eid, unsigned long fid,

@@ -137,8 +137,8 @@ int arch_vcpu_read_insn(struct vcpu *vcpu, gva_t pc, uint32_t *insn)
 {
 	(void)vcpu;
 	(void)pc;
-	*insn = 0;
-	return HV_EFAULT;
+	*insn = fake_guest_insn;
+	return fake_guest_insn ? HV_OK : HV_EFAULT;
 }
 
 void arch_vcpu_flush_vs_tlb(void)
@@ -158,6 +158,7 @@ static bool loaded_here(struct vcpu *vcpu)
 
 uint64_t arch_vcpu_get_vstimecmp(struct vcpu *vcpu)
 {
+	fake_probe_point(FAKE_PROBE_VSTIMECMP);
 	if (loaded_here(vcpu) && vcpu->arch.sstc)
 		return hart()->live.vstimecmp;
 	return vcpu->arch.vstimecmp;
@@ -227,6 +228,20 @@ uint64_t fake_guest_read_fp(struct vcpu *vcpu, unsigned reg)
 {
 	(void)vcpu;
 	return hart()->live.fp[reg];
+}
+
+void fake_guest_write_sie(struct vcpu *vcpu, unsigned long sie)
+{
+	if (!loaded_here(vcpu))
+		abort(); /* only a guest that runs here writes its CSRs */
+	hart()->live.vsie = sie;
+}
+
+void fake_guest_write_stimecmp(struct vcpu *vcpu, uint64_t value)
+{
+	if (!loaded_here(vcpu))
+		abort();
+	hart()->live.vstimecmp = value;
 }
 
 void fake_exit_ecall(struct vcpu *vcpu, unsigned long eid, unsigned long fid,
