@@ -1,15 +1,18 @@
 # Bare-metal test guests: each guests/baremetal/<name>/ directory with C
 # files becomes build/guests/<name>.img, a flat RISC-V Image linked at
-# 0x80200000 together with the runtime in guests/baremetal/lib/.
+# 0x80200000 together with the runtime in guests/baremetal/lib/. A guest
+# with its own link.ld (debug: linked at virtual addresses, loaded at
+# 0x80200000) uses it instead of lib/link.ld. <name>.elf keeps the full
+# debug info for gdb.
 GUEST_DIR := guests/baremetal
-GUEST_NAMES := selftest hostile echo
+GUEST_NAMES := selftest hostile echo debug
 GUEST_OBJ := $(BUILD)/guests/obj
 GUEST_ARCH := -march=rv64imafdc_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 GUEST_CFLAGS := $(GUEST_ARCH) -ffreestanding -nostdlib -O2 -g -std=gnu11 \
 	-Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
 	-fno-common -fno-pic -fno-omit-frame-pointer -I$(GUEST_DIR)/lib -MMD -MP
 GUEST_LDFLAGS := $(GUEST_ARCH) -nostdlib -static -Wl,--gc-sections \
-	-Wl,-T,$(GUEST_DIR)/lib/link.ld -Wl,--no-warn-rwx-segments
+	-Wl,--no-warn-rwx-segments
 
 GUEST_LIB_SRCS := $(wildcard $(GUEST_DIR)/lib/*.c $(GUEST_DIR)/lib/*.S)
 GUEST_LIB_OBJS := $(patsubst %,$(GUEST_OBJ)/%.o,$(GUEST_LIB_SRCS))
@@ -30,11 +33,13 @@ $(GUEST_OBJ)/%.S.o: %.S
 define guest_rule
 $(1)_GUEST_OBJS := $$(patsubst %,$(GUEST_OBJ)/%.o,\
 	$$(wildcard $(GUEST_DIR)/$(1)/*.c $(GUEST_DIR)/$(1)/*.S))
+$(1)_GUEST_LDS := $$(firstword $$(wildcard $(GUEST_DIR)/$(1)/link.ld) \
+	$(GUEST_DIR)/lib/link.ld)
 $(BUILD)/guests/$(1).elf: $$($(1)_GUEST_OBJS) $(GUEST_LIB_OBJS) \
-		$(GUEST_DIR)/lib/link.ld
+		$$($(1)_GUEST_LDS)
 	@echo "  LD      $$@"
-	$(Q)$(CC) $(GUEST_LDFLAGS) -o $$@ $$($(1)_GUEST_OBJS) \
-		$(GUEST_LIB_OBJS) -lgcc
+	$(Q)$(CC) $(GUEST_LDFLAGS) -Wl,-T,$$($(1)_GUEST_LDS) -o $$@ \
+		$$($(1)_GUEST_OBJS) $(GUEST_LIB_OBJS) -lgcc
 $(BUILD)/guests/$(1).img: $(BUILD)/guests/$(1).elf
 	@echo "  OBJCOPY $$@"
 	$(Q)$(OBJCOPY) -O binary $$< $$@

@@ -32,6 +32,7 @@ CASES=(
 	"sbi-disable sbi-disable 4 nodbcn:selftest"
 	"migrate-4harts selftest-migrate 4 selftest:selftest"
 	"migrate-2harts selftest-migrate 2 selftest:selftest"
+	"debug debug 4 debug:debug"
 )
 
 passed=0

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "console.h"
+#include "platform.h"
 #include "sbi.h"
 #include "util.h"
 
@@ -35,7 +36,7 @@ static void console_write_locked(const char *s, size_t len)
 		 * rather than loop forever, and fall back to putchar. */
 		while (len) {
 			struct sbiret ret =
-				sbi_dbcn_write(len, (unsigned long)s, 0);
+				sbi_dbcn_write(len, virt_to_phys(s), 0);
 
 			if (ret.error || ret.value <= 0 ||
 			    (size_t)ret.value > len)

@@ -6,6 +6,14 @@
  *
  * Every entry gets a0 = hart id, a1 = DTB (boot) or opaque (HSM). Each hart
  * runs on its own stack, chosen by hart id, and keeps its id in tp.
+ *
+ * Right after the per-hart set-up every entry calls guest_enable_paging
+ * (a0 = hart id, a1 = DTB or opaque, a2 = GUEST_ENTRY_*). The default here
+ * does nothing: the guest runs with satp = Bare where it was loaded. A guest
+ * with its own page tables (debug) overrides it; its version may return
+ * into another alias of the image, with ra, sp and stvec moved by
+ * guest_virt_offset and, for GUEST_ENTRY_BOOT, a1 pointing at the DTB
+ * through the new alias. Nothing before the call may depend on the alias.
  */
 #include "layout.h"
 
@@ -51,6 +59,8 @@ _start:
 	.text
 boot_entry:
 	hart_setup
+	li	a2, GUEST_ENTRY_BOOT
+	call	guest_enable_paging
 	/* Only the boot hart clears bss: the others start later and rely
 	 * on what it set up there. */
 	la	t0, __bss_start
@@ -65,6 +75,8 @@ boot_entry:
 	.globl hart_start_entry
 hart_start_entry:
 	hart_setup
+	li	a2, GUEST_ENTRY_HSM_START
+	call	guest_enable_paging
 	call	hart_job_run
 	j	park
 
@@ -72,12 +84,30 @@ hart_start_entry:
 	.balign 4
 hart_resume_entry:
 	hart_setup
+	li	a2, GUEST_ENTRY_HSM_RESUME
+	call	guest_enable_paging
 	call	hart_resume_run
 	j	park
 
 park:
 	wfi
 	j	park
+
+	/* The default: no paging, the image runs where it was loaded. */
+	.weak guest_enable_paging
+guest_enable_paging:
+	ret
+
+	/* Virtual minus physical address of the image, 0 without paging. In
+	 * .data, not .bss: a guest_enable_paging sets it before bss is
+	 * cleared. */
+	.data
+	.balign 8
+	.globl guest_virt_offset
+guest_virt_offset:
+	.dword	0
+
+	.text
 
 	/* Direct-mode vector: stvec needs 4-byte alignment. */
 	.balign 4

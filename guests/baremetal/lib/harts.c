@@ -56,7 +56,9 @@ long hart_launch(unsigned hart, hart_fn fn, void *arg)
 	job->arg = arg;
 	/* The job must be visible before the hart can run. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	return sbi_hart_start(hart, (unsigned long)hart_start_entry,
+	/* The hart starts with satp = Bare: give it the physical entry. */
+	return sbi_hart_start(hart,
+			      virt_to_phys((const void *)hart_start_entry),
 			      (unsigned long)job)
 		.error;
 }

@@ -32,6 +32,18 @@ void guest_main(void);
 
 void guest_boot(unsigned long hartid, const void *dtb);
 
+/*
+ * Virtual minus physical address of the image (crt0.S): 0 unless the guest
+ * runs with its own page tables, which map all of RAM at this one offset.
+ * SBI calls take physical addresses (DBCN buffers, HSM start addresses).
+ */
+extern unsigned long guest_virt_offset;
+
+static inline unsigned long virt_to_phys(const void *addr)
+{
+	return (unsigned long)addr - guest_virt_offset;
+}
+
 static inline uint64_t ram_end(void)
 {
 	return platform.ram_base + platform.ram_size;
