@@ -43,6 +43,14 @@ void uart16550_putc(struct uart16550 *uart, uint8_t byte)
 	uart_write(uart, UART_RBR_THR, byte);
 }
 
+bool uart16550_try_putc(struct uart16550 *uart, uint8_t byte)
+{
+	if (!(uart_read(uart, UART_LSR) & UART_LSR_THRE))
+		return false;
+	uart_write(uart, UART_RBR_THR, byte);
+	return true;
+}
+
 int uart16550_getc(struct uart16550 *uart)
 {
 	if (!(uart_read(uart, UART_LSR) & UART_LSR_DR))
@@ -53,4 +61,9 @@ int uart16550_getc(struct uart16550 *uart)
 void uart16550_enable_rx_irq(struct uart16550 *uart)
 {
 	uart_write(uart, UART_IER, 0x01);
+}
+
+void uart16550_disable_irqs(struct uart16550 *uart)
+{
+	uart_write(uart, UART_IER, 0);
 }
