@@ -67,6 +67,7 @@ include guests/baremetal/guests.mk
 include guests/configs/configs.mk
 include guests/linux/linux.mk
 include tests/tools/unit.mk
+include tests/fuzz/fuzz.mk
 include tests/integration/integration.mk
 include perf/perf.mk
 

@@ -12,10 +12,10 @@
  *
  * Files: session.c (receive state machine, dispatch, stop replies),
  * rsp.c (hex, parsing, escapes, reply framing, error codes) and the
- * packet handlers in packets_query.c (q/Q packets, threads, monitor),
- * packets_xfer.c (qXfer: target description and thread list),
- * packets_data.c (registers, memory) and packets_run.c (run control,
- * breakpoints, detach).
+ * packet handlers in packets_query.c (connection, monitor),
+ * packets_threads.c (thread ids, lists, H, T, qC), packets_xfer.c (qXfer:
+ * target description and thread list), packets_data.c (registers,
+ * memory) and packets_run.c (run control, breakpoints, detach).
  *
  * Robustness: a packet longer than GDB_PACKET_MAX is acknowledged (if its
  * checksum is good) and answered E07, never stored past the buffer; a '$'

@@ -1,19 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What the GDB remote protocol layer (gdbstub/session.c, rsp.c and
- * packets_*.c) asks of the thing it debugs. The protocol layer is pure logic: it parses packets,
- * calls these operations and formats replies, so it is unit-tested and
- * fuzzed on the host against a fake target. gdbstub/target.c implements
- * them for a hartvisor VM (threads are vCPUs).
+ * packets_*.c) asks of the thing it debugs. The protocol layer is pure
+ * logic: it parses packets, calls these operations and formats replies,
+ * so it is unit-tested and fuzzed on the host against a fake target.
+ * gdbstub/target.c implements them for a hartvisor VM (threads are
+ * vCPUs).
  *
  * Threads are numbered 1..num_threads (gdb thread ids; vCPU id + 1).
- * Register numbers are gdb's for riscv64 (see ../shared/notes/gdb-rsp.md):
+ * Register numbers are the remote numbers our target description
+ * (gdbstub/packets_xfer.c) gives gdb for riscv64, each explicit:
  * 0-31 x0-x31, 32 pc, 33-64 f0-f31, 65 fflags, 66 frm, 67 fcsr,
  * 68 priv (org.gnu.gdb.riscv.virtual), and 69 + CSR number for the CSRs
  * listed in the target description (GDB_REG_CSR_BASE + csr).
  * Every operation returns 0 or a negative HV_E* code (hv/errno.h).
  * The session maps errors to gdb's: HV_EFAULT -> E14, HV_EINVAL and
- * HV_ESTOPPED -> E22 (see rsp_errno_from_hv() in gdbstub/rsp.c).
+ * HV_ESTOPPED -> E22 (see rsp_errno_from_hv() in gdbstub/rsp.c), with
+ * the exceptions given at read_reg.
  *
  * Every register is 64 bits on the wire (the target description says
  * bitsize 64 for all of them, fflags, frm, fcsr and priv included).
@@ -84,16 +87,19 @@ struct gdb_target_ops {
 	/* Is the thread alive (exists)? An offline vCPU exists: it is listed
 	 * (qfThreadInfo lists the threads for which this is true). */
 	bool (*thread_alive)(void *ctx, unsigned thread);
-	/* Optional. Extra info for qThreadExtraInfo / qXfer:threads: a name
-	 * such as "linux0/vcpu2", the physical hart (core; *core is
-	 * GDB_CORE_NONE on entry, leave it for "on no hart"), and a state
-	 * string. name and extra are NUL-terminated by the caller too
-	 * (truncated to name_len - 1, extra_len - 1). */
+	/* Optional. For qXfer:threads (all three) and qThreadExtraInfo (the
+	 * state): a name such as "linux0/vcpu2", the physical hart (core;
+	 * *core is GDB_CORE_NONE on entry, leave it for "on no hart"), and a
+	 * state string (extra). name and extra are NUL-terminated by the
+	 * caller too (cut to name_len - 1, extra_len - 1 bytes). */
 	void (*thread_info)(void *ctx, unsigned thread, char *name,
 			    size_t name_len, unsigned *core, char *extra,
 			    size_t extra_len);
 	/* HV_ESTOPPED for an offline vCPU (no registers), HV_EINVAL for an
-	 * unknown register. */
+	 * unknown register. g and p answer HV_ESTOPPED with gdb's
+	 * "unavailable" ('x' digits: "info threads" still lists the vCPU,
+	 * its registers show as <unavailable>); G and P get E22. An unknown
+	 * register gets E45 from p and P. */
 	int (*read_reg)(void *ctx, unsigned thread, unsigned regno,
 			uint64_t *value);
 	int (*write_reg)(void *ctx, unsigned thread, unsigned regno,
