@@ -146,6 +146,26 @@ struct vm *fake_vm_create(const char *name, unsigned num_vcpus,
 	return vm;
 }
 
+#define FAKE_RAM_ALIGN (2UL << 20)
+
+uint8_t *fake_vm_add_ram(struct vm *vm, uint64_t size)
+{
+	static uint8_t *blocks[HV_MAX_VMS];
+	uint8_t **block = &blocks[vm->index];
+
+	free(*block);
+	*block = size && size % FAKE_RAM_ALIGN == 0
+			 ? aligned_alloc(FAKE_RAM_ALIGN, size)
+			 : NULL;
+	if (!*block)
+		abort();
+	memset(*block, 0, size);
+	vm->ram_base = gpa(GUEST_RAM_BASE);
+	vm->ram_size = size;
+	vm->ram_host = ptr_to_hpa(*block);
+	return *block;
+}
+
 void fake_vcpu_start(struct vm *vm, unsigned i, unsigned long pc)
 {
 	sched_start_vcpu(&vm->vcpus[i], pc, 0);

@@ -22,6 +22,10 @@ void fake_machine_reset(unsigned num_harts, uint64_t time_slice);
  * (i % num_harts) and may run on every hart in allowed (0: all online). */
 struct vm *fake_vm_create(const char *name, unsigned num_vcpus,
 			  unsigned long allowed);
+/* Give a VM RAM at GUEST_RAM_BASE: size bytes (a multiple of 2 MiB) of
+ * zeroed host memory, 2 MiB aligned; the block of an earlier VM in the
+ * same slot is freed. Returns the host address of the RAM's first byte. */
+uint8_t *fake_vm_add_ram(struct vm *vm, uint64_t size);
 /* HSM-start vCPU i at pc. */
 void fake_vcpu_start(struct vm *vm, unsigned i, unsigned long pc);
 /* Give a vCPU that never ran to hart index's runqueue (no migration is

@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The console multiplexer (hv/core/console.c), hypervisor messages
+ * (hv/core/printk.c) and a VM's device glue (hv/vdev/vdev.c) on the fake
+ * machine. The host UART is played here: what the console writes to it
+ * is recorded, and typed input is handed out byte by byte.
+ *
+ * console.c keeps its state in statics (focus, a pending Ctrl-], whose
+ * partial line is on screen): every test leaves no partial line and no
+ * pending escape behind.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <cmocka.h>
+#include <hv/console.h>
+#include <hv/errno.h>
+#include <hv/printk.h>
+#include <hv/vdev.h>
+#include "drivers/uart16550.h"
+#include "fake_machine.h"
+
+#define SLICE 1000
+#define ESC "\x1d"
+
+static struct uart16550 host_uart;
+static char screen[8192];
+static size_t screen_len;
+static const char *typed;
+
+void uart16550_putc(struct uart16550 *uart, uint8_t byte)
+{
+	assert_ptr_equal(uart, &host_uart);
+	assert_true(screen_len < sizeof(screen) - 1);
+	screen[screen_len++] = (char)byte;
+	screen[screen_len] = 0;
+}
+
+int uart16550_getc(struct uart16550 *uart)
+{
+	assert_ptr_equal(uart, &host_uart);
+	return typed && *typed ? (uint8_t)*typed++ : -1;
+}
+
+static void type(const char *text)
+{
+	typed = text;
+	console_poll_input();
+	assert_int_equal(*typed, 0);
+}
+
+static void clear_screen(void)
+{
+	screen_len = 0;
+	screen[0] = 0;
+}
+
+static void vm_write(struct vm *vm, const char *text)
+{
+	for (; *text; text++)
+		console_vm_putc(vm, (uint8_t)*text);
+}
+
+static struct vm *a, *b;
+
+/* Two VMs (one vCPU each) sharing the console; VM "a" has focus. */
+static int setup(void **state)
+{
+	(void)state;
+	fake_machine_reset(1, SLICE);
+	a = fake_vm_create("a", 1, 0);
+	b = fake_vm_create("b", 1, 0);
+	vdev_init(a);
+	vdev_init(b);
+	console_init(&host_uart);
+	console_set_num_vms(2);
+	console_set_focus(0);
+	clear_screen();
+	return 0;
+}
+
+static void test_single_vm_passes_bytes_through(void **state)
+{
+	(void)state;
+	console_set_num_vms(1);
+	vm_write(a, "$ ls\r\nx");
+	assert_string_equal(screen, "$ ls\r\r\nx");
+	console_write_hypervisor("hv\n", 3);
+	assert_string_equal(screen, "$ ls\r\r\nxhv\r\n");
+}
+
+static void test_shared_console_prefixes_lines(void **state)
+{
+	(void)state;
+	vm_write(a, "hello\r\n");
+	assert_string_equal(screen, "[a] hello\r\n");
+	vm_write(b, "par");
+	vm_write(a, "more\n");
+	vm_write(b, "tial\n");
+	assert_string_equal(screen, "[a] hello\r\n[a] more\r\n[b] partial\r\n");
+
+	/* A full buffer is shown as a partial line; its owner goes on
+	 * without a new prefix, anyone else starts a new line. */
+	char line[VM_CONSOLE_LINE_MAX + 1];
+
+	memset(line, 'x', VM_CONSOLE_LINE_MAX);
+	line[VM_CONSOLE_LINE_MAX] = 0;
+	clear_screen();
+	vm_write(a, line);
+	assert_int_equal(screen_len, 4 + VM_CONSOLE_LINE_MAX);
+	assert_memory_equal(screen, "[a] xxx", 7);
+	vm_write(a, "yz\n");
+	assert_string_equal(screen + 4 + VM_CONSOLE_LINE_MAX, "yz\r\n");
+	clear_screen();
+	vm_write(a, line);
+	vm_write(b, "q\n");
+	assert_string_equal(screen + 4 + VM_CONSOLE_LINE_MAX, "\r\n[b] q\r\n");
+	clear_screen();
+	vm_write(a, line);
+	console_write_hypervisor("hv: x\n", 6);
+	assert_string_equal(screen + 4 + VM_CONSOLE_LINE_MAX, "\r\nhv: x\r\n");
+}
+
+/* A prompt (a partial line) shows early only for the VM a person types
+ * to, and only while they type. */
+static void test_flush_shows_the_focused_prompt(void **state)
+{
+	(void)state;
+	type("\r");
+	assert_int_equal(console_vm_getc(a), '\r');
+	vm_write(a, "$ ");
+	vm_write(b, "# ");
+	console_vm_flush(b); /* no focus */
+	assert_string_equal(screen, "");
+	console_vm_flush(a);
+	assert_string_equal(screen, "[a] $ ");
+	vm_write(a, "ls\n");
+	assert_string_equal(screen, "[a] $ ls\r\n");
+
+	/* Six seconds later nobody is typing: whole lines only. */
+	clear_screen();
+	fake_advance_time(6 * FAKE_TIMEBASE_HZ);
+	vm_write(a, "> ");
+	console_vm_flush(a);
+	assert_string_equal(screen, "");
+	vm_write(a, "\n");
+	vm_write(b, "\n");
+	assert_string_equal(screen, "[a] > \r\n[b] # \r\n");
+}
+
+static void test_input_goes_to_the_focused_vm(void **state)
+{
+	(void)state;
+	uint64_t value = 0;
+
+	type("ab");
+	assert_int_equal(console_vm_getc(a), 'a');
+	assert_int_equal(console_vm_getc(a), 'b');
+	assert_int_equal(console_vm_getc(a), -1);
+	assert_int_equal(console_vm_getc(b), -1);
+	/* The bytes reached its UART too. */
+	assert_int_equal(vdev_access(a, gpa(GUEST_UART_BASE), 1, false, &value),
+			 HV_OK);
+	assert_int_equal(value, 'a');
+
+	/* Ctrl-] n: the next VM; Ctrl-] digit: that VM. */
+	type(ESC "nc");
+	assert_non_null(strstr(screen, "hartvisor: console input -> b\r\n"));
+	assert_int_equal(console_vm_getc(b), 'c');
+	assert_int_equal(console_vm_getc(a), -1);
+	type(ESC "n" ESC "1d" ESC "0e");
+	assert_int_equal(console_vm_getc(b), 'd');
+	assert_int_equal(console_vm_getc(a), 'e');
+	/* Ctrl-] twice is a literal Ctrl-]; an unknown VM keeps focus. */
+	clear_screen();
+	type(ESC ESC ESC "9f");
+	assert_int_equal(console_vm_getc(a), 0x1d);
+	assert_int_equal(console_vm_getc(a), 'f');
+	assert_string_equal(screen, "\r\nhartvisor: console input -> a\r\n");
+
+	/* A stopped VM's input is dropped; a full queue drops the rest. */
+	__atomic_store_n(&a->status, VM_STOPPED, __ATOMIC_RELEASE);
+	type("g");
+	__atomic_store_n(&a->status, VM_RUNNING, __ATOMIC_RELEASE);
+	assert_int_equal(console_vm_getc(a), -1);
+	char many[CONSOLE_INPUT_SIZE + 11];
+
+	memset(many, 'h', sizeof(many) - 1);
+	many[sizeof(many) - 1] = 0;
+	type(many);
+	for (unsigned i = 0; i < CONSOLE_INPUT_SIZE; i++)
+		assert_int_equal(console_vm_getc(a), 'h');
+	assert_int_equal(console_vm_getc(a), -1);
+}
+
+static void test_hypervisor_messages(void **state)
+{
+	(void)state;
+	char long_text[600];
+
+	hv_printf("x=%d\n", 5);
+	hv_info("up %s", "now");
+	assert_string_equal(screen, "x=5\r\nhartvisor: up now\r\n");
+	memset(long_text, 'm', sizeof(long_text) - 1);
+	long_text[sizeof(long_text) - 1] = 0;
+	clear_screen();
+	hv_printf("%s", long_text); /* cut to the 511 bytes that fit */
+	assert_int_equal(screen_len, 511);
+	/* No console yet: messages go nowhere. */
+	console_init(NULL);
+	clear_screen();
+	hv_printf("lost\n");
+	assert_int_equal(screen_len, 0);
+}
+
+static sigjmp_buf halted;
+
+static void on_abort(int sig)
+{
+	(void)sig;
+	siglongjmp(halted, 1);
+}
+
+/* hv_panic prints its message and halts the hart (the fake arch's halt
+ * aborts). */
+static void test_panic_prints_and_halts(void **state)
+{
+	(void)state;
+	struct sigaction catch = {.sa_handler = on_abort}, old;
+
+	sigemptyset(&catch.sa_mask);
+	assert_int_equal(sigaction(SIGABRT, &catch, &old), 0);
+	if (sigsetjmp(halted, 1) == 0)
+		hv_panic("bad %s %d", "thing", 7);
+	sigaction(SIGABRT, &old, NULL);
+	assert_string_equal(screen, "hartvisor: PANIC: bad thing 7\r\n");
+}
+
+/* The device glue: MMIO windows, UART output to the console, and the
+ * UART's interrupt through the PLIC into a vCPU's external line. */
+static void test_device_windows_and_lines(void **state)
+{
+	(void)state;
+	uint64_t value = 0;
+	const uint64_t ctx0 = GUEST_PLIC_BASE + VPLIC_CONTEXT_BASE;
+
+	assert_int_equal(vdev_access(a, gpa(GUEST_UART_BASE + VUART_MMIO_SIZE),
+				     1, false, &value),
+			 HV_ENOENT);
+	assert_int_equal(
+		vdev_access(a, gpa(GUEST_PLIC_BASE - 4), 4, false, &value),
+		HV_ENOENT);
+	assert_false(vdev_claims(a, gpa(GUEST_RAM_BASE)));
+	assert_true(vdev_claims(a, gpa(GUEST_UART_BASE + VUART_MMIO_SIZE - 1)));
+
+	/* Transmit: the byte is the VM's console output. */
+	value = 'z';
+	assert_int_equal(vdev_access(a, gpa(GUEST_UART_BASE), 1, true, &value),
+			 HV_OK);
+	vm_write(a, "\n");
+	assert_string_equal(screen, "[a] z\r\n");
+
+	/* Source 10 (the UART) at priority 1, enabled for context 0. */
+	value = 1;
+	assert_int_equal(vdev_access(a,
+				     gpa(GUEST_PLIC_BASE + 4 * GUEST_UART_IRQ),
+				     4, true, &value),
+			 HV_OK);
+	value = 1UL << GUEST_UART_IRQ;
+	assert_int_equal(vdev_access(a,
+				     gpa(GUEST_PLIC_BASE + VPLIC_ENABLE_BASE),
+				     4, true, &value),
+			 HV_OK);
+	value = 0x01; /* IER: received data available */
+	assert_int_equal(
+		vdev_access(a, gpa(GUEST_UART_BASE + 1), 1, true, &value),
+		HV_OK);
+	value = 0x08; /* MCR: OUT2, the interrupt gate */
+	assert_int_equal(
+		vdev_access(a, gpa(GUEST_UART_BASE + 4), 1, true, &value),
+		HV_OK);
+	assert_false(a->vcpus[0].ext_irq_level);
+	type("k");
+	assert_true(a->vcpus[0].ext_irq_level);
+	assert_false(b->vcpus[0].ext_irq_level);
+	/* Claim, read the byte, complete: the line drops. */
+	assert_int_equal(vdev_access(a, gpa(ctx0 + 4), 4, false, &value),
+			 HV_OK);
+	assert_int_equal(value, GUEST_UART_IRQ);
+	assert_int_equal(vdev_access(a, gpa(GUEST_UART_BASE), 1, false, &value),
+			 HV_OK);
+	assert_int_equal(value, 'k');
+	value = GUEST_UART_IRQ;
+	assert_int_equal(vdev_access(a, gpa(ctx0 + 4), 4, true, &value), HV_OK);
+	assert_false(a->vcpus[0].ext_irq_level);
+	assert_int_equal(console_vm_getc(a), 'k');
+	/* A bad width is the device's to refuse. */
+	assert_int_equal(vdev_access(a, gpa(GUEST_PLIC_BASE), 2, false, &value),
+			 HV_EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_single_vm_passes_bytes_through,
+				       setup),
+		cmocka_unit_test_setup(test_shared_console_prefixes_lines,
+				       setup),
+		cmocka_unit_test_setup(test_flush_shows_the_focused_prompt,
+				       setup),
+		cmocka_unit_test_setup(test_input_goes_to_the_focused_vm,
+				       setup),
+		cmocka_unit_test_setup(test_hypervisor_messages, setup),
+		cmocka_unit_test_setup(test_panic_prints_and_halts, setup),
+		cmocka_unit_test_setup(test_device_windows_and_lines, setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

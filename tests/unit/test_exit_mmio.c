@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Guest-page-fault exits (hv/exit/guest_page_fault.c) through the run
+ * loop on the fake arch: loads and stores to the VM's device windows are
+ * emulated (decoded from htinst or from the instruction at sepc, with
+ * sign extension and the instruction's length), and every other fault is
+ * an access fault for the guest, or stops the VM when the access cannot
+ * be emulated. Instruction encodings are the RISC-V ISA's.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <cmocka.h>
+#include <hv/vdev.h>
+#include "sbi_guest.h"
+
+#define SLICE 1000
+#define PC 0x80000000UL
+#define UART_LSR (GUEST_UART_BASE + 5)
+#define UART_SCR (GUEST_UART_BASE + 7)
+#define PLIC_PRIORITY_10 (GUEST_PLIC_BASE + 4 * 10)
+#define HOLE 0x20000000UL
+
+/* Loads into a0 (x10), stores from a1 (x11); rs1 = a2 in raw forms. */
+#define LB_A0 0x00000503U  /* lb a0, 0(x0) as htinst shows it */
+#define LBU_A0 0x00004503U /* lbu a0 */
+#define LW_A0 0x00002503U  /* lw a0 */
+#define SB_A1 0x00b00023U  /* sb a1 */
+#define RS1_A2 (12U << 15)
+#define COMPRESSED(insn) ((insn) & ~2U) /* htinst: bit 1 clear */
+#define PSEUDO_PTE_READ 0x3000U		/* htinst pseudo-instruction */
+
+enum {
+	A0 = 10,
+	A1 = 11
+};
+
+struct access {
+	unsigned long cause, addr;
+	uint32_t htinst;  /* 0: none, the instruction is read at sepc */
+	uint32_t raw;	  /* what the read at sepc finds (0: it faults) */
+	unsigned long a1; /* the store's source */
+};
+
+static struct access next_access;
+static struct vm *vm;
+static struct vcpu *v0;
+
+static void fault(struct vcpu *vcpu)
+{
+	vcpu->arch.scause = next_access.cause;
+	vcpu->arch.htval = next_access.addr >> 2;
+	vcpu->arch.stval = 0xffffffc000000000UL | (next_access.addr & 0xfff);
+	vcpu->arch.htinst = next_access.htinst;
+	vcpu->arch.gpr[A1] = next_access.a1;
+	fake_guest_insn = next_access.raw;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	fake_machine_reset(1, SLICE);
+	guest_reset();
+	vm = fake_vm_create("a", 1, 0);
+	vdev_init(vm);
+	v0 = &vm->vcpus[0];
+	fake_vcpu_start(vm, 0, PC);
+	guest_run_hart(0);
+	return 0;
+}
+
+/* The guest makes the access; the entry that follows. */
+static const struct guest_entry *access(struct access what)
+{
+	next_access = what;
+	guest_do(v0, fault);
+	guest_wake(v0);
+	guest_run_hart(0);
+	return guest_last(v0);
+}
+
+static void test_loads_and_stores_are_emulated(void **state)
+{
+	(void)state;
+	const struct guest_entry *after;
+	unsigned long pc;
+
+	after = access((struct access){EXC_LOAD_GUEST_PAGE_FAULT, UART_LSR,
+				       LBU_A0, 0, 0});
+	assert_int_equal(after->a0, 0x60); /* THR empty, transmitter idle */
+	pc = after->pc;
+	assert_int_equal(guest_entry(v0, guest_entries(v0) - 2)->pc + 4, pc);
+
+	/* A byte with its top bit set: lb sign-extends, lbu does not. */
+	after = access((struct access){EXC_STORE_GUEST_PAGE_FAULT, UART_SCR,
+				       SB_A1, 0, 0x1c0});
+	after = access((struct access){EXC_LOAD_GUEST_PAGE_FAULT, UART_SCR,
+				       LB_A0, 0, 0});
+	assert_int_equal(after->a0, 0xffffffffffffffc0UL);
+	after = access((struct access){EXC_LOAD_GUEST_PAGE_FAULT, UART_SCR, 0,
+				       LBU_A0 | RS1_A2, 0});
+	assert_int_equal(after->a0, 0xc0);
+
+	/* Decoded from the instruction itself when htinst is 0; a store to
+	 * the transmitter is console output. */
+	access((struct access){EXC_STORE_GUEST_PAGE_FAULT, GUEST_UART_BASE, 0,
+			       SB_A1 | RS1_A2, 'k'});
+	assert_string_equal(guest_console_output(vm), "k");
+
+	/* A compressed instruction (htinst bit 1 clear) is 2 bytes long. */
+	pc = guest_last(v0)->pc;
+	vm->plic.priority[10] = 5;
+	after = access((struct access){EXC_LOAD_GUEST_PAGE_FAULT,
+				       PLIC_PRIORITY_10, COMPRESSED(LW_A0), 0,
+				       0});
+	assert_int_equal(after->a0, 5);
+	assert_int_equal(after->pc, pc + 4 /* the idle wfi */ + 2);
+	assert_true(vm_is_running(vm));
+}
+
+/* Everything that is not an emulated device access is an access fault
+ * the guest takes (at its vstvec, with vscause and vstval set). */
+static void test_other_faults_are_access_faults(void **state)
+{
+	(void)state;
+	static const struct {
+		struct access what;
+		unsigned long vscause;
+	} cases[] = {
+		{{EXC_LOAD_GUEST_PAGE_FAULT, HOLE, LW_A0, 0, 0},
+		 EXC_LOAD_ACCESS},
+		{{EXC_STORE_GUEST_PAGE_FAULT, HOLE, SB_A1, 0, 0},
+		 EXC_STORE_ACCESS},
+		/* Code in a device window is no code. */
+		{{EXC_INST_GUEST_PAGE_FAULT, GUEST_UART_BASE, 0, 0, 0},
+		 EXC_INST_ACCESS},
+		/* The guest's page-table walk read a device window. */
+		{{EXC_LOAD_GUEST_PAGE_FAULT, GUEST_UART_BASE, PSEUDO_PTE_READ,
+		  0, 0},
+		 EXC_LOAD_ACCESS},
+		/* The device refuses the width (the PLIC takes words). */
+		{{EXC_LOAD_GUEST_PAGE_FAULT, PLIC_PRIORITY_10, LBU_A0, 0, 0},
+		 EXC_LOAD_ACCESS},
+	};
+
+	for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct fake_live_state *live = &fake_harts[0].live;
+
+		live->vstvec = 0x80001000UL + 0x100 * i;
+		live->vscause = 0;
+		unsigned long pc = guest_last(v0)->pc + 4; /* the idle wfi */
+		const struct guest_entry *after = access(cases[i].what);
+
+		assert_int_equal(live->vscause, cases[i].vscause);
+		assert_int_equal(live->vsepc, pc);
+		assert_int_equal(live->vstval & 0xfff,
+				 cases[i].what.addr & 0xfff);
+		assert_int_equal(after->pc, 0x80001000UL + 0x100 * i);
+		assert_true(vm_is_running(vm));
+	}
+}
+
+/* An access the hypervisor cannot decode stops that VM (only). */
+static void test_undecodable_access_stops_the_vm(void **state)
+{
+	(void)state;
+	static const struct access cases[] = {
+		/* No htinst, and the instruction cannot be read. */
+		{EXC_LOAD_GUEST_PAGE_FAULT, UART_LSR, 0, 0, 0},
+		/* Not a load or store (an addi). */
+		{EXC_LOAD_GUEST_PAGE_FAULT, UART_LSR, 0, 0x00150513U, 0},
+		/* A store where the hart reported a load fault. */
+		{EXC_LOAD_GUEST_PAGE_FAULT, UART_LSR, SB_A1, 0, 0},
+	};
+
+	for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
+		setup(NULL);
+		struct vm *other = fake_vm_create("b", 1, 0);
+
+		fake_vcpu_start(other, 0, PC);
+		access(cases[i]);
+		assert_false(vm_is_running(vm));
+		assert_true(vm->failed);
+		assert_non_null(strstr(fake_printed, "cannot emulate the MMIO "
+						     "access at 0x10000005"));
+		assert_true(vm_is_running(other));
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_loads_and_stores_are_emulated,
+				       setup),
+		cmocka_unit_test_setup(test_other_faults_are_access_faults,
+				       setup),
+		cmocka_unit_test_setup(test_undecodable_access_stops_the_vm,
+				       setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
