@@ -84,6 +84,8 @@ static int insert(enum gdb_break_type type, uint64_t addr, unsigned kind,
 
 	if (kind != 2 && kind != 4)
 		return HV_EINVAL;
+	if (gdb_run_wait_stopped())
+		return HV_ESTATE;
 	err = gdb_target_translate(thread, addr, &where);
 	if (err)
 		return HV_EFAULT;

@@ -57,16 +57,18 @@ static void cmd_vcpus(struct output *o)
 
 	for (unsigned i = 0; i < vm->num_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
-		char name[40], extra[80];
-		unsigned core;
+		char name[40], extra[80], hart[16] = "-";
+		unsigned core = GDB_CORE_NONE;
 
 		gdb_target.ops.thread_info(NULL, i + 1, name, sizeof(name),
 					   &core, extra, sizeof(extra));
+		if (core != GDB_CORE_NONE)
+			snprintf(hart, sizeof(hart), "%u", core);
 		say(o,
-		    "thread %u %s: hart %u, %s; run %llu, wait %llu ticks, "
+		    "thread %u %s: hart %s, %s; run %llu, wait %llu ticks, "
 		    "%llu switches, %llu migrations; exits: sbi %llu, wfi "
 		    "blocks %llu\n",
-		    i + 1, name, core, extra,
+		    i + 1, name, hart, extra,
 		    (unsigned long long)v->stats.run_ticks,
 		    (unsigned long long)v->stats.wait_ticks,
 		    (unsigned long long)v->stats.switches_in,

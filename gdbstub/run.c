@@ -77,6 +77,13 @@ static enum exit_action vm_breakpoint(void *ctx, struct vcpu *vcpu)
 					   vcpu->arch.sepc);
 		return EXIT_RESUME;
 	}
+	/* A step's breakpoint, hit by another vCPU that gdb let run: hold
+	 * that vCPU where it is, unreported, until the step is over; it
+	 * runs the real instruction once the breakpoint is gone. */
+	if (temporary && vcpu->id + 1 != gdb_target.step_thread) {
+		sched_park(vcpu);
+		return EXIT_RESCHEDULE;
+	}
 	/* The pc stays at the breakpoint: gdb reports it there and steps
 	 * over it itself (removing it first). */
 	if (record_stop(temporary ? GDB_STOP_STEP : GDB_STOP_BREAKPOINT,
@@ -113,6 +120,12 @@ void gdb_run_attach_stop(void)
 	vm_pause_begin(gdb_target.vm);
 }
 
+void gdb_run_attach(void *ctx)
+{
+	(void)ctx;
+	gdb_run_attach_stop();
+}
+
 /* Wait until the VM is fully stopped (gdb reads state right away). */
 int gdb_run_wait_stopped(void)
 {
@@ -144,15 +157,19 @@ int gdb_run_resume(void *ctx, const enum gdb_resume_action *actions,
 	if (gdb_target.state != GDB_STOPPED || gdb_run_wait_stopped())
 		return HV_ESTATE;
 	gdb_break_remove_temporary();
+	gdb_target.step_thread = 0;
 	for (unsigned i = 0; i < vm->num_vcpus; i++) {
 		enum gdb_resume_action action =
 			i < count ? actions[i] : GDB_RESUME_NONE;
 
 		if (action == GDB_RESUME_STEP) {
-			int err = prepare_step(i + 1);
+			/* One stepping thread at a time (gdb steps one). */
+			int err = gdb_target.step_thread ? HV_EINVAL
+							 : prepare_step(i + 1);
 
 			if (err)
 				return err;
+			gdb_target.step_thread = i + 1;
 		}
 		if (action == GDB_RESUME_CONTINUE || action == GDB_RESUME_STEP)
 			run |= 1UL << i;

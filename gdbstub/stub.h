@@ -16,6 +16,8 @@
 #include <hv/debug.h>
 #include <hv/spinlock.h>
 #include <hv/types.h>
+#include "gdbstub/gdbstub.h"
+#include "gdbstub/session.h"
 #include "gdbstub/target.h"
 
 struct vm;
@@ -85,9 +87,15 @@ void gdb_run_current_stop(void *ctx, struct gdb_stop *stop);
 void gdb_run_detach(void *ctx);
 /* Stop the VM for gdb (a new connection): pause and report nothing. */
 void gdb_run_attach_stop(void);
+void gdb_run_attach(void *ctx); /* the same, as gdb_target_ops.attach */
 /* Wait until the stopped VM's pause is complete. HV_ESTATE if it is not
  * stopped, or when called from one of its vCPUs. */
 int gdb_run_wait_stopped(void);
+
+/* stub.c: boot (after the VMs exist), and the transport's receive path
+ * (transport lock held). */
+void gdb_stub_receive(struct gdb_session *session, const char *data,
+		      size_t len);
 
 /* monitor.c */
 int gdb_monitor(void *ctx, const char *cmd, char *out, size_t out_len);

@@ -70,11 +70,11 @@ static void target_thread_info(void *ctx, unsigned thread, char *name,
 	if (!vcpu) {
 		snprintf(name, name_len, "?");
 		snprintf(extra, extra_len, "no such vCPU");
-		*core = 0;
 		return;
 	}
 	snprintf(name, name_len, "%s/vcpu%u", vcpu->vm->name, vcpu->id);
-	*core = vcpu->cpu->hartid;
+	if (vcpu->state != VCPU_OFFLINE && vcpu->state != VCPU_DEAD)
+		*core = vcpu->cpu->hartid; /* else: on no hart */
 	snprintf(extra, extra_len, "%s, %s-mode%s", state_name(vcpu),
 		 vcpu_in_guest_kernel(vcpu) ? "S" : "U",
 		 vcpu->parked ? ", stopped" : "");
@@ -138,6 +138,8 @@ static int target_read_reg(void *ctx, unsigned thread, unsigned regno,
 		return HV_EINVAL;
 	if (map_register(regno, &reg))
 		return HV_EINVAL;
+	if (gdb_run_wait_stopped())
+		return HV_ESTATE;
 	return vcpu_state_read(vcpu, reg, value);
 }
 
@@ -152,6 +154,8 @@ static int target_write_reg(void *ctx, unsigned thread, unsigned regno,
 		return HV_EINVAL;
 	if (map_register(regno, &reg))
 		return HV_EINVAL;
+	if (gdb_run_wait_stopped())
+		return HV_ESTATE;
 	return vcpu_state_write(vcpu, reg, value);
 }
 
@@ -204,7 +208,7 @@ static int target_read_mem(void *ctx, unsigned thread, uint64_t addr, void *buf,
 			   size_t len)
 {
 	(void)ctx;
-	if (!vm_is_paused(gdb_target.vm))
+	if (gdb_run_wait_stopped())
 		return HV_ESTATE;
 	int err = access_memory(thread, addr, buf, NULL, len);
 
@@ -217,7 +221,7 @@ static int target_write_mem(void *ctx, unsigned thread, uint64_t addr,
 			    const void *buf, size_t len)
 {
 	(void)ctx;
-	if (!vm_is_paused(gdb_target.vm))
+	if (gdb_run_wait_stopped())
 		return HV_ESTATE;
 	int err = access_memory(thread, addr, NULL, buf, len);
 
@@ -251,6 +255,7 @@ const struct gdb_target_ops gdb_vm_target_ops = {
 	.interrupt = gdb_run_interrupt,
 	.current_stop = gdb_run_current_stop,
 	.detach = gdb_run_detach,
+	.attach = gdb_run_attach,
 	.monitor = gdb_monitor,
 	.has_fpu = true,
 	.has_stimecmp = false, /* set at attach from the VM */

@@ -4,6 +4,8 @@
 #   make linux-guest         build/linux/Image and build/linux/initramfs.cpio.gz
 #                            (also as build/guests/linux-Image and
 #                            build/guests/linux-initramfs.cpio.gz)
+#   make linux-symbols       build/linux/vmlinux: the kernel with debug info,
+#                            from its -dbg package (about 1 GB, once)
 #   make linux-versions      print the Debian package versions in use
 #   make linux-native-shell  boot it natively (no hypervisor) to a shell
 #   make linux-native-smp    run the smp test natively and check its output
@@ -24,7 +26,13 @@ LINUX_GUEST_FILES := $(BUILD)/guests/linux-Image $(BUILD)/guests/linux-initramfs
 LINUX_NATIVE_QEMU := qemu-system-riscv64 -M virt -cpu rv64,h=true -smp 4 -m 512M \
 	-nographic -bios default -kernel $(LINUX_IMAGE) -initrd $(LINUX_INITRAMFS)
 
-.PHONY: linux-guest linux-versions linux-native-shell linux-native-smp
+.PHONY: linux-guest linux-symbols linux-versions linux-native-shell \
+	linux-native-smp
+LINUX_SYMBOLS := $(LINUX_DIR)/vmlinux
+
+linux-symbols: $(LINUX_SYMBOLS)
+$(LINUX_SYMBOLS): $(LINUX_FETCH_STAMP)
+	$(Q)guests/linux/fetch.sh $(LINUX_DIR) --symbols
 
 linux-guest: $(LINUX_IMAGE) $(LINUX_INITRAMFS) $(LINUX_GUEST_FILES)
 

@@ -18,6 +18,7 @@
 #include "drivers/plic.h"
 #include "drivers/sbi_client.h"
 #include "drivers/uart16550.h"
+#include "gdbstub/gdbstub.h"
 
 #define HART_START_TRIES 3
 #define HART_CHECKIN_TIMEOUT_MS 1000
@@ -213,6 +214,7 @@ void hv_boot_main(unsigned long hartid, unsigned long dtb)
 	start_secondary_harts();
 	print_banner();
 	uart16550_enable_rx_irq(&host_uart);
+	gdb_transport_init();
 
 	vms_create_from_archive(
 		platform.initrd_end > platform.initrd_start
@@ -223,6 +225,7 @@ void hv_boot_main(unsigned long hartid, unsigned long dtb)
 		hv_info("no VM to run; powering off");
 		sbi_client_shutdown(true);
 	}
+	gdb_stub_init();
 	release_secondary_harts();
 	sched_run_loop();
 }

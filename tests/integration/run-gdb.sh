@@ -1,0 +1,175 @@
+#!/bin/bash
+# The gdb stub with the real gdb-multiarch, against the debug guest
+# (guests/baremetal/debug) in guests/configs/debug-gdb.dts: one hartvisor
+# boot, several gdb sessions one after the other (each connects, stops the
+# VM, works, detaches), and raw protocol checks over the socket. A second
+# VM ("bystander") runs beside the debugged one throughout.
+#
+#   run-gdb.sh [CASE...]     (default: all; prints "gdb: N passed, M failed")
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+export BUILD
+. tests/integration/qemu-gdb.sh
+LOGS=$BUILD/test-logs/gdb
+ELF=$BUILD/guests/debug.elf
+mkdir -p "$LOGS"
+passed=0
+failed=0
+QLOG=$LOGS/qemu.log
+
+pass() { echo "PASS gdb-$1"; passed=$((passed + 1)); }
+fail() { echo "FAIL gdb-$1: $2 (log: $3)"; failed=$((failed + 1)); }
+
+# gdb_session NAME COMMANDS...: one batch session; its output in
+# $LOGS/NAME.out. Each argument is a gdb command line.
+gdb_session() {
+	local name=$1 args=()
+	shift
+	for cmd in "$@"; do
+		args+=(-ex "$cmd")
+	done
+	timeout 120 gdb-multiarch -nx -batch -ex "set pagination off" \
+		-ex "set confirm off" -ex "target remote 127.0.0.1:$GDB_PORT" \
+		"${args[@]}" "$ELF" >"$LOGS/$name.out" 2>&1
+}
+
+# expect NAME REGEX...: every extended REGEX matches a line of the output.
+expect() {
+	local name=$1 re
+	shift
+	for re in "$@"; do
+		if ! grep -aqE -- "$re" "$LOGS/$name.out"; then
+			fail "$name" "no line matches /$re/" "$LOGS/$name.out"
+			return 1
+		fi
+	done
+	pass "$name"
+}
+
+count_lines() { tr -d '\r' <"$QLOG" | grep -ac "^\[$1\] DEBUG iteration"; }
+
+case_connect() {
+	gdb_session connect "info threads" "print debug_spin" \
+		"info registers pc priv" "monitor vcpus" "monitor vms" \
+		"monitor sched" "monitor bogus" "detach"
+	expect connect 'Thread 1 "debug/vcpu0"' 'Thread 4 "debug/vcpu3"' \
+		'^\$1 = 1$' '^pc .*<spin_forever' 'prv:1 \[Supervisor\]' \
+		'^thread 1 debug/vcpu0: hart [0-9]' '\* 0 debug' \
+		'^hart [0-9]+: round-robin' 'unknown command "bogus"' \
+		'Inferior 1 .* detached'
+}
+
+# Breakpoints, continue, bt, stepping (gdb's default OS ABI: gdb steps in
+# software with Z0 and vCont;c:N), registers and memory read and written,
+# another thread, and the bystander VM printing while this one is stopped.
+case_break() {
+	gdb_session break "set var debug_iterations = 100000" \
+		"set var debug_spin = 0" "break level3" "continue" "bt" \
+		"shell tr -d '\\r' < $QLOG | grep -ac '^\\[debug\\] DEBUG it' > $LOGS/debug-before" \
+		"shell tr -d '\\r' < $QLOG | grep -ac '^\\[bystander\\] DEBUG it' > $LOGS/bystander-before" \
+		"shell sleep 3" \
+		"shell tr -d '\\r' < $QLOG | grep -ac '^\\[debug\\] DEBUG it' > $LOGS/debug-after" \
+		"shell tr -d '\\r' < $QLOG | grep -ac '^\\[bystander\\] DEBUG it' > $LOGS/bystander-after" \
+		"set \$saved = \$s11" "set var \$s11 = 0xfeedface" "p/x \$s11" \
+		"set var \$s11 = \$saved" \
+		"set \$fsaved = \$ft11" "set var \$ft11 = 2.5" "p \$ft11" \
+		"set var \$ft11 = \$fsaved" "p/x \$satp" "p/x \$sscratch" \
+		"set var watch_neighbor = 4242" "p watch_neighbor" \
+		"x/1gx &watch_neighbor" "delete" "break bump_counter" "continue" \
+		"stepi" "p/x \$pc" "next" "next" "thread 3" "bt 1" "thread 1" \
+		"delete" "detach"
+	local db da bb ba
+	db=$(cat "$LOGS/debug-before" 2>/dev/null) da=$(cat "$LOGS/debug-after" 2>/dev/null)
+	bb=$(cat "$LOGS/bystander-before" 2>/dev/null) ba=$(cat "$LOGS/bystander-after" 2>/dev/null)
+	if [ -z "$db" ] || [ "$db" != "$da" ]; then
+		fail break "the debugged VM printed while stopped ($db -> $da lines)" "$QLOG"
+		return
+	fi
+	if [ -z "$bb" ] || [ "$ba" -lt $((bb + 5)) ]; then
+		fail break "the bystander VM did not keep printing ($bb -> $ba lines)" "$QLOG"
+		return
+	fi
+	expect break 'hit Breakpoint 1, level3' '^#1 .* in level2' \
+		'^#2 .* in level1' '^\$1 = 0xfeedface$' '^\$2 = .*double = 2.5' \
+		'^\$3 = 0x8[0-9a-f]{15}$' '^\$5 = 4242$' ':[[:space:]]+0x0*1092$' \
+		'hit Breakpoint 2, bump_counter' '\[Switching to thread 3' \
+		'Inferior 1 .* detached'
+}
+
+# gdb without an OS ABI sends vCont;s: the stub steps itself (decoded
+# next pc, temporary breakpoints), also over a whole lr/sc sequence.
+case_step() {
+	gdb_session step "set osabi none" "break atomic_add_lrsc" "continue" \
+		"source tests/integration/gdb-step-lrsc.py" \
+		"delete" "break level2" "continue" "stepi" "stepi" "next" \
+		"delete" "detach"
+	expect step 'hit Breakpoint 1, atomic_add_lrsc' '^LRSC-LEFT [0-9]+' \
+		'hit Breakpoint 2, level2' \
+		'^0x[0-9a-f]+[[:space:]]+108[[:space:]]+return level3' \
+		'Inferior 1 .* detached'
+}
+
+# Ctrl-C while the guest runs: every vCPU stops, the reply is SIGINT.
+case_interrupt() {
+	gdb_session interrupt "source tests/integration/gdb-interrupt.py" \
+		"continue" "info threads" "detach"
+	expect interrupt 'received signal SIGINT' 'Thread 4 "debug/vcpu3"' \
+		'Inferior 1 .* detached'
+}
+
+# Raw protocol: bad checksums get '-', garbage and oversized packets are
+# survived, and the hypervisor and the bystander carry on.
+case_protocol() {
+	local out before after
+	before=$(count_lines bystander)
+	out=$(gdb_exchange "$GDB_PORT" 2 '$qSupported#00')
+	case "$out" in
+	-*) ;;
+	*) fail protocol "bad checksum not answered with '-' (got '$out')" "$QLOG"; return ;;
+	esac
+	head -c 6000 /dev/zero | tr '\0' 'A' >"$LOGS/oversized"
+	out=$(gdb_exchange "$GDB_PORT" 2 "garbage\$$(cat "$LOGS/oversized")#00\$?#3f")
+	case "$out" in
+	*'+$T'*) ;;
+	*) fail protocol "no stop reply after garbage and an oversized packet (got '${out:0:80}')" "$QLOG"; return ;;
+	esac
+	out=$(gdb_exchange "$GDB_PORT" 2 '$qSupp')
+	gdb_session reconnect "info threads" "detach"
+	after=$(count_lines bystander)
+	if [ "$after" -le "$before" ]; then
+		fail protocol "the bystander VM stopped printing" "$QLOG"
+		return
+	fi
+	expect reconnect 'Thread 1 "debug/vcpu0"' 'Inferior 1 .* detached'
+}
+
+# Detach for good: the guest finishes its run and prints its result.
+case_finish() {
+	gdb_session finish "set var debug_iterations = 20" "delete" "detach"
+	if ! gdb_wait_log "$QLOG" '^\[debug\] GUEST debug SUMMARY: passed=[0-9]+ failed=0$' 60; then
+		fail finish "the debug guest did not finish with failed=0" "$QLOG"
+		return
+	fi
+	expect finish 'Inferior 1 .* detached'
+}
+
+main() {
+	local cases=("$@") c
+	[ ${#cases[@]} -eq 0 ] && cases=(connect break step interrupt protocol finish)
+	if ! gdb_qemu_start "$QLOG" "$BUILD/configs/debug-gdb.cpio" 2 ||
+		! gdb_wait_log "$QLOG" 'holding in spin_forever' 60; then
+		fail boot "hartvisor with the debug guest did not come up" "$QLOG"
+		echo "gdb: $passed passed, $failed failed"
+		exit 1
+	fi
+	for c in "${cases[@]}"; do
+		"case_$c"
+	done
+	kill "$GDB_QEMU_PID" 2>/dev/null
+	wait "$GDB_QEMU_PID" 2>/dev/null
+	echo "gdb: $passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+}
+
+main "$@"
