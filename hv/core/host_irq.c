@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Host interrupt sources: the IPI (SSIP, from SBI IPI), the hart timer,
- * and the host PLIC for console input. Interrupts stay globally disabled
- * in HS-mode; they are seen as guest exits or polled after wfi.
+ * and the host PLIC for console input and the gdb stub's UART (on the
+ * console hart). Interrupts stay globally disabled in HS-mode; they are
+ * seen as guest exits or polled after wfi.
  */
 #include <arch/arch.h>
 #include <hv/console.h>
@@ -11,6 +12,18 @@
 #include <hv/percpu.h>
 #include <hv/platform.h>
 #include "drivers/plic.h"
+
+/* The other source the console hart serves (the gdb stub's UART); set
+ * at boot before the other harts run. */
+static unsigned routed_source;
+static void (*routed_handler)(void);
+
+void host_irq_route(unsigned source, void (*handler)(void))
+{
+	routed_handler = handler;
+	routed_source = source;
+	plic_enable(source, this_cpu()->hartid);
+}
 
 void host_irq_init_hart(bool console_hart)
 {
@@ -30,6 +43,8 @@ void host_irq_external(void)
 	while ((source = plic_claim(cpu->hartid)) != 0) {
 		if (source == platform.uart_irq)
 			console_poll_input();
+		else if (source == routed_source && routed_handler)
+			routed_handler();
 		plic_complete(cpu->hartid, source);
 	}
 }

@@ -93,7 +93,7 @@ gdb_qemu_start() {
 gdb_wait_log() {
 	local i=0 limit=$((${3:-60} * 10))
 	while [ "$i" -lt "$limit" ]; do
-		if tr -d '\r' <"$1" | grep -aqE -- "$2"; then
+		if [ -f "$1" ] && tr -d '\r' <"$1" | grep -aqE -- "$2"; then
 			return 0
 		fi
 		sleep 0.1

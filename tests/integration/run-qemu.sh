@@ -23,11 +23,19 @@ build=${BUILD:-build}
 cpu="rv64,h=true"
 [ "$sstc" = off ] && cpu="$cpu,sstc=false"
 
+# The gdb stub's UART (QEMU pci-serial; see qemu-gdb.sh) with nothing
+# behind it, so every case also runs with the stub on and no debugger
+# (it costs about a millisecond of PCI enumeration at boot).
+# GDB_UART=none leaves the device out (the stub is off).
+gdb_uart="-device pci-serial,chardev=gdb0 -chardev null,id=gdb0"
+[ "${GDB_UART:-null}" = none ] && gdb_uart=""
+
 mkdir -p "$build/test-logs"
 log="$build/test-logs/$case_name.log"
 
 # -k: QEMU gets SIGTERM first and a KILL only if it hangs on to life.
+# shellcheck disable=SC2086 # gdb_uart is a word list on purpose
 timeout -k 10 "$limit" qemu-system-riscv64 -M virt -cpu "$cpu" \
 	-smp "$smp" -m 1G -nographic -bios default \
 	-kernel "$build/hartvisor.elf" -initrd "$build/configs/$config.cpio" \
-	</dev/null >"$log" 2>&1
+	$gdb_uart </dev/null >"$log" 2>&1

@@ -11,5 +11,8 @@ void host_irq_external(void);
 void host_irq_poll(void);
 /* Set up this hart's host interrupt sources (after the platform). */
 void host_irq_init_hart(bool console_hart);
+/* Boot, on the console hart: serve PLIC source there with handler,
+ * besides the console UART (one such source: the gdb stub's UART). */
+void host_irq_route(unsigned source, void (*handler)(void));
 
 #endif
