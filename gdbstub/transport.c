@@ -32,7 +32,7 @@
 #define GDB_UART_PORT 0x1000	      /* I/O port we give its BAR0 */
 #define GDB_UART_REGS 8		      /* a 16550's register block */
 #define PCI_IO_PORTS 0x10000	      /* 16-bit PCI I/O space */
-#define RX_CHUNK 64		      /* bytes per gdb_session_receive */
+#define RX_CHUNK 64		      /* bytes per gdb_stub_receive */
 #define RX_MAX_PER_IRQ 512 /* then return; the level irq brings us back */
 /* Interrupts in a row with nothing to read before we stop listening: a
  * device whose line stays up would otherwise keep the console hart in

@@ -2,13 +2,15 @@
 /*
  * The gdb stub's byte transport: QEMU's pci-serial (a 16550 on PCI),
  * found by enumerating PCI at boot. Received bytes come by interrupt on
- * the console hart and go to the one struct gdb_session; replies leave
- * through a transmit path that never blocks a hart.
+ * the console hart and go to the one struct gdb_session through the
+ * stub's receive path (gdb_stub_receive, which may defer them until the
+ * debugged VM can stop); replies leave through a transmit path that
+ * never blocks a hart.
  *
  * Locking: one lock, the transport lock, serializes the session and the
  * UART's transmitter. It is the session's lock (gdbstub/session.h: "the
  * caller serializes calls"; gdbstub/stub.h): the receive path holds it
- * around gdb_session_receive, and any other call into the session is made
+ * around gdb_stub_receive, and any other call into the session is made
  * between gdb_transport_lock() and gdb_transport_unlock(). Take it with
  * no other lock held. Target operations that the session calls under it
  * may take VM and scheduler locks and may wait for other harts, and may
