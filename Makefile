@@ -35,7 +35,7 @@ HV_SRCS := $(wildcard $(addsuffix /*.c,$(addprefix hv/,$(HV_GENERIC_DIRS))) \
 	$(wildcard hv/arch/riscv/*.S)
 HV_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(HV_SRCS))
 
-.PHONY: all hv deps run test unit integration bench format format-check clean \
+.PHONY: all hv deps run gdb test unit integration bench format format-check clean \
 	guests configs libfdt
 all: hv guests configs
 
@@ -97,6 +97,14 @@ run: deps
 	$(Q)qemu-system-riscv64 -M virt -cpu $(HV_QEMU_CPU) -smp $(HARTS) -m 2G \
 		-nographic -bios default -kernel $(BUILD)/hartvisor.elf \
 		-initrd $(RUN_DIR)/boot.cpio
+
+# make gdb: the same Linux VM with the gdb stub on a local TCP port and
+# gdb-multiarch attached, with the kernel's symbols (see README).
+gdb: deps
+	$(Q)$(MAKE) --no-print-directory hv linux-guest linux-symbols
+	$(Q)guests/linux/make-config.sh $(BUILD)/gdb-config 1 $(VCPUS) $(MEM) \
+		"console=ttyS0 $(BOOTARGS)"
+	$(Q)guests/linux/gdb.sh $(BUILD) $(HARTS) $(BUILD)/gdb-config/boot.cpio
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all linux-guest

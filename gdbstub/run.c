@@ -141,8 +141,17 @@ static int prepare_step(unsigned thread)
 	unsigned count = 0;
 	int err = gdb_step_targets(vcpu, pcs, &count);
 
-	for (unsigned i = 0; !err && i < count; i++)
-		err = gdb_break_insert_temporary(thread, pcs[i], 4);
+	for (unsigned i = 0; !err && i < count; i++) {
+		/* The breakpoint must be exactly as long as the instruction
+		 * it replaces: a 4-byte ebreak over a 2-byte instruction
+		 * would give the next one to other vCPUs half rewritten. */
+		uint16_t low;
+
+		err = gdb_target.ops.read_mem(NULL, thread, pcs[i], &low, 2);
+		if (!err)
+			err = gdb_break_insert_temporary(thread, pcs[i],
+							 step_insn_length(low));
+	}
 	return err;
 }
 
@@ -225,6 +234,14 @@ void gdb_run_detach(void *ctx)
 	spin_unlock(&gdb_target.stop_lock);
 	gdb_target.phys = false;
 	/* Released threads may still run while the pause is in force. */
-	if (stopped || vm_is_paused(gdb_target.vm))
+	if (stopped || vm_is_paused(gdb_target.vm)) {
 		vm_resume(gdb_target.vm);
+		return;
+	}
+	/* No pause: a vCPU parked now was held at a step's breakpoint
+	 * (vm_breakpoint), which no resume will let go any more. */
+	for (unsigned i = 0; i < gdb_target.vm->num_vcpus; i++)
+		if (__atomic_load_n(&gdb_target.vm->vcpus[i].parked,
+				    __ATOMIC_ACQUIRE))
+			sched_unpark(&gdb_target.vm->vcpus[i]);
 }

@@ -100,7 +100,9 @@ case_break() {
 # gdb without an OS ABI sends vCont;s: the stub steps itself (decoded
 # next pc, temporary breakpoints), also over a whole lr/sc sequence.
 case_step() {
-	gdb_session step "set osabi none" "break atomic_add_lrsc" "continue" \
+	gdb_session step "set var debug_iterations = 100000" \
+		"set var debug_spin = 0" "set osabi none" \
+		"break atomic_add_lrsc" "continue" \
 		"source tests/integration/gdb-step-lrsc.py" \
 		"delete" "break level2" "continue" "stepi" "stepi" "next" \
 		"delete" "detach"
@@ -112,7 +114,9 @@ case_step() {
 
 # Ctrl-C while the guest runs: every vCPU stops, the reply is SIGINT.
 case_interrupt() {
-	gdb_session interrupt "source tests/integration/gdb-interrupt.py" \
+	gdb_session interrupt "set var debug_iterations = 100000" \
+		"set var debug_spin = 0" \
+		"source tests/integration/gdb-interrupt.py" \
 		"continue" "info threads" "detach"
 	expect interrupt 'received signal SIGINT' 'Thread 4 "debug/vcpu3"' \
 		'Inferior 1 .* detached'
@@ -154,20 +158,72 @@ case_finish() {
 	expect finish 'Inferior 1 .* detached'
 }
 
+# make gdb's set-up with Linux: a breakpoint on a kernel function, hit by
+# a command typed in the guest's shell, a backtrace with the kernel's
+# symbols (build/linux/vmlinux, make linux-symbols), and the shell still
+# working after gdb detached.
+case_linux() {
+	local cfg=$BUILD/test-configs/gdb-linux log=$LOGS/linux-qemu.log
+	local fifo=$LOGS/linux-console.fifo pid
+	guests/linux/make-config.sh "$cfg" 1 2 256 "console=ttyS0 nowatchdog" ||
+		{ fail linux "cannot build the config" "$cfg"; return; }
+	rm -f "$fifo"
+	mkfifo "$fifo"
+	exec 7<>"$fifo" # read-write: opening never blocks
+	if ! gdb_qemu_start "$log" "$cfg/boot.cpio" 2 "$fifo"; then
+		fail linux "QEMU did not start" "$log"
+		exec 7>&-
+		return
+	fi
+	pid=$GDB_QEMU_PID
+	if ! gdb_wait_log "$log" 'busybox shell with job control' 300; then
+		fail linux "no shell" "$log"
+	else
+		sleep 2
+		GDB_FIFO=$fifo timeout 300 gdb-multiarch -nx -batch \
+			-ex "set pagination off" -ex "set confirm off" \
+			-ex "target remote 127.0.0.1:$GDB_PORT" \
+			-ex "break do_sys_openat2" \
+			-ex "source tests/integration/gdb-linux-type.py" \
+			-ex "continue" -ex "bt 8" -ex "info threads" -ex "delete" \
+			-ex "detach" "$BUILD/linux/vmlinux" >"$LOGS/linux.out" 2>&1
+		printf 'echo shell-after-gdb-%s\n' "$$" >&7
+		if ! gdb_wait_log "$log" "^shell-after-gdb-$$" 60; then
+			fail linux "the shell did not answer after gdb detached" "$log"
+		else
+			expect linux 'hit Breakpoint 1(\.[0-9]+)?, .*do_sys_openat2' \
+				'^#[0-9]+ .* in (__riscv_sys_openat|__se_sys_openat|__do_sys_openat|do_sys_open)' \
+				'Thread 2 "linux0/vcpu1"' 'Inferior 1 .* detached'
+		fi
+	fi
+	printf 'poweroff -f\n' >&7
+	sleep 2
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	exec 7>&-
+}
+
 main() {
-	local cases=("$@") c
-	[ ${#cases[@]} -eq 0 ] && cases=(connect break step interrupt protocol finish)
-	if ! gdb_qemu_start "$QLOG" "$BUILD/configs/debug-gdb.cpio" 2 ||
-		! gdb_wait_log "$QLOG" 'holding in spin_forever' 60; then
-		fail boot "hartvisor with the debug guest did not come up" "$QLOG"
-		echo "gdb: $passed passed, $failed failed"
-		exit 1
+	local cases=("$@") c debug=()
+	[ ${#cases[@]} -eq 0 ] && cases=(connect break step interrupt protocol finish linux)
+	for c in "${cases[@]}"; do
+		[ "$c" = linux ] || debug+=("$c")
+	done
+	if [ ${#debug[@]} -gt 0 ]; then
+		if gdb_qemu_start "$QLOG" "$BUILD/configs/debug-gdb.cpio" 2 &&
+			gdb_wait_log "$QLOG" 'holding in spin_forever' 60; then
+			for c in "${debug[@]}"; do
+				"case_$c"
+			done
+		else
+			fail boot "hartvisor with the debug guest did not come up" "$QLOG"
+		fi
+		kill "$GDB_QEMU_PID" 2>/dev/null
+		wait "$GDB_QEMU_PID" 2>/dev/null
 	fi
 	for c in "${cases[@]}"; do
-		"case_$c"
+		[ "$c" != linux ] || case_linux
 	done
-	kill "$GDB_QEMU_PID" 2>/dev/null
-	wait "$GDB_QEMU_PID" 2>/dev/null
 	echo "gdb: $passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
 }
