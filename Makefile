@@ -107,7 +107,7 @@ gdb: deps
 	$(Q)guests/linux/gdb.sh $(BUILD) $(HARTS) $(BUILD)/gdb-config/boot.cpio
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory all linux-guest
+	$(Q)$(MAKE) --no-print-directory all linux-guest linux-symbols
 	$(Q)tests/tools/run-all-tests.sh
 
 FORMAT_SRCS = $(shell git ls-files '*.c' '*.h')
