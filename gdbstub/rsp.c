@@ -10,6 +10,7 @@
  */
 #include <string.h>
 #include <hv/errno.h>
+#include <hv/hex.h>
 #include "gdbstub/rsp.h"
 
 /* The data of a reply may use last_reply minus '$' and "#xx". */
@@ -17,13 +18,7 @@
 
 int rsp_hex_value(char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	return hex_digit_value(c);
 }
 
 char rsp_hex_digit(unsigned value)

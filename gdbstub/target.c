@@ -127,36 +127,37 @@ static int map_register(unsigned regno, enum vcpu_reg *reg)
 	return HV_EINVAL;
 }
 
+/* The vCPU and state-API register behind a gdb thread and register
+ * number, once the VM is fully stopped. */
+static int lookup_register(unsigned thread, unsigned regno, struct vcpu **vcpu,
+			   enum vcpu_reg *reg)
+{
+	*vcpu = thread_vcpu(thread);
+	if (!*vcpu || map_register(regno, reg))
+		return HV_EINVAL;
+	return gdb_run_wait_stopped() ? HV_ESTATE : HV_OK;
+}
+
 static int target_read_reg(void *ctx, unsigned thread, unsigned regno,
 			   uint64_t *value)
 {
-	struct vcpu *vcpu = thread_vcpu(thread);
+	struct vcpu *vcpu;
 	enum vcpu_reg reg;
+	int err = lookup_register(thread, regno, &vcpu, &reg);
 
 	(void)ctx;
-	if (!vcpu)
-		return HV_EINVAL;
-	if (map_register(regno, &reg))
-		return HV_EINVAL;
-	if (gdb_run_wait_stopped())
-		return HV_ESTATE;
-	return vcpu_state_read(vcpu, reg, value);
+	return err ? err : vcpu_state_read(vcpu, reg, value);
 }
 
 static int target_write_reg(void *ctx, unsigned thread, unsigned regno,
 			    uint64_t value)
 {
-	struct vcpu *vcpu = thread_vcpu(thread);
+	struct vcpu *vcpu;
 	enum vcpu_reg reg;
+	int err = lookup_register(thread, regno, &vcpu, &reg);
 
 	(void)ctx;
-	if (!vcpu)
-		return HV_EINVAL;
-	if (map_register(regno, &reg))
-		return HV_EINVAL;
-	if (gdb_run_wait_stopped())
-		return HV_ESTATE;
-	return vcpu_state_write(vcpu, reg, value);
+	return err ? err : vcpu_state_write(vcpu, reg, value);
 }
 
 /* Guest-physical address of a debugger address for the thread. */

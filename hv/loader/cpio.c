@@ -15,6 +15,7 @@
 #include <hv/types.h>
 #include <hv/errno.h>
 #include <hv/cpio.h>
+#include <hv/hex.h>
 #include <string.h>
 
 #define CPIO_MAGIC "070701"
@@ -43,17 +44,6 @@ enum cpio_field {
 
 #define CPIO_MODE_TYPE_MASK 0170000U
 #define CPIO_MODE_REGULAR 0100000U
-
-static int hex_digit_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Parse exactly 8 hex digits; anything else (spaces, signs, "0x") is
  * rejected rather than silently read as a shorter number. */
