@@ -160,8 +160,9 @@ case_finish() {
 
 # make gdb's set-up with Linux: a breakpoint on a kernel function, hit by
 # a command typed in the guest's shell, a backtrace with the kernel's
-# symbols (build/linux/vmlinux, make linux-symbols), and the shell still
-# working after gdb detached.
+# symbols (build/linux/vmlinux, make linux-symbols), a 25 s stop that the
+# guest must not see as an RCU stall (its clock stands still), and the
+# shell still working after gdb detached.
 case_linux() {
 	local cfg=$BUILD/test-configs/gdb-linux log=$LOGS/linux-qemu.log
 	local fifo=$LOGS/linux-console.fifo pid
@@ -185,11 +186,16 @@ case_linux() {
 			-ex "target remote 127.0.0.1:$GDB_PORT" \
 			-ex "break do_sys_openat2" \
 			-ex "source tests/integration/gdb-linux-type.py" \
-			-ex "continue" -ex "bt 8" -ex "info threads" -ex "delete" \
+			-ex "continue" -ex "bt 8" -ex "info threads" \
+			-ex "shell sleep 25" -ex "delete" \
 			-ex "detach" "$BUILD/linux/vmlinux" >"$LOGS/linux.out" 2>&1
 		printf 'echo shell-after-gdb-%s\n' "$$" >&7
 		if ! gdb_wait_log "$log" "^shell-after-gdb-$$" 60; then
 			fail linux "the shell did not answer after gdb detached" "$log"
+		elif grep -aqE 'rcu: INFO|rcu_.*stall|soft lockup|hard LOCKUP' "$log"; then
+			# Stopped for 25 s, longer than RCU's 21 s stall timeout:
+			# guest time must not have advanced meanwhile.
+			fail linux "the guest saw the stop as a stall" "$log"
 		else
 			expect linux 'hit Breakpoint 1(\.[0-9]+)?, .*do_sys_openat2' \
 				'^#[0-9]+ .* in (__riscv_sys_openat|__se_sys_openat|__do_sys_openat|do_sys_open)' \
