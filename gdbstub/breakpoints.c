@@ -19,12 +19,16 @@
 #define INSN_EBREAK 0x00100073U
 #define INSN_C_EBREAK 0x9002U
 
-static struct gdb_breakpoint *find(enum gdb_break_type type, gpa_t where)
+/* gdb's breakpoints and a step's temporary ones are kept apart: one gdb
+ * sets where a temporary one is planted must outlive that one. */
+static struct gdb_breakpoint *find(enum gdb_break_type type, gpa_t where,
+				   bool temporary)
 {
 	for (unsigned i = 0; i < GDB_MAX_BREAKPOINTS; i++) {
 		struct gdb_breakpoint *bp = &gdb_target.bps[i];
 
-		if (bp->used && bp->type == type && bp->where.val == where.val)
+		if (bp->used && bp->type == type &&
+		    bp->where.val == where.val && bp->temporary == temporary)
 			return bp;
 	}
 	return NULL;
@@ -89,7 +93,7 @@ static int insert(enum gdb_break_type type, uint64_t addr, unsigned kind,
 	err = gdb_target_translate(thread, addr, &where);
 	if (err)
 		return HV_EFAULT;
-	if (find(type, where))
+	if (find(type, where, temporary))
 		return HV_OK; /* gdb may insert twice */
 	for (unsigned i = 0; i < GDB_MAX_BREAKPOINTS && !bp; i++)
 		if (!gdb_target.bps[i].used)
@@ -146,7 +150,7 @@ int gdb_break_remove(void *ctx, enum gdb_break_type type, uint64_t addr,
 		return HV_ENOTSUP;
 	if (gdb_target_translate(1, addr, &where))
 		return HV_EFAULT;
-	struct gdb_breakpoint *bp = find(type, where);
+	struct gdb_breakpoint *bp = find(type, where, false);
 
 	if (!bp)
 		return HV_OK; /* removing twice is harmless */
@@ -185,7 +189,7 @@ int gdb_break_insert_temporary(unsigned thread, uint64_t addr, unsigned kind)
 
 bool gdb_break_at(gpa_t where, bool *temporary)
 {
-	bool found = false;
+	bool found = false, only_temporary = true;
 
 	spin_lock(&gdb_target.bp_lock);
 	for (unsigned i = 0; i < GDB_MAX_BREAKPOINTS; i++) {
@@ -193,35 +197,47 @@ bool gdb_break_at(gpa_t where, bool *temporary)
 
 		if (bp->used && bp->where.val == where.val) {
 			found = true;
-			if (temporary)
-				*temporary = bp->temporary;
-			break;
+			only_temporary &= bp->temporary; /* gdb's one wins */
 		}
 	}
 	spin_unlock(&gdb_target.bp_lock);
+	if (found && temporary)
+		*temporary = only_temporary;
 	return found;
 }
 
-void gdb_breakpoints_hide(unsigned thread, uint64_t addr, void *buf, size_t len)
+/* Where a breakpoint's byte lies in [where, where + len) of guest RAM,
+ * put back its original in buf (which holds that range). */
+static void hide_in_page(gpa_t where, uint8_t *buf, size_t len)
 {
 	/* Breakpoints are few; compare each one's bytes with the range. */
 	for (unsigned i = 0; i < GDB_MAX_BREAKPOINTS; i++) {
 		const struct gdb_breakpoint *bp = &gdb_target.bps[i];
+
+		for (unsigned b = 0; bp->used && b < bp->kind; b++) {
+			uint64_t byte = bp->where.val + b;
+
+			if (byte >= where.val && byte - where.val < len)
+				buf[byte - where.val] = bp->original[b];
+		}
+	}
+}
+
+void gdb_breakpoints_hide(unsigned thread, uint64_t addr, void *buf, size_t len)
+{
+	/* By guest-physical address, a page at a time: a planted byte is
+	 * hidden however it is reached (this thread's mapping, another
+	 * thread's, or `monitor phys on`), not only at gdb's address. */
+	while (len) {
+		size_t chunk = PAGE_SIZE - (addr & (PAGE_SIZE - 1));
 		gpa_t where;
 
-		if (!bp->used)
-			continue;
-		for (unsigned b = 0; b < bp->kind; b++) {
-			uint64_t byte = bp->addr + b;
-
-			if (byte < addr || byte - addr >= len)
-				continue;
-			/* The same virtual address: check it maps to the
-			 * same place for this thread. */
-			if (gdb_target_translate(thread, byte, &where) ||
-			    where.val != bp->where.val + b)
-				continue;
-			((uint8_t *)buf)[byte - addr] = bp->original[b];
-		}
+		if (chunk > len)
+			chunk = len;
+		if (!gdb_target_translate(thread, addr, &where))
+			hide_in_page(where, buf, chunk);
+		buf = (uint8_t *)buf + chunk;
+		addr += chunk;
+		len -= chunk;
 	}
 }
