@@ -28,10 +28,12 @@ struct platform platform;
 struct arch_features hv_features;
 static struct uart16550 host_uart;
 static bool harts_released;
+extern unsigned long hv_hart_slots[HV_MAX_HARTS];
 extern char __hv_start[], __hv_end[], _secondary_start[];
 
 NORETURN void hv_boot_main(unsigned long hartid, unsigned long dtb);
-NORETURN void hv_secondary_main(unsigned long hartid, unsigned long index);
+NORETURN void hv_secondary_main(unsigned long hartid, unsigned long index,
+				unsigned long late);
 
 /* Runs on each hart once this_cpu() is set. */
 static void hart_common_init(bool console_hart)
@@ -47,7 +49,8 @@ static void hart_common_init(bool console_hart)
 
 /* Entered from _secondary_start with the index start_secondary_harts()
  * passed as the HSM opaque; entry.S has bounds-checked it. */
-void hv_secondary_main(unsigned long hartid, unsigned long index)
+void hv_secondary_main(unsigned long hartid, unsigned long index,
+		       unsigned long late)
 {
 	if (!percpu_init_this_hart(index, hartid)) {
 		/* Not checking in makes the boot hart report this hart. */
@@ -56,6 +59,10 @@ void hv_secondary_main(unsigned long hartid, unsigned long index)
 		arch_halt();
 	}
 	hart_common_init(false);
+	if (late)
+		hv_info("hart %lu came in at the boot entry (OpenSBI 1.1's "
+			"start race); running it as cpu %lu",
+			hartid, index);
 	__atomic_store_n(&this_cpu()->online, true, __ATOMIC_RELEASE);
 	sbi_client_send_ipi(1UL, cpus[0].hartid); /* the boot hart waits */
 	/*
@@ -104,6 +111,11 @@ static bool wait_for_checkin(struct cpu *cpu, uint64_t ms)
 static void start_secondary_harts(void)
 {
 	struct cpu *cpu;
+
+	/* For a hart that enters at _start after all (entry.S). */
+	for (unsigned i = 1; (cpu = cpu_by_index(i)) != NULL; i++)
+		hv_hart_slots[i] = cpu->hartid;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 
 	for (unsigned i = 1; (cpu = cpu_by_index(i)) != NULL; i++) {
 		for (unsigned try = 1; try <= HART_START_TRIES; try++) {

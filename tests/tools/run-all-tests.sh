@@ -31,6 +31,7 @@ run_stage() {
 
 run_stage unit $MAKE --no-print-directory unit
 run_stage fuzz tests/tools/run-fuzz-short.sh
+run_stage boot-stress tests/integration/run-boot-stress.sh
 run_stage integration tests/integration/run-baremetal.sh
 run_stage gdb-transport tests/integration/run-gdb-transport.sh
 run_stage gdb tests/integration/run-gdb.sh

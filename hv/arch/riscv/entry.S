@@ -32,7 +32,7 @@ _start:
 	la	t0, boot_claimed
 	li	t1, 1
 	amoswap.w.aq t1, t1, (t0)
-	bnez	t1, hang
+	bnez	t1, late_secondary
 	li	t0, 0
 	call	set_stack
 	/* Clear .bss (boot_claimed lives in .data, so it survives). */
@@ -48,6 +48,8 @@ _start:
 
 	.global _secondary_start
 _secondary_start:
+	li	a2, 0
+secondary_entry:
 	hart_entry_prologue
 	/* Index 0 is the boot hart's stack, which is in use: a secondary
 	 * must come with 1 .. HV_MAX_HARTS - 1, or it would corrupt it. */
@@ -56,8 +58,32 @@ _secondary_start:
 	bgeu	a1, t0, hang
 	mv	t0, a1
 	call	set_stack
-	call	hv_secondary_main	/* (hart id, index) */
+	call	hv_secondary_main	/* (hart id, index, late) */
 	j	hang
+
+/*
+ * A secondary hart that arrives here instead of at _secondary_start.
+ * OpenSBI 1.1 can let a hart we started run before it has stored the
+ * start address and opaque we gave it (its start race, fixed in 1.3):
+ * the hart then comes to its previous next-stage address, this entry,
+ * with a1 = the DTB. It is a hart we started all the same: find its index
+ * by its hart id (hv_hart_slots, filled before any hart is started) and
+ * go on as a secondary. A hart id we did not start stays parked.
+ */
+late_secondary:
+	la	t0, hv_hart_slots
+	li	t1, 1
+	li	t2, HV_MAX_HARTS
+1:	bgeu	t1, t2, hang
+	slli	t3, t1, 3
+	add	t3, t0, t3
+	ld	t3, 0(t3)
+	beq	t3, a0, 2f
+	addi	t1, t1, 1
+	j	1b
+2:	mv	a1, t1
+	li	a2, 1		/* tell hv_secondary_main it came this way */
+	j	secondary_entry
 
 /* sp = top of boot stack slot t0; a0 and a1 preserved. */
 set_stack:
@@ -75,6 +101,15 @@ hang:
 	.align 3
 boot_claimed:
 	.word 0
+
+	/* Hart id of each cpu index, ~0 where none: late_secondary's table.
+	 * In .data, so it reads ~0 before the boot hart fills it. */
+	.align 3
+	.global hv_hart_slots
+hv_hart_slots:
+	.rept HV_MAX_HARTS
+	.dword -1
+	.endr
 
 	/* Outside .bss, which the boot hart zeroes: stacks need no zeroing. */
 	.section .stacks, "aw", @nobits
