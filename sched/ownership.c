@@ -227,13 +227,18 @@ void sched_unpark(struct vcpu *vcpu)
 {
 	struct runqueue *rq = sched_lock_vcpu(vcpu);
 	struct cpu *cpu = vcpu->cpu;
-	bool queued = false;
+	bool queued = false, blocked;
 
 	vcpu->parked = false;
-	if (vcpu->state == VCPU_RUNNABLE && !vcpu->se.queued)
+	/* Its sie, sip or stimecmp may have been written while it was
+	 * parked (hv/vcpu/state.c): a blocked one is due now, or its hart
+	 * must re-arm its timer for a new deadline. */
+	if ((vcpu->state == VCPU_RUNNABLE && !vcpu->se.queued) ||
+	    (vcpu->state == VCPU_BLOCKED && vcpu_has_wakeup_irq(vcpu)))
 		queued = sched_make_runnable_locked(vcpu);
+	blocked = vcpu->state == VCPU_BLOCKED;
 	spin_unlock(&rq->lock);
-	if (queued)
+	if (queued || blocked)
 		notify_cpu(cpu);
 }
 

@@ -96,16 +96,23 @@ void vcpu_run(struct vcpu *vcpu)
 	}
 }
 
+bool vcpu_apply_boot(struct vcpu *vcpu)
+{
+	if (!vcpu->boot_pending)
+		return false;
+	vcpu->boot_pending = false;
+	vcpu->resume_pending = false;
+	arch_vcpu_reset(&vcpu->arch, vcpu->boot_addr, vcpu->id,
+			vcpu->boot_opaque);
+	vcpu->timer_deadline = UINT64_MAX;
+	__atomic_store_n(&vcpu->ipi_pending, 0, __ATOMIC_SEQ_CST);
+	return true;
+}
+
 void vcpu_prepare_entry(struct vcpu *vcpu)
 {
-	if (vcpu->boot_pending) {
-		vcpu->boot_pending = false;
-		vcpu->resume_pending = false;
-		arch_vcpu_reset(&vcpu->arch, vcpu->boot_addr, vcpu->id,
-				vcpu->boot_opaque);
+	if (vcpu_apply_boot(vcpu)) {
 		arch_vcpu_release_fp(vcpu);
-		vcpu->timer_deadline = UINT64_MAX;
-		__atomic_store_n(&vcpu->ipi_pending, 0, __ATOMIC_SEQ_CST);
 		/* Push the reset VS state into the hart. */
 		arch_vcpu_load(vcpu);
 	}

@@ -62,6 +62,12 @@ static int check_accessible(struct vcpu *vcpu)
 		return HV_ESTATE;
 	if (vcpu->state == VCPU_OFFLINE || vcpu->state == VCPU_DEAD)
 		return HV_ESTOPPED;
+	/* Started while paused (a gdb-wait VM's boot vCPU): its registers
+	 * are its boot state now, and writes must survive its first entry. */
+	struct runqueue *rq = sched_lock_vcpu(vcpu);
+
+	vcpu_apply_boot(vcpu);
+	spin_unlock(&rq->lock);
 	return HV_OK;
 }
 

@@ -4,13 +4,13 @@
  * scheduler's park/unpark): a vCPU that is queued, blocked with its state
  * on another hart, offline, running in the guest, or inside an exit
  * handler; nested pauses; the bounded wait; wakeups while paused; other
- * VMs on the same harts; a pause that races with a resume.
+ * VMs on the same harts; a pause that races with a resume. The resume
+ * side and what a debugger uses: test_pause_resume.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
-#include <hv/debug.h>
 #include <hv/errno.h>
 #include <hv/platform.h>
 #include <hv/vcpu_state.h>
@@ -345,71 +345,6 @@ static void test_pause_racing_with_resume_wins(void **state)
 	assert_ptr_equal(fake_step(1), v1);
 }
 
-/* Guest time stands still while paused: the clock offset and the SBI
- * deadlines move by the paused time. */
-static void test_resume_shifts_guest_time(void **state)
-{
-	(void)state;
-	start_both_queued();
-	fake_step(0);
-	v0->timer_deadline = fake_time + 100; /* as set_timer would */
-	uint64_t deadline = v0->timer_deadline;
-	uint64_t delta = v0->arch.htimedelta;
-	uint64_t vm_delta = vm->htimedelta;
-
-	assert_int_equal(vm_pause(vm), HV_OK);
-	uint64_t paused_at = vm->paused_at;
-
-	fake_advance_time(5000);
-	uint64_t paused_for = fake_time - paused_at;
-
-	vm_resume(vm);
-	assert_true(paused_for >= 5000);
-	assert_int_equal(v0->timer_deadline, deadline + paused_for);
-	assert_int_equal(v0->arch.htimedelta, delta - paused_for);
-	assert_int_equal(vm->htimedelta, vm_delta - paused_for);
-	assert_int_equal(v1->timer_deadline, UINT64_MAX); /* none: none */
-}
-
-/* A debugger hears once per pause that it completed; it may let one vCPU
- * run while the others stay parked, and park everything again. */
-static unsigned paused_calls;
-
-static void on_paused(void *ctx)
-{
-	(void)ctx;
-	paused_calls++;
-}
-
-static const struct vm_debugger debugger = {.paused = on_paused};
-
-static void test_debugger_release_and_pause_again(void **state)
-{
-	(void)state;
-	start_both_queued();
-	vm->debugger = &debugger;
-	vm_pause_begin(vm);
-	assert_int_equal(paused_calls, 1); /* none was running: complete */
-	assert_int_equal(vm_pause(vm), HV_OK);
-	assert_int_equal(paused_calls, 1);
-	vm_resume(vm);
-	vm_release_vcpu(v0);
-	assert_ptr_equal(fake_step(0), v0); /* runs, blocks, stays loaded */
-	assert_null(fake_step(1));	    /* v1 stays parked */
-	assert_ptr_equal(cpus[0].loaded, v0);
-	fake_set_hart(1);
-	vm_pause_again(vm);
-	assert_int_equal(paused_calls, 1); /* hart 0 still holds v0 */
-	fake_serve_hart(0);		   /* it saves v0 and reports */
-	assert_int_equal(paused_calls, 2);
-	assert_null(cpus[0].loaded);
-	vm_resume(vm);
-	vm_pause_again(vm); /* not paused: nothing */
-	assert_false(v0->parked);
-	vm_vcpu_parked(NULL);
-	assert_int_equal(paused_calls, 2);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -424,9 +359,6 @@ int main(void)
 		cmocka_unit_test_setup(test_other_vm_runs_while_one_is_paused,
 				       setup),
 		cmocka_unit_test_setup(test_pause_racing_with_resume_wins,
-				       setup),
-		cmocka_unit_test_setup(test_resume_shifts_guest_time, setup),
-		cmocka_unit_test_setup(test_debugger_release_and_pause_again,
 				       setup),
 	};
 

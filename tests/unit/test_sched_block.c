@@ -296,6 +296,59 @@ static void test_request_wait_ends_when_target_leaves_guest(void **state)
 	assert_int_equal(v1->requests, 0);
 }
 
+/* sched_defer: work that must wait until no vCPU is switched in on this
+ * hart runs after the current one leaves, or at the next idle turn. */
+static unsigned deferred_runs;
+static uintptr_t deferred_arg;
+static bool deferred_saw_current;
+
+static void deferred(void *arg)
+{
+	deferred_runs++;
+	deferred_arg = (uintptr_t)arg;
+	deferred_saw_current = this_cpu()->current != NULL;
+}
+
+static void other_work(void *arg)
+{
+	(void)arg;
+}
+
+static enum exit_action ecall_defer(struct vcpu *vcpu)
+{
+	assert_int_equal(sched_defer(deferred, (void *)1), HV_OK);
+	assert_int_equal(sched_defer(deferred, (void *)2), HV_OK); /* merged */
+	assert_int_equal(sched_defer(other_work, NULL), HV_EAGAIN);
+	assert_int_equal(deferred_runs, 0);
+	vcpu->arch.sepc += 4;
+	return EXIT_RESUME;
+}
+
+static void test_deferred_work_runs_once_the_vcpu_left(void **state)
+{
+	(void)state;
+	fake_guest = guest;
+	fake_ecall_handler = ecall_defer;
+	fake_set_hart(1);
+	fake_vcpu_start(vm, 1, ENTRY);
+	assert_ptr_equal(sched_run_once(), v1);
+	assert_int_equal(nentries, 2); /* it went on, then waited */
+	assert_int_equal(deferred_runs, 1);
+	assert_int_equal(deferred_arg, 2);
+	assert_false(deferred_saw_current);
+	/* An idle hart runs it at its next turn, without sleeping first. */
+	assert_int_equal(sched_defer(deferred, (void *)3), HV_OK);
+	unsigned waits = fake_harts[1].waits;
+
+	assert_null(sched_run_once());
+	assert_int_equal(fake_harts[1].waits, waits);
+	assert_int_equal(deferred_runs, 2);
+	assert_int_equal(deferred_arg, 3);
+	assert_null(sched_run_once()); /* nothing left: it sleeps */
+	assert_int_equal(deferred_runs, 2);
+	assert_int_equal(fake_harts[1].waits, waits + 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +367,8 @@ int main(void)
 				       setup),
 		cmocka_unit_test_setup(
 			test_request_wait_ends_when_target_leaves_guest, setup),
+		cmocka_unit_test_setup(
+			test_deferred_work_runs_once_the_vcpu_left, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

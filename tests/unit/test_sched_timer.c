@@ -170,8 +170,8 @@ static void guest_sbi_timer(struct vcpu *vcpu)
 		timer_at_entry[nentries] = hart_timer();
 	record_entry(vcpu);
 	switch (nentries) {
-	case 1:
-		sbi_deadline = fake_time + 500;
+	case 1: /* past its slice end: alone, it is not preempted */
+		sbi_deadline = fake_time + SLICE + 500;
 		fake_exit_ecall(vcpu, 0x54494d45, 0, NULL, 0);
 		return;
 	case 2:
@@ -203,7 +203,8 @@ static void test_running_vcpu_sbi_timer_fires(void **state)
 	assert_ptr_equal(fake_step(0), v0);
 	assert_int_equal(nentries, 5);
 	assert_int_equal(timer_at_entry[0], UINT64_MAX);
-	assert_int_equal(timer_at_entry[1], t0 + 500);
+	assert_int_equal(timer_at_entry[1], t0 + SLICE + 500);
+	assert_int_equal(v0->stats.switches_in, 1);
 	assert_false(entry_virq[1] & VIRQ_TIMER);
 	assert_true(entry_virq[2] & VIRQ_TIMER);
 	assert_int_equal(timer_at_entry[2], UINT64_MAX); /* used: none */
@@ -351,39 +352,6 @@ static void test_past_deadline_is_not_armed(void **state)
 	assert_int_equal(v1->state, VCPU_BLOCKED);
 }
 
-/* Guest time is host time + htimedelta: deadlines convert, and "never"
- * stays never even where the conversion would wrap. */
-static void test_guest_deadlines_convert_to_host_time(void **state)
-{
-	(void)state;
-	struct vcpu *v0 = &vm->vcpus[0];
-
-	v0->arch.htimedelta = 700; /* the guest clock is ahead */
-	vcpu_set_timer(v0, 10700);
-	assert_int_equal(v0->timer_deadline, 10000);
-	assert_int_equal(vcpu_timer_deadline(v0), 10000);
-	assert_int_equal(hart_timer(), UINT64_MAX); /* offline */
-	vcpu_set_timer(v0, UINT64_MAX);
-	assert_int_equal(v0->timer_deadline, UINT64_MAX);
-
-	v0->arch.htimedelta = (uint64_t)-1000; /* the guest clock is behind */
-	vcpu_set_timer(v0, UINT64_MAX - 10);   /* past the host's range */
-	assert_int_equal(v0->timer_deadline, UINT64_MAX);
-	vcpu_set_timer(v0, 500);
-	assert_int_equal(v0->timer_deadline, 1500);
-
-	/* stimecmp counts with Sstc only, and the earlier one wins. */
-	v0->arch.vstimecmp = 200; /* host 1200 */
-	assert_int_equal(vcpu_timer_deadline(v0), 1200);
-	assert_true(vcpu_timer_expired(v0, 1200));
-	assert_false(vcpu_timer_expired(v0, 1199));
-	v0->arch.sstc = false;
-	assert_int_equal(vcpu_timer_deadline(v0), 1500);
-	v0->arch.vstimecmp = UINT64_MAX;
-	v0->arch.sstc = true;
-	assert_int_equal(vcpu_timer_deadline(v0), 1500);
-}
-
 /* A vCPU queued from another hart while the guest runs: the IPI makes
  * its hart arm the slice, and the guest is preempted when it ends. */
 static void guest_spin_and_check(struct vcpu *vcpu)
@@ -418,6 +386,27 @@ static void test_wakeup_from_other_hart_arms_the_slice(void **state)
 	assert_ptr_equal(fake_step(0), &vm->vcpus[1]);
 }
 
+/* An idle hart whose own timer scan wakes a vCPU (its deadline passed
+ * with nothing armed for it) runs it without sleeping first. */
+static void test_idle_scan_wakeup_does_not_sleep(void **state)
+{
+	(void)state;
+	struct vcpu *v1 = &vm->vcpus[1];
+
+	fake_guest = guest_spin;
+	fake_vcpu_start(vm, 1, ENTRY);
+	assert_ptr_equal(fake_step(0), v1);   /* waits, STIE off */
+	fake_harts[0].live.vsie = VIRQ_TIMER; /* still loaded here */
+	v1->timer_deadline = fake_time;	      /* due, and not armed */
+	assert_int_equal(hart_timer(), UINT64_MAX);
+	unsigned waits = fake_harts[0].waits;
+
+	assert_null(fake_step(0));
+	assert_int_equal(v1->state, VCPU_RUNNABLE);
+	assert_int_equal(fake_harts[0].waits, waits);
+	assert_ptr_equal(fake_step(0), v1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -434,9 +423,9 @@ int main(void)
 				       setup),
 		cmocka_unit_test_setup(test_past_deadline_is_not_armed, setup),
 		cmocka_unit_test_setup(
-			test_guest_deadlines_convert_to_host_time, setup),
-		cmocka_unit_test_setup(
 			test_wakeup_from_other_hart_arms_the_slice, setup),
+		cmocka_unit_test_setup(test_idle_scan_wakeup_does_not_sleep,
+				       setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -93,6 +93,10 @@ void vcpu_make_request(struct vcpu *vcpu, unsigned long request);
 void vcpu_request_wait(struct vcpu *vcpu, unsigned long request);
 /* Apply a pending boot or resume; called on the hart that runs it. */
 void vcpu_prepare_entry(struct vcpu *vcpu);
+/* Apply a pending HSM start to the vCPU's saved state (boot registers, no
+ * timer, no IPI); false if none was pending. Where no hart holds its
+ * state: vcpu_prepare_entry, or the state API of a paused vCPU. */
+bool vcpu_apply_boot(struct vcpu *vcpu);
 /* Run a vCPU that is RUNNING on this hart until it must be switched out:
  * it blocked, stopped, its VM is pausing or stopping, it must move, or
  * its slice ended with someone waiting. */

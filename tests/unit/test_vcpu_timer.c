@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A vCPU's timers and interrupt sync on the fake arch (hv/vcpu/irq.c,
+ * hv/vcpu/run.c): guest deadlines convert to host time (and "never"
+ * stays never), stimecmp counts only with Sstc, and an external
+ * interrupt waits while the guest's timer interrupt is due and enabled.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <hv/errno.h>
+#include "fake_machine.h"
+
+#define SLICE 1000
+#define ENTRY 0x80000000UL
+
+static struct vm *vm;
+static unsigned nentries;
+static unsigned long entry_virq[8];
+
+static int setup(void **state)
+{
+	(void)state;
+	fake_machine_reset(1, SLICE);
+	vm = fake_vm_create("a", 1, 0);
+	nentries = 0;
+	return 0;
+}
+
+static uint64_t hart_timer(void)
+{
+	return fake_harts[0].timer_deadline;
+}
+
+static void record_entry(struct vcpu *vcpu)
+{
+	if (nentries < 8)
+		entry_virq[nentries] = vcpu->arch.virq_injected;
+	nentries++;
+}
+
+static void guest_wait(struct vcpu *vcpu, unsigned long sie)
+{
+	fake_guest_write_sie(vcpu, sie);
+	fake_exit_wfi(vcpu);
+}
+
+/* Guest time is host time + htimedelta: deadlines convert, and "never"
+ * stays never even where the conversion would wrap. */
+static void test_guest_deadlines_convert_to_host_time(void **state)
+{
+	(void)state;
+	struct vcpu *v0 = &vm->vcpus[0];
+
+	v0->arch.htimedelta = 700; /* the guest clock is ahead */
+	vcpu_set_timer(v0, 10700);
+	assert_int_equal(v0->timer_deadline, 10000);
+	assert_int_equal(vcpu_timer_deadline(v0), 10000);
+	assert_int_equal(hart_timer(), UINT64_MAX); /* offline */
+	vcpu_set_timer(v0, UINT64_MAX);
+	assert_int_equal(v0->timer_deadline, UINT64_MAX);
+
+	v0->arch.htimedelta = (uint64_t)-1000; /* the guest clock is behind */
+	vcpu_set_timer(v0, UINT64_MAX - 10);   /* past the host's range */
+	assert_int_equal(v0->timer_deadline, UINT64_MAX);
+	vcpu_set_timer(v0, 500);
+	assert_int_equal(v0->timer_deadline, 1500);
+
+	/* stimecmp counts with Sstc only, and the earlier one wins. */
+	v0->arch.vstimecmp = 200; /* host 1200 */
+	assert_int_equal(vcpu_timer_deadline(v0), 1200);
+	assert_true(vcpu_timer_expired(v0, 1200));
+	assert_false(vcpu_timer_expired(v0, 1199));
+	v0->arch.sstc = false;
+	assert_int_equal(vcpu_timer_deadline(v0), 1500);
+	v0->arch.vstimecmp = UINT64_MAX;
+	v0->arch.sstc = true;
+	assert_int_equal(vcpu_timer_deadline(v0), 1500);
+}
+
+/*
+ * External interrupts outrank timer interrupts in the guest; an always
+ * ready device could starve its tick. So while the guest's timer
+ * interrupt is due and enabled, the external one is held back for that
+ * entry, and shown again once the timer was taken.
+ */
+static const uint64_t PAST = 1; /* a deadline long gone */
+static uint64_t next_deadline[4];
+static unsigned long sie_at[4];
+
+static enum exit_action ecall_next_deadline(struct vcpu *vcpu)
+{
+	vcpu_set_timer(vcpu, next_deadline[nentries - 1]);
+	vcpu->arch.sepc += 4;
+	return EXIT_RESUME;
+}
+
+static void guest_timer_and_external(struct vcpu *vcpu)
+{
+	record_entry(vcpu);
+	if (nentries <= 3) {
+		fake_guest_write_sie(vcpu, sie_at[nentries - 1]);
+		fake_exit_ecall(vcpu, 0x54494d45, 0, NULL, 0);
+		return;
+	}
+	vcpu_set_ext_irq(vcpu, false); /* the device is served */
+	guest_wait(vcpu, VIRQ_TIMER | VIRQ_EXTERNAL);
+}
+
+static void test_external_waits_while_timer_is_due(void **state)
+{
+	(void)state;
+	struct vcpu *v0 = &vm->vcpus[0];
+
+	next_deadline[0] = PAST; /* entry 2: STIE off, both shown */
+	sie_at[0] = VIRQ_EXTERNAL;
+	next_deadline[1] = PAST; /* entry 3: STIE on, the timer alone */
+	sie_at[1] = VIRQ_EXTERNAL | VIRQ_TIMER;
+	next_deadline[2] = UINT64_MAX; /* entry 4: taken, external back */
+	sie_at[2] = VIRQ_EXTERNAL | VIRQ_TIMER;
+	fake_guest = guest_timer_and_external;
+	fake_ecall_handler = ecall_next_deadline;
+	fake_vcpu_start(vm, 0, ENTRY);
+	vcpu_set_ext_irq(v0, true);
+	assert_ptr_equal(fake_step(0), v0);
+	assert_int_equal(nentries, 4);
+	assert_int_equal(entry_virq[0] & VIRQ_ALL, VIRQ_EXTERNAL);
+	assert_int_equal(entry_virq[1] & VIRQ_ALL, VIRQ_EXTERNAL | VIRQ_TIMER);
+	assert_int_equal(entry_virq[2] & VIRQ_ALL, VIRQ_TIMER);
+	assert_int_equal(entry_virq[3] & VIRQ_ALL, VIRQ_EXTERNAL);
+	assert_int_equal(v0->state, VCPU_BLOCKED);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(
+			test_guest_deadlines_convert_to_host_time, setup),
+		cmocka_unit_test_setup(test_external_waits_while_timer_is_due,
+				       setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
