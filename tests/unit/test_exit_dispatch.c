@@ -340,6 +340,32 @@ static void test_host_irq_setup_and_idle_poll(void **state)
 	assert_int_equal(fake_harts[1].waits, 0);
 }
 
+/* A second source routed to the console hart (the gdb stub's UART): its
+ * handler runs for it; other sources do not reach it. */
+static unsigned routed_calls;
+
+static void routed(void)
+{
+	routed_calls++;
+}
+
+static void test_routed_source_reaches_its_handler(void **state)
+{
+	(void)state;
+	static unsigned sources[] = {33, GUEST_UART_IRQ, 7, 0};
+
+	platform.uart_irq = GUEST_UART_IRQ;
+	host_irq_route(33, routed);
+	assert_int_equal(enabled_source, 33);
+	memcpy(claims, sources, sizeof(sources));
+	host_irq_external();
+	assert_int_equal(routed_calls, 1);
+	assert_int_equal(polls, 1);
+	assert_int_equal(ncompleted, 3);
+	assert_int_equal(completed[0], 33);
+	assert_int_equal(completed[2], 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +383,8 @@ int main(void)
 		cmocka_unit_test_setup(test_breakpoint_goes_to_the_debugger,
 				       setup),
 		cmocka_unit_test_setup(test_host_irq_setup_and_idle_poll,
+				       setup),
+		cmocka_unit_test_setup(test_routed_source_reaches_its_handler,
 				       setup),
 	};
 
