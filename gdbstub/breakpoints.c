@@ -135,7 +135,7 @@ int gdb_break_insert(void *ctx, enum gdb_break_type type, uint64_t addr,
 {
 	(void)ctx;
 	if (type != GDB_BREAK_SOFTWARE && type != GDB_BREAK_HARDWARE)
-		return HV_ENOTSUP;
+		return gdb_watch_insert(type, addr, kind);
 	return insert(type, addr, kind, 1, false);
 }
 
@@ -145,9 +145,8 @@ int gdb_break_remove(void *ctx, enum gdb_break_type type, uint64_t addr,
 	gpa_t where;
 
 	(void)ctx;
-	(void)kind;
 	if (type != GDB_BREAK_SOFTWARE && type != GDB_BREAK_HARDWARE)
-		return HV_ENOTSUP;
+		return gdb_watch_remove(type, addr, kind);
 	if (gdb_target_translate(1, addr, &where))
 		return HV_EFAULT;
 	struct gdb_breakpoint *bp = find(type, where, false);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Run control for the debugged VM: attach, resume (all threads or some,
- * continue or step), stops (breakpoints, Ctrl-C) and detach.
+ * continue or step), stops (breakpoints, watchpoints, Ctrl-C) and
+ * detach.
  *
  * A stop is decided where it happens (a breakpoint exit on any hart, or
  * Ctrl-C on the stub's hart): the first one records itself under
@@ -18,7 +19,7 @@
 
 /* Record the first stop since the last resume; later ones are dropped
  * (all-stop reports one). Returns true if this one was recorded. */
-static bool record_stop(enum gdb_stop_reason reason, unsigned thread)
+static bool record_stop_at(const struct gdb_stop *stop)
 {
 	bool first;
 
@@ -26,11 +27,16 @@ static bool record_stop(enum gdb_stop_reason reason, unsigned thread)
 	first = !gdb_target.stop_pending;
 	if (first) {
 		gdb_target.stop_pending = true;
-		gdb_target.stop =
-			(struct gdb_stop){.reason = reason, .thread = thread};
+		gdb_target.stop = *stop;
 	}
 	spin_unlock(&gdb_target.stop_lock);
 	return first;
+}
+
+static bool record_stop(enum gdb_stop_reason reason, unsigned thread)
+{
+	return record_stop_at(
+		&(struct gdb_stop){.reason = reason, .thread = thread});
 }
 
 static void stop_everything(void)
@@ -92,13 +98,21 @@ static enum exit_action vm_breakpoint(void *ctx, struct vcpu *vcpu)
 	return EXIT_RESCHEDULE;
 }
 
+void gdb_run_stop_for(const struct gdb_stop *stop)
+{
+	if (record_stop_at(stop))
+		stop_everything();
+}
+
 void gdb_target_attach(struct vm *vm)
 {
 	gdb_target.vm = vm;
+	gdb_watch_forget();
 	gdb_target.ops = gdb_vm_target_ops;
 	gdb_target.ops.has_stimecmp = vm->vcpus[0].arch.sstc;
 	gdb_target.debugger = (struct vm_debugger){
 		.breakpoint = vm_breakpoint,
+		.guest_page_fault = gdb_watch_guest_page_fault,
 		.paused = vm_paused,
 	};
 	__atomic_store_n(&vm->debugger, &gdb_target.debugger, __ATOMIC_RELEASE);
@@ -166,6 +180,7 @@ int gdb_run_resume(void *ctx, const enum gdb_resume_action *actions,
 	if (gdb_target.state != GDB_STOPPED || gdb_run_wait_stopped())
 		return HV_ESTATE;
 	gdb_break_remove_temporary();
+	gdb_watch_resume();
 	gdb_target.step_thread = 0;
 	for (unsigned i = 0; i < vm->num_vcpus; i++) {
 		enum gdb_resume_action action =
@@ -226,6 +241,7 @@ void gdb_run_detach(void *ctx)
 	if (gdb_target.state == GDB_STOPPED)
 		gdb_run_wait_stopped();
 	gdb_break_remove_all();
+	gdb_watch_remove_all();
 	spin_lock(&gdb_target.stop_lock);
 	bool stopped = gdb_target.state == GDB_STOPPED;
 

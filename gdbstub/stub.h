@@ -20,6 +20,7 @@
 #include "gdbstub/session.h"
 #include "gdbstub/target.h"
 
+struct vcpu;
 struct vm;
 
 #define GDB_MAX_BREAKPOINTS 64
@@ -79,7 +80,26 @@ void gdb_breakpoints_hide(unsigned thread, uint64_t addr, void *buf,
 bool gdb_break_at(gpa_t where, bool *temporary);
 void gdb_break_remove_temporary(void);
 
+/* watch.c: watchpoints (Z2/Z3/Z4) by stage-2 protection. */
+#define GDB_MAX_WATCHPOINTS 64
+int gdb_watch_insert(enum gdb_break_type type, uint64_t addr, unsigned len);
+int gdb_watch_remove(enum gdb_break_type type, uint64_t addr, unsigned len);
+void gdb_watch_remove_all(void);
+/* A new VM to debug (the previous one detached): no watchpoints. */
+void gdb_watch_forget(void);
+/* gdb resumes the VM: pages suspended since the last stop are protected
+ * again. */
+void gdb_watch_resume(void);
+/* vm_debugger.guest_page_fault */
+bool gdb_watch_guest_page_fault(void *ctx, struct vcpu *vcpu, gpa_t addr,
+				enum guest_access access,
+				enum exit_action *action);
+
 /* run.c */
+/* Stop the VM for gdb with this stop (a watchpoint hit, on the vCPU's
+ * hart): the first stop since the resume is reported, once every vCPU
+ * is parked. */
+void gdb_run_stop_for(const struct gdb_stop *stop);
 int gdb_run_resume(void *ctx, const enum gdb_resume_action *actions,
 		   unsigned count);
 void gdb_run_interrupt(void *ctx);

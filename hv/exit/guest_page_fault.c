@@ -3,10 +3,14 @@
  * Guest-page faults: MMIO emulation for the VM's virtual devices, and an
  * access fault injected into the guest for any other unmapped address
  * (what the guest would get on hardware with nothing at that address).
+ * RAM is mapped whole, so a fault there comes from a page a debugger
+ * protects (watchpoints): the debugger handles it.
  */
 #include <arch/vcpu_arch.h>
+#include <hv/debug.h>
 #include <hv/errno.h>
 #include <hv/exit.h>
+#include <hv/guest_mem.h>
 #include <hv/mmio_decode.h>
 #include <hv/vdev.h>
 #include <hv/vm.h>
@@ -50,15 +54,37 @@ static uint64_t extend_loaded_value(uint64_t value,
 	return value;
 }
 
-/* Return contract: EXIT_RESUME after emulating the access or injecting a
- * fault; EXIT_RESCHEDULE if the VM had to be stopped. */
+/* A fault in RAM goes to the debugger, if one is attached. */
+static bool debugger_handled(struct vcpu *vcpu, gpa_t addr, unsigned long cause,
+			     enum exit_action *action)
+{
+	const struct vm_debugger *debugger =
+		__atomic_load_n(&vcpu->vm->debugger, __ATOMIC_ACQUIRE);
+	enum guest_access access =
+		cause == EXC_INST_GUEST_PAGE_FAULT   ? GUEST_ACCESS_EXECUTE
+		: cause == EXC_LOAD_GUEST_PAGE_FAULT ? GUEST_ACCESS_READ
+						     : GUEST_ACCESS_WRITE;
+
+	return debugger && debugger->guest_page_fault &&
+	       guest_mem_range(vcpu->vm, addr, 1, NULL) == HV_OK &&
+	       debugger->guest_page_fault(debugger->ctx, vcpu, addr, access,
+					  action);
+}
+
+/* Return contract: the debugger's for a page it protects; otherwise
+ * EXIT_RESUME after emulating the access or injecting a fault, and
+ * EXIT_RESCHEDULE if the VM had to be stopped. */
 enum exit_action exit_handle_guest_page_fault(struct vcpu *vcpu)
 {
 	struct vcpu_arch *arch = &vcpu->arch;
 	unsigned long cause = arch->scause;
 	gpa_t addr = gpa((arch->htval << 2) | (arch->stval & 3));
 	struct mmio_insn insn;
+	enum exit_action action;
 	uint32_t raw;
+
+	if (debugger_handled(vcpu, addr, cause, &action))
+		return action;
 
 	/* An htinst pseudo-instruction (non-zero, bit 0 clear) means the
 	 * fault came from the guest's own page-table walk, not a load or

@@ -4,6 +4,12 @@
  * The root table is 16 KiB (four pages: two extra guest-physical address
  * bits), the rest are ordinary Sv39/Sv48 tables. Leaves need the U bit:
  * every G-stage access is checked as if made from U-mode.
+ *
+ * After creation only stage2_protect changes a table, while the VM may
+ * run: a superpage is split by building its replacement table first and
+ * then swapping the one PTE, so a concurrent hardware walk sees either
+ * the old leaf or an equivalent table, never a half-built one. The stale
+ * translations a hart may still cache are the caller's to flush.
  */
 #include <hv/errno.h>
 #include <hv/stage2.h>
@@ -157,4 +163,59 @@ int stage2_translate(const struct stage2 *s2, gpa_t addr, hpa_t *host,
 		table = pte_address(pte);
 	}
 	return HV_ENOENT;
+}
+
+/* Replace the superpage leaf *pte at level (> 0) with a table of 512
+ * leaves one level down: the same host addresses and PTE bits. */
+static int split_leaf(struct stage2 *s2, pte_t *pte, unsigned level)
+{
+	pte_t leaf = *pte;
+	hpa_t table = s2->alloc(1, 1);
+	pte_t step = (1ULL << (level_shift(level - 1) - PAGE_SHIFT))
+		     << PTE_PPN_SHIFT;
+
+	if (!table.val)
+		return HV_ENOMEM;
+	for (unsigned i = 0; i < ENTRIES_PER_TABLE; i++)
+		table_ptr(table)[i] = leaf + i * step;
+	/* Release: the new table's entries are written before the PTE
+	 * that makes walks find it. */
+	__atomic_store_n(pte,
+			 ((table.val >> PAGE_SHIFT) << PTE_PPN_SHIFT) | PTE_V,
+			 __ATOMIC_RELEASE);
+	return HV_OK;
+}
+
+int stage2_protect(struct stage2 *s2, gpa_t page, unsigned long perms)
+{
+	hpa_t table = s2->root;
+
+	if (!IS_ALIGNED(page.val, PAGE_SIZE) || !(perms & STAGE2_RWX) ||
+	    (perms & ~STAGE2_RWX) || page.val >> stage2_gpa_bits(s2))
+		return HV_EINVAL;
+	for (unsigned l = s2->levels - 1;; l--) {
+		pte_t *pte = &table_ptr(table)[pte_index(s2, page, l)];
+
+		if (!(*pte & PTE_V))
+			return HV_ENOENT;
+		if ((*pte & PTE_LEAF_MASK) && l > 0) {
+			int err = split_leaf(s2, pte, l);
+
+			if (err)
+				return err;
+		}
+		if (l == 0) {
+			pte_t old = *pte;
+
+			__atomic_store_n(pte, leaf_pte(pte_address(old), perms),
+					 __ATOMIC_RELEASE);
+			return HV_OK;
+		}
+		table = pte_address(*pte);
+	}
+}
+
+int stage2_unprotect(struct stage2 *s2, gpa_t page)
+{
+	return stage2_protect(s2, page, STAGE2_RWX);
 }

@@ -3,7 +3,7 @@
  * Helpers for tests/unit/test_stage2.c: a tracking, failable page
  * allocator callback (host "physical" addresses are pointers) and a table
  * walker written from the privileged spec, independent of hv/stage2.c.
- * Only that one test includes this header.
+ * Only the stage-2 tests (test_stage2*.c) include this header.
  */
 #ifndef TEST_STAGE2_UTIL_H
 #define TEST_STAGE2_UTIL_H

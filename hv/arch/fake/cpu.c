@@ -153,6 +153,12 @@ void arch_stage2_flush_all(void)
 {
 }
 
+void arch_stage2_flush_vmid(unsigned vmid)
+{
+	hart()->stage2_flushes++;
+	hart()->stage2_flushed_vmid = vmid;
+}
+
 void arch_halt(void)
 {
 	abort();

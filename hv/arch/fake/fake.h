@@ -37,6 +37,8 @@ struct fake_hart {
 	unsigned timer_programs;
 	unsigned waits; /* arch_wait_for_interrupt calls */
 	unsigned tlb_flushes, fence_is;
+	unsigned stage2_flushes;      /* arch_stage2_flush_vmid calls */
+	unsigned stage2_flushed_vmid; /* the last one's VMID */
 	unsigned loads, puts, fp_saves, fp_restores;
 	unsigned entries; /* guest entries */
 	/* arch_relax() never serves this hart's messages: a hart held up

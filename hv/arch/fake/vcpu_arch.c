@@ -9,7 +9,8 @@
 #include <hv/vcpu.h>
 #include "hv/arch/fake/fake.h"
 
-#define FAKE_SPP BIT(8) /* the guest was in (V)S-mode */
+#define FAKE_SPP BIT(8)		  /* the guest was in (V)S-mode */
+#define FAKE_FS_DIRTY (3UL << 13) /* sstatus.FS = Dirty */
 
 static struct fake_hart *hart(void)
 {
@@ -164,6 +165,36 @@ uint64_t arch_vcpu_get_vstimecmp(struct vcpu *vcpu)
 	return vcpu->arch.vstimecmp;
 }
 
+unsigned long arch_vcpu_guest_vsatp(struct vcpu *vcpu)
+{
+	return loaded_here(vcpu) ? hart()->live.vsatp : vcpu->arch.vsatp;
+}
+
+/* As on RISC-V: through memory, the hart letting go of the registers. */
+static void fp_to_memory(struct vcpu *vcpu)
+{
+	if (this_cpu()->fp_owner == vcpu) {
+		save_fp(vcpu);
+		this_cpu()->fp_owner = NULL;
+	}
+}
+
+uint64_t arch_vcpu_guest_fp(struct vcpu *vcpu, unsigned reg)
+{
+	fp_to_memory(vcpu);
+	return vcpu->arch.fp[reg & 31];
+}
+
+void arch_vcpu_set_guest_fp(struct vcpu *vcpu, unsigned reg, uint64_t value)
+{
+	fp_to_memory(vcpu);
+	vcpu->arch.fp[reg & 31] = value;
+	if (loaded_here(vcpu))
+		hart()->live.vsstatus |= FAKE_FS_DIRTY;
+	else
+		vcpu->arch.vsstatus |= FAKE_FS_DIRTY;
+}
+
 unsigned long arch_vcpu_guest_sie(struct vcpu *vcpu)
 {
 	return loaded_here(vcpu) ? hart()->live.vsie : vcpu->arch.vsie;
@@ -212,10 +243,7 @@ void arch_vcpu_unload(struct vcpu *vcpu)
 {
 	if (loaded_here(vcpu))
 		arch_vcpu_put(vcpu);
-	if (this_cpu()->fp_owner == vcpu) {
-		save_fp(vcpu);
-		this_cpu()->fp_owner = NULL;
-	}
+	fp_to_memory(vcpu);
 }
 
 void fake_guest_write_fp(struct vcpu *vcpu, unsigned reg, uint64_t value)

@@ -122,6 +122,18 @@ void arch_stage2_flush_all(void)
 	__asm__ __volatile__(".insn r 0x73, 0, 0x31, x0, x0, x0" ::: "memory");
 }
 
+/* hfence.gvma zero, vmid: funct7 0110001, rs2 = the VMID, rs1 = x0 (every
+ * guest-physical address). */
+void arch_stage2_flush_vmid(unsigned vmid)
+{
+	unsigned long id = vmid;
+
+	__asm__ __volatile__(".insn r 0x73, 0, 0x31, x0, x0, %0"
+			     :
+			     : "r"(id)
+			     : "memory");
+}
+
 void arch_halt(void)
 {
 	csr_write(CSR_SIE, 0);

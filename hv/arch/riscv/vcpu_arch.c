@@ -133,21 +133,28 @@ void arch_vcpu_release_fp(struct vcpu *vcpu)
 		cpu->fp_owner = NULL;
 }
 
-void arch_vcpu_unload(struct vcpu *vcpu)
+/* Bring this hart's copy of the vCPU's FP registers to memory and let go
+ * of it: the next entry loads them from there. */
+static void fp_to_memory(struct vcpu *vcpu)
 {
 	struct cpu *cpu = this_cpu();
 
-	if (cpu->loaded == vcpu)
-		arch_vcpu_put(vcpu);
-	if (cpu->fp_owner == vcpu) {
-		if (vcpu->arch.fp_dirty) {
-			csr_set(CSR_SSTATUS, SSTATUS_FS_DIRTY);
-			arch_fp_save(vcpu->arch.fp, &vcpu->arch.fcsr);
-			csr_clear(CSR_SSTATUS, SSTATUS_FS);
-			vcpu->arch.fp_dirty = false;
-		}
-		__atomic_store_n(&cpu->fp_owner, NULL, __ATOMIC_RELEASE);
+	if (cpu->fp_owner != vcpu)
+		return;
+	if (vcpu->arch.fp_dirty) {
+		csr_set(CSR_SSTATUS, SSTATUS_FS_DIRTY);
+		arch_fp_save(vcpu->arch.fp, &vcpu->arch.fcsr);
+		csr_clear(CSR_SSTATUS, SSTATUS_FS);
+		vcpu->arch.fp_dirty = false;
 	}
+	__atomic_store_n(&cpu->fp_owner, NULL, __ATOMIC_RELEASE);
+}
+
+void arch_vcpu_unload(struct vcpu *vcpu)
+{
+	if (this_cpu()->loaded == vcpu)
+		arch_vcpu_put(vcpu);
+	fp_to_memory(vcpu);
 }
 
 /*
@@ -260,6 +267,29 @@ uint64_t arch_vcpu_get_vstimecmp(struct vcpu *vcpu)
 	if (loaded_here(vcpu) && (vcpu->arch.henvcfg & HENVCFG_STCE))
 		return csr_read(CSR_VSTIMECMP);
 	return vcpu->arch.vstimecmp;
+}
+
+unsigned long arch_vcpu_guest_vsatp(struct vcpu *vcpu)
+{
+	return loaded_here(vcpu) ? csr_read(CSR_VSATP) : vcpu->arch.vsatp;
+}
+
+/* Through memory: the hypervisor itself never holds FP values in
+ * registers (only fp.S touches them). */
+uint64_t arch_vcpu_guest_fp(struct vcpu *vcpu, unsigned reg)
+{
+	fp_to_memory(vcpu);
+	return vcpu->arch.fp[reg & 31];
+}
+
+void arch_vcpu_set_guest_fp(struct vcpu *vcpu, unsigned reg, uint64_t value)
+{
+	fp_to_memory(vcpu);
+	vcpu->arch.fp[reg & 31] = value;
+	if (loaded_here(vcpu))
+		csr_set(CSR_VSSTATUS, SSTATUS_FS_DIRTY);
+	else
+		vcpu->arch.vsstatus |= SSTATUS_FS_DIRTY;
 }
 
 unsigned long arch_vcpu_guest_sie(struct vcpu *vcpu)

@@ -40,8 +40,10 @@ void arch_relax(void);
 /* The value that selects a stage-2 table (hgatp): its translation
  * scheme (3 levels: Sv39x4, 4: Sv48x4), VMID and root table. */
 unsigned long arch_stage2_root(unsigned levels, unsigned vmid, hpa_t root);
-/* Stage-2 TLB maintenance. */
+/* Stage-2 TLB maintenance, on this hart: every VM's G-stage (and
+ * combined) translations, or those of one VMID. */
 void arch_stage2_flush_all(void);
+void arch_stage2_flush_vmid(unsigned vmid);
 
 NORETURN void arch_halt(void);
 

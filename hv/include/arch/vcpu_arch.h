@@ -115,6 +115,14 @@ int arch_vcpu_read_insn(struct vcpu *vcpu, gva_t pc, uint32_t *insn);
 void arch_vcpu_flush_vs_tlb(void);
 void arch_vcpu_fence_i(void);
 uint64_t arch_vcpu_get_vstimecmp(struct vcpu *vcpu);
+/* The guest's vsatp: the hart's while the vCPU is loaded on it (an exit
+ * handler's view), else the saved copy. */
+unsigned long arch_vcpu_guest_vsatp(struct vcpu *vcpu);
+/* One FP register (f0..f31, 64 bits) of the vCPU that exited on this
+ * hart, for emulating the guest's own FP load or store. A write marks the
+ * guest's FP state Dirty (its sstatus.FS), as the hart would. */
+uint64_t arch_vcpu_guest_fp(struct vcpu *vcpu, unsigned reg);
+void arch_vcpu_set_guest_fp(struct vcpu *vcpu, unsigned reg, uint64_t value);
 /* Guest sie bits (in sip numbering of the guest: SSIP=1, STIP=5, SEIP=9). */
 unsigned long arch_vcpu_guest_sie(struct vcpu *vcpu);
 /* Copy the CSRs that decide a wakeup (vsie, vstimecmp) to memory, so

@@ -10,6 +10,7 @@
 #define HV_DEBUG_H
 
 #include <hv/exit.h>
+#include <hv/guest_mem.h>
 #include <hv/types.h>
 
 struct vcpu;
@@ -24,12 +25,17 @@ struct vm_debugger {
 	 */
 	enum exit_action (*breakpoint)(void *ctx, struct vcpu *vcpu);
 	/*
-	 * A guest-page fault at addr on a page the debugger protects. Returns
-	 * false if the debugger does not claim the page (normal handling
-	 * goes on); true with *action set when it handled the fault.
+	 * A guest-page fault at addr in the VM's RAM (which faults only where
+	 * the debugger protects a page): access says what the hart was doing
+	 * (an instruction fetch, or a load or store, possibly of the guest's
+	 * own page-table walk). Returns false if the debugger does not claim
+	 * it (normal handling goes on); true with *action set when it
+	 * handled the fault (stopped the vCPU, or completed or retried the
+	 * access).
 	 */
 	bool (*guest_page_fault)(void *ctx, struct vcpu *vcpu, gpa_t addr,
-				 bool write, enum exit_action *action);
+				 enum guest_access access,
+				 enum exit_action *action);
 	/*
 	 * The VM's pause is complete: every vCPU is parked with its state in
 	 * memory. Called once per pause, on any hart, possibly from inside

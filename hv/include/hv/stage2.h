@@ -35,6 +35,18 @@ int stage2_map(struct stage2 *s2, gpa_t addr, hpa_t host, uint64_t size,
  * HV_ENOENT when addr is unmapped. */
 int stage2_translate(const struct stage2 *s2, gpa_t addr, hpa_t *host,
 		     unsigned long *perms);
+/*
+ * Give the mapped 4 KiB page at `page` (aligned) the permissions perms
+ * (STAGE2_*, not none; W implies R), splitting a 2 MiB or 1 GiB leaf
+ * that covers it into smaller leaves with the same host addresses and
+ * permissions. Splits stay after unprotecting. HV_EINVAL for bad
+ * arguments, HV_ENOENT when the page is unmapped, HV_ENOMEM (nothing
+ * changed but possibly a split). Callers serialize changes to one table
+ * and flush the G-stage TLBs of every hart afterwards.
+ */
+int stage2_protect(struct stage2 *s2, gpa_t page, unsigned long perms);
+/* The same with every permission back (RWX), as guest RAM is mapped. */
+int stage2_unprotect(struct stage2 *s2, gpa_t page);
 /* Number of guest-physical address bits the scheme covers. */
 unsigned stage2_gpa_bits(const struct stage2 *s2);
 

@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Guest accesses to RAM performed by the hypervisor (see
+ * hv/include/hv/ram_access.h): what lets a debugger protect a page for a
+ * watchpoint while every other access to that page completes unseen.
+ *
+ * Integer loads and stores are decoded by hv/exit/mmio_decode.c; the FP
+ * and atomic forms, which never target a device, are decoded here.
+ * Accesses are made on the host mapping of guest RAM with the width the
+ * guest used, so a naturally aligned one stays single-copy atomic
+ * against the other vCPUs, and AMOs use the host's own atomics.
+ */
+#include <string.h>
+#include <arch/vcpu_arch.h>
+#include <hv/errno.h>
+#include <hv/guest_mem.h>
+#include <hv/mmio_decode.h>
+#include <hv/ram_access.h>
+#include <hv/vcpu.h>
+#include <hv/vm.h>
+
+#define OPCODE_LOAD_FP 0x07U
+#define OPCODE_STORE_FP 0x27U
+#define OPCODE_AMO 0x2fU
+#define AMO_FUNCT5_LR 0x02U
+#define AMO_FUNCT5_SC 0x03U
+#define C_FUNCT3_FLD 1U
+#define C_FUNCT3_FSD 5U
+#define HTINST_TRANSFORMED 0x1U
+#define HTINST_NOT_COMPRESSED 0x2U
+#define NAN_BOX_32 0xffffffff00000000ULL
+
+static unsigned bits(uint32_t value, unsigned high, unsigned low)
+{
+	return (value >> low) & ((1U << (high - low + 1)) - 1);
+}
+
+bool ram_access_reads(const struct ram_access *access)
+{
+	return access->op == RAM_ACCESS_LOAD ||
+	       access->op == RAM_ACCESS_FP_LOAD ||
+	       access->op == RAM_ACCESS_AMO || access->op == RAM_ACCESS_LR;
+}
+
+bool ram_access_writes(const struct ram_access *access)
+{
+	return access->op == RAM_ACCESS_STORE ||
+	       access->op == RAM_ACCESS_FP_STORE ||
+	       access->op == RAM_ACCESS_AMO || access->op == RAM_ACCESS_SC;
+}
+
+static int set(struct ram_access *out, enum ram_access_op op, unsigned width,
+	       unsigned rd, unsigned rs2, unsigned length)
+{
+	*out = (struct ram_access){.op = op,
+				   .width = width,
+				   .rd = rd,
+				   .rs2 = rs2,
+				   .length = length};
+	return HV_OK;
+}
+
+/* FLW/FLD, FSW/FSD: funct3 2 is a word, 3 a doubleword (the others are
+ * half precision or vector). */
+static int decode_fp(uint32_t insn, bool store, struct ram_access *out)
+{
+	unsigned funct3 = bits(insn, 14, 12);
+
+	if (funct3 != 2 && funct3 != 3)
+		return HV_ENOTSUP;
+	if (store)
+		return set(out, RAM_ACCESS_FP_STORE, 1U << funct3, 0,
+			   bits(insn, 24, 20), 4);
+	return set(out, RAM_ACCESS_FP_LOAD, 1U << funct3, bits(insn, 11, 7), 0,
+		   4);
+}
+
+static bool known_amo(unsigned funct5)
+{
+	switch (funct5) {
+	case RAM_AMO_ADD:
+	case RAM_AMO_SWAP:
+	case RAM_AMO_XOR:
+	case RAM_AMO_OR:
+	case RAM_AMO_AND:
+	case RAM_AMO_MIN:
+	case RAM_AMO_MAX:
+	case RAM_AMO_MINU:
+	case RAM_AMO_MAXU:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* RV64A: funct3 2 (.W) or 3 (.D); funct5 picks LR, SC or the AMO. */
+static int decode_amo(uint32_t insn, struct ram_access *out)
+{
+	unsigned funct3 = bits(insn, 14, 12), funct5 = bits(insn, 31, 27);
+	unsigned rd = bits(insn, 11, 7), rs2 = bits(insn, 24, 20);
+	unsigned width = 1U << funct3;
+
+	if (funct3 != 2 && funct3 != 3)
+		return HV_ENOTSUP;
+	if (funct5 == AMO_FUNCT5_LR)
+		return rs2 ? HV_ENOTSUP
+			   : set(out, RAM_ACCESS_LR, width, rd, 0, 4);
+	if (funct5 == AMO_FUNCT5_SC)
+		return set(out, RAM_ACCESS_SC, width, rd, rs2, 4);
+	if (!known_amo(funct5))
+		return HV_ENOTSUP;
+	set(out, RAM_ACCESS_AMO, width, rd, rs2, 4);
+	out->amo = (enum ram_amo)funct5;
+	return HV_OK;
+}
+
+static int decode_32bit(uint32_t insn, struct ram_access *out)
+{
+	switch (insn & 0x7fU) {
+	case OPCODE_LOAD_FP:
+		return decode_fp(insn, false, out);
+	case OPCODE_STORE_FP:
+		return decode_fp(insn, true, out);
+	case OPCODE_AMO:
+		return decode_amo(insn, out);
+	default:
+		return HV_ENOTSUP;
+	}
+}
+
+/* C.FLD/C.FSD (quadrant 0, x8..x15 style f8..f15) and C.FLDSP/C.FSDSP
+ * (quadrant 2, any f register): doublewords. */
+static int decode_compressed_fp(uint16_t insn, struct ram_access *out)
+{
+	unsigned funct3 = bits(insn, 15, 13);
+	bool quadrant0 = (insn & 3) == 0;
+
+	if ((insn & 3) != 0 && (insn & 3) != 2)
+		return HV_ENOTSUP;
+	if (funct3 == C_FUNCT3_FLD)
+		return set(out, RAM_ACCESS_FP_LOAD, 8,
+			   quadrant0 ? bits(insn, 4, 2) + 8 : bits(insn, 11, 7),
+			   0, 2);
+	if (funct3 == C_FUNCT3_FSD)
+		return set(out, RAM_ACCESS_FP_STORE, 8, 0,
+			   quadrant0 ? bits(insn, 4, 2) + 8 : bits(insn, 6, 2),
+			   2);
+	return HV_ENOTSUP;
+}
+
+int ram_access_decode(uint32_t insn, struct ram_access *out)
+{
+	struct mmio_insn integer;
+
+	if (mmio_decode(insn, &integer) == HV_OK) {
+		set(out, integer.is_store ? RAM_ACCESS_STORE : RAM_ACCESS_LOAD,
+		    integer.width, integer.is_store ? 0 : integer.reg,
+		    integer.is_store ? integer.reg : 0, integer.length);
+		out->sign_extend = integer.sign_extend;
+		return HV_OK;
+	}
+	if ((insn & 3) == 3)
+		return decode_32bit(insn, out);
+	return decode_compressed_fp((uint16_t)insn, out);
+}
+
+/* A transformed instruction is the 32-bit form with rs1 and the offset
+ * replaced (unused here); bit 1 clear marks a compressed original. */
+int ram_access_decode_htinst(uint64_t htinst, struct ram_access *out)
+{
+	uint32_t insn = (uint32_t)htinst;
+	int ret;
+
+	if (htinst >> 32 || !(insn & HTINST_TRANSFORMED))
+		return HV_ENOTSUP;
+	ret = ram_access_decode(insn | HTINST_NOT_COMPRESSED, out);
+	if (ret == HV_OK && !(insn & HTINST_NOT_COMPRESSED))
+		out->length = 2;
+	return ret;
+}
+
+/* Did the access at the guest-virtual stval go to addr? Walked in
+ * software through the hart's live vsatp, without permission checks
+ * (the hart made them). */
+static bool explicit_access_to(struct vcpu *vcpu, gpa_t addr)
+{
+	struct guest_walk_params params = {
+		.vsatp = arch_vcpu_guest_vsatp(vcpu),
+		.priv = vcpu_in_guest_kernel(vcpu) ? GUEST_PRIV_SUPERVISOR
+						   : GUEST_PRIV_USER,
+	};
+	gpa_t where;
+
+	return guest_translate(vcpu->vm, &params, gva(vcpu->arch.stval),
+			       GUEST_ACCESS_READ, &where, NULL) == HV_OK &&
+	       where.val == addr.val;
+}
+
+int ram_access_from_trap(struct vcpu *vcpu, gpa_t addr, struct ram_access *out)
+{
+	uint64_t htinst = vcpu->arch.htinst;
+	uint32_t raw;
+
+	if (htinst & HTINST_TRANSFORMED)
+		return ram_access_decode_htinst(htinst, out);
+	if (htinst)
+		return HV_ENOENT; /* a pseudo-instruction: page-table walk */
+	/* No help from the hart: the fault may as well have come from the
+	 * page-table walk of the instruction at sepc, which must then not
+	 * be emulated against the page table's address. */
+	if (!explicit_access_to(vcpu, addr))
+		return HV_ENOENT;
+	if (arch_vcpu_read_insn(vcpu, gva(vcpu->arch.sepc), &raw))
+		return HV_EFAULT;
+	return ram_access_decode(raw, out);
+}
+
+static uint64_t sign_extend(uint64_t value, unsigned width)
+{
+	unsigned bits_ = width * 8;
+
+	if (bits_ == 64)
+		return value;
+	value &= (1ULL << bits_) - 1;
+	if (value >> (bits_ - 1))
+		value |= ~0ULL << bits_;
+	return value;
+}
+
+static uint64_t load(void *p, unsigned width)
+{
+	switch (width) {
+	case 1:
+		return __atomic_load_n((uint8_t *)p, __ATOMIC_RELAXED);
+	case 2:
+		return __atomic_load_n((uint16_t *)p, __ATOMIC_RELAXED);
+	case 4:
+		return __atomic_load_n((uint32_t *)p, __ATOMIC_RELAXED);
+	default:
+		return __atomic_load_n((uint64_t *)p, __ATOMIC_RELAXED);
+	}
+}
+
+static void store(void *p, unsigned width, uint64_t value)
+{
+	switch (width) {
+	case 1:
+		__atomic_store_n((uint8_t *)p, (uint8_t)value,
+				 __ATOMIC_RELAXED);
+		break;
+	case 2:
+		__atomic_store_n((uint16_t *)p, (uint16_t)value,
+				 __ATOMIC_RELAXED);
+		break;
+	case 4:
+		__atomic_store_n((uint32_t *)p, (uint32_t)value,
+				 __ATOMIC_RELAXED);
+		break;
+	default:
+		__atomic_store_n((uint64_t *)p, value, __ATOMIC_RELAXED);
+	}
+}
+
+/* Misaligned plain accesses (where the hart lets them through) are not
+ * atomic on hardware either: copied bytewise. */
+static uint64_t load_any(void *p, unsigned width, bool aligned)
+{
+	uint64_t value = 0;
+
+	if (aligned)
+		return load(p, width);
+	memcpy(&value, p, width); /* little-endian, as the guest */
+	return value;
+}
+
+static void store_any(void *p, unsigned width, uint64_t value, bool aligned)
+{
+	if (aligned)
+		store(p, width, value);
+	else
+		memcpy(p, &value, width);
+}
+
+static int64_t as_signed(uint64_t value, unsigned width)
+{
+	return (int64_t)sign_extend(value, width);
+}
+
+static uint64_t amo_result(enum ram_amo amo, uint64_t old, uint64_t src,
+			   unsigned width)
+{
+	uint64_t mask = width == 8 ? ~0ULL : 0xffffffffULL;
+
+	old &= mask;
+	src &= mask;
+	switch (amo) {
+	case RAM_AMO_SWAP:
+		return src;
+	case RAM_AMO_ADD:
+		return (old + src) & mask;
+	case RAM_AMO_XOR:
+		return old ^ src;
+	case RAM_AMO_OR:
+		return old | src;
+	case RAM_AMO_AND:
+		return old & src;
+	case RAM_AMO_MIN:
+		return as_signed(old, width) < as_signed(src, width) ? old
+								     : src;
+	case RAM_AMO_MAX:
+		return as_signed(old, width) > as_signed(src, width) ? old
+								     : src;
+	case RAM_AMO_MINU:
+		return old < src ? old : src;
+	default: /* RAM_AMO_MAXU */
+		return old > src ? old : src;
+	}
+}
+
+/* Compare-and-swap of width bytes; true if it swapped. */
+static bool cas(void *p, unsigned width, uint64_t *expected, uint64_t desired)
+{
+	if (width == 4) {
+		uint32_t old = (uint32_t)*expected;
+		bool done = __atomic_compare_exchange_n(
+			(uint32_t *)p, &old, (uint32_t)desired, false,
+			__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+
+		*expected = old;
+		return done;
+	}
+	return __atomic_compare_exchange_n((uint64_t *)p, expected, desired,
+					   false, __ATOMIC_SEQ_CST,
+					   __ATOMIC_SEQ_CST);
+}
+
+/* The AMO as one atomic read-modify-write; the old value. */
+static uint64_t amo(void *p, const struct ram_access *access, uint64_t src)
+{
+	uint64_t old = load(p, access->width);
+
+	while (!cas(p, access->width, &old,
+		    amo_result(access->amo, old, src, access->width)))
+		;
+	return old;
+}
+
+int ram_access_emulate(struct vcpu *vcpu, gpa_t addr,
+		       const struct ram_access *access)
+{
+	unsigned width = access->width;
+	bool aligned = IS_ALIGNED(addr.val, width);
+	bool atomic = access->op == RAM_ACCESS_AMO ||
+		      access->op == RAM_ACCESS_LR ||
+		      access->op == RAM_ACCESS_SC;
+	uint64_t src = access->op == RAM_ACCESS_FP_STORE
+			       ? arch_vcpu_guest_fp(vcpu, access->rs2)
+			       : vcpu_gpr(vcpu, access->rs2);
+	uint64_t value;
+	hpa_t host;
+	void *p;
+
+	if (access->op == RAM_ACCESS_LR || access->op == RAM_ACCESS_SC)
+		return HV_ENOTSUP;
+	if ((addr.val & (PAGE_SIZE - 1)) + width > PAGE_SIZE ||
+	    (atomic && !aligned) ||
+	    guest_mem_range(vcpu->vm, addr, width, &host) != HV_OK)
+		return HV_EFAULT;
+	p = hpa_to_ptr(host);
+	switch (access->op) {
+	case RAM_ACCESS_LOAD:
+		value = load_any(p, width, aligned);
+		vcpu_set_gpr(vcpu, access->rd,
+			     access->sign_extend ? sign_extend(value, width)
+						 : value);
+		break;
+	case RAM_ACCESS_FP_LOAD:
+		value = load_any(p, width, aligned);
+		arch_vcpu_set_guest_fp(vcpu, access->rd,
+				       width == 4 ? NAN_BOX_32 | value : value);
+		break;
+	case RAM_ACCESS_STORE:
+	case RAM_ACCESS_FP_STORE:
+		store_any(p, width, src, aligned);
+		break;
+	case RAM_ACCESS_AMO:
+		vcpu_set_gpr(vcpu, access->rd,
+			     sign_extend(amo(p, access, src), width));
+		break;
+	default: /* LR, SC: refused above */
+		break;
+	}
+	vcpu->arch.sepc += access->length;
+	return HV_OK;
+}

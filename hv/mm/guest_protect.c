@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Stage-2 protection of guest pages for a debugger (see
+ * hv/include/hv/guest_protect.h).
+ *
+ * Why every hart: a hart caches G-stage translations tagged with the
+ * VMID, and keeps them after the vCPU it ran has gone (the VMID is not
+ * reused, so nothing else flushes them). A page made stricter while a
+ * hart still holds the old entry would let that hart's next vCPU of the
+ * VM through unseen, so each online hart runs hfence.gvma for the VMID
+ * (a per-hart message; this hart directly). Waiting for all of them
+ * orders the PTE stores before any later guest entry of the VM.
+ */
+#include <arch/arch.h>
+#include <hv/cpu_msg.h>
+#include <hv/errno.h>
+#include <hv/guest_protect.h>
+#include <hv/percpu.h>
+#include <hv/stage2.h>
+#include <hv/vm.h>
+
+int guest_protect_page(struct vm *vm, gpa_t page, unsigned long perms)
+{
+	if (!vm->stage2.root.val)
+		return HV_ENOTSUP;
+	return stage2_protect(&vm->stage2, page, perms);
+}
+
+int guest_protect_perms(struct vm *vm, gpa_t page, unsigned long *perms)
+{
+	hpa_t host;
+
+	if (!vm->stage2.root.val)
+		return HV_ENOTSUP;
+	return stage2_translate(&vm->stage2, page, &host, perms);
+}
+
+static void flush_vmid(void *arg)
+{
+	arch_stage2_flush_vmid(((const struct vm *)arg)->vmid);
+}
+
+void guest_protect_flush_here(struct vm *vm)
+{
+	flush_vmid(vm);
+}
+
+void guest_protect_flush_all(struct vm *vm)
+{
+	/* The PTE stores are visible before the message that asks for the
+	 * flush (its queue lock orders them). */
+	for (unsigned i = 0; i < HV_MAX_HARTS; i++)
+		if (__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
+			cpu_msg_call(&cpus[i], flush_vmid, vm);
+}
