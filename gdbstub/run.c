@@ -72,12 +72,20 @@ static void vm_paused(void *ctx)
  * EXIT_RESUME with the exception given back to the guest. */
 static enum exit_action vm_breakpoint(void *ctx, struct vcpu *vcpu)
 {
+	/* The vCPU is loaded on this hart: its live vsatp, not the copy
+	 * saved when it last left a hart (the guest may have switched
+	 * address spaces since). */
+	struct guest_walk_params params = {
+		.vsatp = arch_vcpu_guest_vsatp(vcpu),
+		.priv = vcpu_in_guest_kernel(vcpu) ? GUEST_PRIV_SUPERVISOR
+						   : GUEST_PRIV_USER,
+	};
 	gpa_t where;
 	bool temporary = false;
 
 	(void)ctx;
-	if (vcpu_translate(vcpu, gva(vcpu->arch.sepc), GUEST_ACCESS_EXECUTE, 0,
-			   &where) ||
+	if (guest_translate(vcpu->vm, &params, gva(vcpu->arch.sepc),
+			    GUEST_ACCESS_EXECUTE, &where, NULL) ||
 	    !gdb_break_at(where, &temporary)) {
 		arch_vcpu_inject_exception(vcpu, EXC_BREAKPOINT,
 					   vcpu->arch.sepc);

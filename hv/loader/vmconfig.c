@@ -33,12 +33,21 @@
 #define MAX_TIME_SLICE_US 1000000
 
 static const char *const hypervisor_properties[] = {"time-slice-us",
-							"scheduler", NULL};
+						    "scheduler", NULL};
 static const char *const vm_properties[] = {
-	"name",		 "vcpus",	"memory-mib",
-	"kernel",	 "initrd",	"bootargs",
-	"hart-affinity", "sbi-disable", "console-focus",
-	"background",	 "gdb",		"gdb-wait",	 NULL,
+	"name",
+	"vcpus",
+	"memory-mib",
+	"kernel",
+	"initrd",
+	"bootargs",
+	"hart-affinity",
+	"sbi-disable",
+	"console-focus",
+	"background",
+	"gdb",
+	"gdb-wait",
+	NULL,
 };
 
 /* The VM's name: the "name" property, or else the node name. */
