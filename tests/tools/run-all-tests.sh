@@ -29,6 +29,7 @@ run_stage() {
 	total_failed=$((total_failed + f))
 }
 
+run_stage format tests/tools/run-format-check.sh
 run_stage unit $MAKE --no-print-directory unit
 run_stage fuzz tests/tools/run-fuzz-short.sh
 run_stage boot-stress tests/integration/run-boot-stress.sh
