@@ -12,6 +12,7 @@
  * tables, so A and D are only checked, never set.
  */
 #include <hv/errno.h>
+#include <hv/pte.h>
 #include <hv/guest_mem.h>
 #include <hv/vcpu.h>
 
@@ -29,15 +30,6 @@
 
 /* PTE fields. Bits 60:54 are reserved; 62:61 are Svpbmt's memory type
  * (3 is reserved) and 63 is Svnapot's N. */
-#define PTE_V BIT(0)
-#define PTE_R BIT(1)
-#define PTE_W BIT(2)
-#define PTE_X BIT(3)
-#define PTE_U BIT(4)
-#define PTE_A BIT(6)
-#define PTE_D BIT(7)
-#define PTE_PPN_SHIFT 10
-#define PTE_PPN_MASK (BIT(44) - 1)
 #define PTE_RESERVED (0x7fUL << 54)
 #define PTE_PBMT_SHIFT 61
 #define PTE_PBMT (3UL << PTE_PBMT_SHIFT)

@@ -12,17 +12,8 @@
  * translations a hart may still cache are the caller's to flush.
  */
 #include <hv/errno.h>
+#include <hv/pte.h>
 #include <hv/stage2.h>
-
-#define PTE_V BIT(0)
-#define PTE_R BIT(1)
-#define PTE_W BIT(2)
-#define PTE_X BIT(3)
-#define PTE_U BIT(4)
-#define PTE_A BIT(6)
-#define PTE_D BIT(7)
-#define PTE_PPN_SHIFT 10
-#define PTE_LEAF_MASK (PTE_R | PTE_W | PTE_X)
 
 #define ENTRIES_PER_TABLE 512
 #define ROOT_ENTRIES 2048 /* 16 KiB root: 9 + 2 index bits */
