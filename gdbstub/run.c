@@ -156,6 +156,15 @@ int gdb_run_wait_stopped(void)
 	return vm_pause_wait(gdb_target.vm) == HV_OK ? HV_OK : HV_ESTATE;
 }
 
+/* The step (if any) is over: no stepping thread, every vCPU takes its
+ * interrupts again. */
+static void end_step(struct vm *vm)
+{
+	gdb_target.step_thread = 0;
+	for (unsigned i = 0; i < vm->num_vcpus; i++)
+		vm->vcpus[i].arch.mask_interrupts = false;
+}
+
 static int prepare_step(unsigned thread)
 {
 	struct vcpu *vcpu = &gdb_target.vm->vcpus[thread - 1];
@@ -189,7 +198,7 @@ int gdb_run_resume(void *ctx, const enum gdb_resume_action *actions,
 		return HV_ESTATE;
 	gdb_break_remove_temporary();
 	gdb_watch_resume();
-	gdb_target.step_thread = 0;
+	end_step(vm);
 	for (unsigned i = 0; i < vm->num_vcpus; i++) {
 		enum gdb_resume_action action =
 			i < count ? actions[i] : GDB_RESUME_NONE;
@@ -202,6 +211,7 @@ int gdb_run_resume(void *ctx, const enum gdb_resume_action *actions,
 			if (err)
 				return err;
 			gdb_target.step_thread = i + 1;
+			vm->vcpus[i].arch.mask_interrupts = true;
 		}
 		if (action == GDB_RESUME_CONTINUE || action == GDB_RESUME_STEP)
 			run |= 1UL << i;
@@ -250,6 +260,7 @@ void gdb_run_detach(void *ctx)
 		gdb_run_wait_stopped();
 	gdb_break_remove_all();
 	gdb_watch_remove_all();
+	end_step(gdb_target.vm);
 	spin_lock(&gdb_target.stop_lock);
 	bool stopped = gdb_target.state == GDB_STOPPED;
 

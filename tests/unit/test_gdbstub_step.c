@@ -82,6 +82,28 @@ static void test_step_addi_then_continue(void **state)
 	assert_int_equal(gt_v0->arch.sepc, GT_CODE + 12);
 }
 
+/* While the stub steps a vCPU it takes no virtual interrupt (they stay
+ * pending); the others, and the vCPU once the step is over, take them. */
+static void test_step_masks_interrupts(void **state)
+{
+	(void)state;
+	const uint32_t program[] = {gt_addi(A0, A0, 5), gt_addi(A0, A0, 7),
+				    GT_ECALL, gt_jal(0, -4)};
+
+	gt_program(GT_CODE, program, ARRAY_SIZE(program));
+	set_pc(1, GT_CODE);
+	gt_v0->arch.virq_injected = VIRQ_SOFT; /* an IPI is pending */
+	assert_int_equal(gt_resume(S, N, N), HV_OK);
+	assert_true(gt_v0->arch.mask_interrupts);
+	assert_false(gt_v1->arch.mask_interrupts);
+	gt_run_guest(0, gt_v0);
+	assert_int_equal(gt_last_stop.reason, GDB_STOP_STEP);
+	assert_int_equal(gt_v0->arch.sepc, GT_CODE + 4);
+	assert_int_equal(gt_v0->arch.virq_injected, VIRQ_SOFT); /* kept */
+	assert_int_equal(gt_resume(C, C, C), HV_OK);
+	assert_false(gt_v0->arch.mask_interrupts);
+}
+
 static void test_step_branches_and_jumps(void **state)
 {
 	(void)state;
@@ -311,6 +333,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_step_addi_then_continue, setup),
+		cmocka_unit_test_setup(test_step_masks_interrupts, setup),
 		cmocka_unit_test_setup(test_step_branches_and_jumps, setup),
 		cmocka_unit_test_setup(test_step_over_lr_sc, setup),
 		cmocka_unit_test_setup(

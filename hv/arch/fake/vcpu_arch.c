@@ -112,7 +112,15 @@ void arch_vcpu_enter(struct vcpu *vcpu)
 	}
 	hart()->entries++;
 	if (fake_guest) {
+		/* As the hart: a stepped vCPU sees no virtual interrupt, and
+		 * those pending stay pending. */
+		unsigned long hidden = vcpu->arch.mask_interrupts
+					       ? vcpu->arch.virq_injected
+					       : 0;
+
+		vcpu->arch.virq_injected &= ~hidden;
 		fake_guest(vcpu);
+		vcpu->arch.virq_injected |= hidden;
 		return;
 	}
 	/* No guest hook: it runs until the next host interrupt. */

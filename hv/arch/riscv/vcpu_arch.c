@@ -167,7 +167,9 @@ void arch_vcpu_unload(struct vcpu *vcpu)
 static void write_hvip(const struct vcpu_arch *arch, unsigned long current)
 {
 	/* VS interrupt bits sit one above the guest's S numbering. */
-	unsigned long hvip = (arch->virq_injected & VIRQ_ALL) << 1;
+	unsigned long hvip = arch->mask_interrupts
+				     ? 0
+				     : (arch->virq_injected & VIRQ_ALL) << 1;
 
 	if (hvip != current)
 		csr_write(CSR_HVIP, hvip);
@@ -194,13 +196,26 @@ void arch_vcpu_enter(struct vcpu *vcpu)
 			csr_set(CSR_HEDELEG, BIT(EXC_BREAKPOINT));
 		this_cpu()->breakpoints_trapped = arch->trap_breakpoints;
 	}
+	/* Stepping: its own timer (Sstc) must not fire either; a stimecmp
+	 * the guest writes meanwhile is kept. */
+	uint64_t stimecmp = 0;
+	bool hold_timer = arch->mask_interrupts && arch->sstc;
+
+	if (hold_timer) {
+		stimecmp = csr_read(CSR_VSTIMECMP);
+		csr_write(CSR_VSTIMECMP, UINT64_MAX);
+	}
 	arch_switch_to_guest(arch);
-	/* The guest may have cleared VSSIP (through its sip). */
+	if (hold_timer && csr_read(CSR_VSTIMECMP) == UINT64_MAX)
+		csr_write(CSR_VSTIMECMP, stimecmp);
+	/* The guest may have cleared VSSIP (through its sip); while masked
+	 * it saw none of them, and they stay as they were. */
 	unsigned long hvip =
 		csr_read(CSR_HVIP) & (MIP_VSSIP | MIP_VSTIP | MIP_VSEIP);
 
 	this_cpu()->hvip_in_hart = hvip;
-	arch->virq_injected = hvip >> 1;
+	if (!arch->mask_interrupts)
+		arch->virq_injected = hvip >> 1;
 	if ((arch->sstatus & SSTATUS_FS) == SSTATUS_FS_DIRTY)
 		arch->fp_dirty = true;
 }

@@ -80,6 +80,10 @@ struct vcpu_arch {
 	/* Breakpoint exceptions come to the hypervisor (a debugger has
 	 * breakpoints set) instead of going to the guest. */
 	bool trap_breakpoints;
+	/* A debugger steps this vCPU: it takes no virtual interrupt until
+	 * the step is over (they stay pending), so the step lands on the
+	 * next instruction, not in an interrupt handler. */
+	bool mask_interrupts;
 	unsigned long henvcfg, hcounteren;
 	/* No VS copies exist: a guest uses the HS registers directly. */
 	unsigned long scounteren, senvcfg;
