@@ -12,6 +12,7 @@
 #include <hv/errno.h>
 #include <hv/host_irq.h>
 #include <hv/percpu.h>
+#include <hv/steal_time.h>
 #include <hv/vcpu.h>
 #include <hv/vm.h>
 #include "sched/internal.h"
@@ -147,6 +148,7 @@ static void switch_in(struct cpu *cpu, struct vcpu *vcpu)
 	vcpu->stats.switched_in_at = arch_time_now();
 	cpu->slice_end = vcpu->stats.switched_in_at + cpu->rq.time_slice;
 	sched_update_timer();
+	sbi_sta_switched_in(vcpu);
 }
 
 /* Where the vCPU continues: a requested move, or the policy's choice. */
@@ -176,7 +178,7 @@ static void switch_out(struct cpu *cpu, struct vcpu *vcpu)
 	uint64_t now = arch_time_now();
 	uint64_t ran = now - vcpu->stats.switched_in_at;
 	struct cpu *target = NULL;
-	bool parked;
+	bool parked, preempted;
 
 	vcpu->stats.run_ticks += ran;
 	spin_lock(&rq->lock);
@@ -191,6 +193,7 @@ static void switch_out(struct cpu *cpu, struct vcpu *vcpu)
 		}
 	}
 	parked = vcpu->parked;
+	preempted = vcpu->state == VCPU_RUNNABLE;
 	if (!parked &&
 	    (vcpu->state == VCPU_RUNNABLE || vcpu->state == VCPU_BLOCKED)) {
 		target = choose_cpu(cpu, vcpu);
@@ -205,6 +208,7 @@ static void switch_out(struct cpu *cpu, struct vcpu *vcpu)
 	    !vcpu->se.queued)
 		rq->policy->enqueue(rq, &vcpu->se);
 	spin_unlock(&rq->lock);
+	sbi_sta_switched_out(vcpu, preempted);
 	/* A vCPU that leaves this hart (pause, move) takes its state along:
 	 * save it to memory here, where it is live. */
 	if (parked || target)

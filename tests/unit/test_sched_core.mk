@@ -5,6 +5,6 @@ FAKE_CORE_SRCS := tests/unit/fake_machine.c hv/arch/fake/cpu.c \
 	sched/policy_migrate_random.c sched/policies.c hv/vcpu/run.c \
 	hv/vcpu/irq.c hv/vcpu/state.c hv/vm/pause.c hv/vm/vm.c \
 	hv/exit/dispatch.c hv/exit/virtual_instruction.c \
-	hv/exit/host_interrupt.c hv/exit/breakpoint.c
+	hv/exit/host_interrupt.c hv/exit/breakpoint.c hv/sbi/ext/sta.c
 UNIT_TESTS += test_sched_core
 test_sched_core_SRCS := tests/unit/test_sched_core.c $(FAKE_CORE_SRCS)
