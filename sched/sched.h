@@ -35,6 +35,29 @@ struct sched_entity {
 
 struct sched_policy;
 
+/* Scheduling parameters of a VM (its config node, the console monitor). */
+#define SCHED_WEIGHT_DEFAULT 256
+#define SCHED_WEIGHT_MAX 65536
+struct sched_vm_params {
+	unsigned weight;      /* share against other VMs, 1..SCHED_WEIGHT_MAX */
+	unsigned cap_percent; /* at most this % of one hart in total; 0: none */
+	unsigned latency_us;  /* wake-to-run bound; 0: not latency class */
+};
+
+/* Wake-to-run latency histogram: bucket i counts delays in
+ * [2^i, 2^(i+1)) ns (bucket 0 also holds 0 ns). */
+#define SCHED_LATENCY_BUCKETS 40
+struct sched_latency_histogram {
+	uint64_t count[SCHED_LATENCY_BUCKETS];
+	uint64_t total;
+	uint64_t max_ns;
+};
+void sched_latency_record(struct sched_latency_histogram *h, uint64_t ns);
+/* The upper bound of the bucket holding the given permille (500: p50,
+ * 990: p99) of the samples; 0 with no samples. */
+uint64_t sched_latency_percentile_ns(const struct sched_latency_histogram *h,
+				     unsigned permille);
+
 struct runqueue {
 	spinlock_t lock;	  /* protects the queue and its vCPUs' state */
 	struct sched_entity head; /* the policy's queue */
@@ -130,6 +153,16 @@ bool sched_vcpu_stopped(struct vcpu *vcpu);
 /* Stop a vCPU of a stopped VM: DEAD unless it is running now (it then
  * dies when it leaves). */
 void sched_kill(struct vcpu *vcpu);
+
+/*
+ * Change a VM's weight or cap while it runs (the console monitor). The
+ * new value applies from the next scheduling decision on each hart.
+ * HV_ERANGE: weight outside 1..SCHED_WEIGHT_MAX, or a cap above 100 times
+ * the number of online harts.
+ */
+struct vm;
+int sched_set_vm_weight(struct vm *vm, unsigned weight);
+int sched_set_vm_cap(struct vm *vm, unsigned percent);
 
 /* The name of the policy a hart runs. */
 const char *sched_policy_name(const struct cpu *cpu);

@@ -35,19 +35,12 @@
 static const char *const hypervisor_properties[] = {"time-slice-us",
 						    "scheduler", NULL};
 static const char *const vm_properties[] = {
-	"name",
-	"vcpus",
-	"memory-mib",
-	"kernel",
-	"initrd",
-	"bootargs",
-	"hart-affinity",
-	"sbi-disable",
-	"console-focus",
-	"background",
-	"gdb",
-	"gdb-wait",
-	NULL,
+	"name",		 "vcpus",	"memory-mib",
+	"kernel",	 "initrd",	"bootargs",
+	"hart-affinity", "sbi-disable", "console-focus",
+	"background",	 "gdb",		"gdb-wait",
+	"harts",	 "weight",	"cpu-cap-percent",
+	"latency-us",	 NULL,
 };
 
 /* The VM's name: the "name" property, or else the node name. */
@@ -148,6 +141,8 @@ static int parse_vm(struct vmconfig_parser *p, int node,
 		return ret;
 
 	ret = vmconfig_read_hart_affinity(p, node, vm);
+	if (!ret)
+		ret = vmconfig_read_sched(p, node, vm);
 	if (!ret)
 		ret = vmconfig_read_sbi_disable(p, node, vm);
 	if (!ret)

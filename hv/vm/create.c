@@ -184,18 +184,42 @@ static int load_images(struct vm *vm, const void *archive, size_t size,
 	return build_fdt(vm, &layout, initrd.size, err, err_len);
 }
 
+/* The cpus of the VM's "harts" set (all online ones without it). */
+static int allowed_by_vm(struct vm *vm, unsigned long online,
+			 unsigned long *allowed, char *err, size_t err_len)
+{
+	const struct vm_config *vm_config = vm->config;
+
+	*allowed = vm_config->num_harts ? 0 : online;
+	for (unsigned i = 0; i < vm_config->num_harts; i++) {
+		struct cpu *cpu = cpu_by_hartid(vm_config->harts[i]);
+
+		if (!cpu || !cpu->online) {
+			snprintf(err, err_len, "harts: hart %u is not online",
+				 vm_config->harts[i]);
+			return HV_EINVAL;
+		}
+		*allowed |= 1UL << cpu->index;
+	}
+	return HV_OK;
+}
+
 /*
  * Where each vCPU may run and where it starts: a vCPU with a hart-affinity
- * is allowed on that hart only; the others may run on every online hart
- * and start round-robin over them.
+ * is allowed on that hart only; the others may run on every hart of the
+ * VM's set and start round-robin over them.
  */
 static int place_vcpus(struct vm *vm, char *err, size_t err_len)
 {
-	unsigned long online = 0;
+	unsigned long online = 0, allowed;
+	int ret;
 
 	for (unsigned i = 0; i < HV_MAX_HARTS; i++)
 		if (cpus[i].online)
 			online |= 1UL << i;
+	ret = allowed_by_vm(vm, online, &allowed, err, err_len);
+	if (ret)
+		return ret;
 	for (unsigned i = 0; i < vm->num_vcpus; i++) {
 		struct vcpu *vcpu = &vm->vcpus[i];
 		uint32_t want = vm->config->hart_affinity[i];
@@ -211,12 +235,24 @@ static int place_vcpus(struct vm *vm, char *err, size_t err_len)
 			}
 			vcpu->allowed_cpus = 1UL << cpu->index;
 		} else {
+			unsigned index;
+
 			do {
-				cpu = &cpus[next_hart++ % HV_MAX_HARTS];
-			} while (!cpu->online);
-			vcpu->allowed_cpus = online;
+				index = next_hart++ % HV_MAX_HARTS;
+			} while (!(allowed & (1UL << index)));
+			cpu = &cpus[index];
+			vcpu->allowed_cpus = allowed;
 		}
 		vcpu->cpu = cpu;
+	}
+	vm->sched.weight =
+		vm->config->weight ? vm->config->weight : SCHED_WEIGHT_DEFAULT;
+	vm->sched.latency_us = vm->config->latency_us;
+	if (sched_set_vm_cap(vm, vm->config->cpu_cap_percent)) {
+		snprintf(err, err_len,
+			 "cpu-cap-percent: %u is more than 100 per online hart",
+			 vm->config->cpu_cap_percent);
+		return HV_ERANGE;
 	}
 	return HV_OK;
 }

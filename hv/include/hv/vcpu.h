@@ -42,7 +42,10 @@ struct vcpu_stats {
 	uint64_t wfi_blocks;
 	uint64_t switches_in;
 	uint64_t migrations;
+	uint64_t preemptions; /* switched out while still runnable */
 	uint64_t switched_in_at;
+	/* From becoming runnable (woken, started) to running. */
+	struct sched_latency_histogram wake_latency;
 };
 
 struct vm;

@@ -49,6 +49,7 @@ struct vm {
 	unsigned long sbi_disabled; /* bit i: sbi_extensions[i] switched off */
 	unsigned num_vcpus;
 	struct vcpu vcpus[VM_MAX_VCPUS];
+	struct sched_vm_params sched; /* weight, cap, latency class */
 
 	spinlock_t device_lock; /* the virtual PLIC and UART */
 	struct vplic plic;

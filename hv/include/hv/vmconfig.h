@@ -17,6 +17,11 @@
 #define VM_MAX_SBI_DISABLED 16
 #define VM_SBI_NAME_MAX 16
 #define VM_AFFINITY_ANY 0xffffffffU
+#define VM_MAX_HART_SET 64
+#define VM_DEFAULT_WEIGHT 256
+#define VM_MAX_WEIGHT 65536
+#define VM_MIN_LATENCY_US 50
+#define VM_MAX_LATENCY_US 1000000
 #define HV_DEFAULT_SLICE_US 10000
 #define HV_DEFAULT_SCHEDULER "round-robin"
 #define HV_SCHEDULER_NAME_MAX 32
@@ -30,6 +35,14 @@ struct vm_config {
 	char bootargs[VM_BOOTARGS_MAX];
 	/* Physical hart id for each vCPU, or VM_AFFINITY_ANY. */
 	uint32_t hart_affinity[VM_MAX_VCPUS];
+	/* "harts": the physical hart ids every vCPU may use; none = all. */
+	unsigned num_harts;
+	uint32_t harts[VM_MAX_HART_SET];
+	/* Scheduling (sched/sched.h): weight, cap (% of one hart, 0: none)
+	 * and the latency class bound (us, 0: none). */
+	unsigned weight;
+	unsigned cpu_cap_percent;
+	unsigned latency_us;
 	unsigned num_sbi_disabled;
 	char sbi_disabled[VM_MAX_SBI_DISABLED][VM_SBI_NAME_MAX];
 	bool console_focus; /* the VM that has console input focus first */

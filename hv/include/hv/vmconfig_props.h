@@ -53,6 +53,10 @@ int vmconfig_check_node_contents(struct vmconfig_parser *p, int node,
 int vmconfig_read_hart_affinity(struct vmconfig_parser *p, int node,
 				struct vm_config *vm);
 
+/* "harts", "weight", "cpu-cap-percent" and "latency-us". */
+int vmconfig_read_sched(struct vmconfig_parser *p, int node,
+			struct vm_config *vm);
+
 /* "sbi-disable" into vm->sbi_disabled and vm->num_sbi_disabled. */
 int vmconfig_read_sbi_disable(struct vmconfig_parser *p, int node,
 			      struct vm_config *vm);

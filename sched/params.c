@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Per-VM scheduling parameters and the wake-to-run latency histograms.
+ * Parameters are plain words read by each hart at its next decision: a
+ * change needs no lock, only that every hart eventually sees it.
+ */
+#include <hv/errno.h>
+#include <hv/vm.h>
+#include "sched/internal.h"
+
+int sched_set_vm_weight(struct vm *vm, unsigned weight)
+{
+	if (weight < 1 || weight > SCHED_WEIGHT_MAX)
+		return HV_ERANGE;
+	__atomic_store_n(&vm->sched.weight, weight, __ATOMIC_RELAXED);
+	return HV_OK;
+}
+
+int sched_set_vm_cap(struct vm *vm, unsigned percent)
+{
+	unsigned harts = (unsigned)__builtin_popcountl(sched_online_mask());
+
+	if (percent > 100 * harts)
+		return HV_ERANGE;
+	__atomic_store_n(&vm->sched.cap_percent, percent, __ATOMIC_RELAXED);
+	return HV_OK;
+}
+
+static unsigned bucket_of(uint64_t ns)
+{
+	unsigned bucket = ns ? 63 - (unsigned)__builtin_clzll(ns) : 0;
+
+	return bucket < SCHED_LATENCY_BUCKETS ? bucket
+					      : SCHED_LATENCY_BUCKETS - 1;
+}
+
+void sched_latency_record(struct sched_latency_histogram *h, uint64_t ns)
+{
+	h->count[bucket_of(ns)]++;
+	h->total++;
+	if (ns > h->max_ns)
+		h->max_ns = ns;
+}
+
+uint64_t sched_latency_percentile_ns(const struct sched_latency_histogram *h,
+				     unsigned permille)
+{
+	uint64_t seen = 0;
+
+	if (!h->total)
+		return 0;
+	/* The sample of rank ceil(total * permille / 1000), at least 1. */
+	uint64_t rank = (h->total * permille + 999) / 1000;
+
+	if (rank == 0)
+		rank = 1;
+	for (unsigned i = 0; i < SCHED_LATENCY_BUCKETS; i++) {
+		seen += h->count[i];
+		if (seen >= rank) {
+			uint64_t upper = (2ULL << i) - 1;
+
+			return upper < h->max_ns ? upper : h->max_ns;
+		}
+	}
+	return h->max_ns;
+}
