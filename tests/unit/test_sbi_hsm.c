@@ -230,14 +230,45 @@ static void test_suspend_woken_at_once(void **state)
 	assert_int_equal(v1->stats.wfi_blocks, 1); /* only the idle wfi */
 }
 
+/* suspend_type is a uint32_t: bits 63..32 of a0 are not looked at. A C
+ * caller on RV64 passes 0x80000000 sign-extended, and must get the
+ * non-retentive suspend, not INVALID_PARAM. */
+static void test_suspend_type_is_32_bits(void **state)
+{
+	(void)state;
+	assert_int_equal(start(1, RAM_BASE, 0), SBI_SUCCESS);
+	guest_write_sie(v1, VIRQ_SOFT);
+	guest_ecall(v1, SBI_EXT_HSM, HART_SUSPEND, 0xffffffff80000000UL,
+		    RAM_BASE + 0x3000, 0x5a5a);
+	guest_run_hart(1);
+	assert_int_equal(v1->state, VCPU_BLOCKED);
+	assert_int_equal(v1->block_reason, SCHED_BLOCK_SUSPEND_NON_RETENTIVE);
+	guest_call(v0, SBI_EXT_IPI, 0, 1UL << 1, 0);
+	guest_run_hart(1);
+	assert_int_equal(guest_last(v1)->pc, RAM_BASE + 0x3000);
+	assert_int_equal(guest_last(v1)->a1, 0x5a5a);
+
+	/* Garbage above a retentive type: still retentive, returns 0. */
+	guest_ecall(v1, SBI_EXT_HSM, HART_SUSPEND, 0x1234567800000000UL, 0, 0);
+	guest_wake(v1); /* from the wfi it idles in */
+	guest_run_hart(1);
+	assert_int_equal(v1->state, VCPU_BLOCKED);
+	assert_int_equal(v1->block_reason, SCHED_BLOCK_SUSPEND_RETENTIVE);
+	guest_call(v0, SBI_EXT_IPI, 0, 1UL << 1, 0);
+	guest_run_hart(1);
+	/* After its wfi (0x3000) and the ecall (0x3004): returned. */
+	assert_int_equal(guest_last(v1)->pc, RAM_BASE + 0x3008);
+	assert_int_equal(guest_last(v1)->a0, SBI_SUCCESS);
+}
+
 static void test_invalid_suspend(void **state)
 {
 	(void)state;
 	/* Reserved types, and platform-specific ones (none implemented). */
 	static const unsigned long bad_types[] = {
-		0x00000001UL, 0x0fffffffUL, 0x10000000UL,
-		0x7fffffffUL, 0x80000001UL, 0x8fffffffUL,
-		0x90000000UL, 0xffffffffUL, 0x100000000UL,
+		0x00000001UL,  0x0fffffffUL,	     0x10000000UL, 0x7fffffffUL,
+		0x80000001UL,  0x8fffffffUL,	     0x90000000UL, 0xffffffffUL,
+		0x100000001UL, 0xffffffff7fffffffUL, /* bits 31..0: reserved */
 	};
 	struct guest_sbiret ret;
 
@@ -275,6 +306,7 @@ int main(void)
 		cmocka_unit_test_setup(test_non_retentive_suspend, setup),
 		cmocka_unit_test_setup(test_suspend_woken_at_once, setup),
 		cmocka_unit_test_setup(test_invalid_suspend, setup),
+		cmocka_unit_test_setup(test_suspend_type_is_32_bits, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

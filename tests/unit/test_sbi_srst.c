@@ -138,12 +138,13 @@ static void test_reserved_and_unimplemented_types_and_reasons(void **state)
 		{0xefffffffUL, NO_REASON},
 		{0xf0000000UL, NO_REASON}, /* vendor types: none */
 		{0xffffffffUL, NO_REASON},
-		{1UL << 32, NO_REASON},
+		{(1UL << 32) | 3, NO_REASON}, /* bits 31..0 count */
+		{0xffffffff80000000UL, NO_REASON},
 		{SHUTDOWN, 2}, /* reserved reasons */
 		{SHUTDOWN, 0xdfffffffUL},
 		{SHUTDOWN, 0xe0000000UL},    /* SBI-specific: none */
 		{COLD_REBOOT, 0xf0000000UL}, /* vendor-specific: none */
-		{WARM_REBOOT, 1UL << 32},
+		{WARM_REBOOT, (1UL << 32) | 2},
 	};
 	struct guest_sbiret ret;
 
@@ -157,6 +158,21 @@ static void test_reserved_and_unimplemented_types_and_reasons(void **state)
 	assert_int_equal(ret.error, SBI_ERR_NOT_SUPPORTED);
 	assert_true(vm_is_running(a));
 	assert_null(strstr(fake_printed, "stopped"));
+}
+
+/* reset_type and reset_reason are uint32_t: bits 63..32 of a0 and a1
+ * are not part of the call, so garbage there must not make a valid
+ * shutdown INVALID_PARAM. */
+static void test_type_and_reason_are_32_bits(void **state)
+{
+	(void)state;
+	assert_false(reset(a0, 0xdeadbeef00000000UL | SHUTDOWN,
+			   0xffffffff00000000UL | SYSTEM_FAILURE));
+	assert_false(vm_is_running(a));
+	assert_true(a->failed);
+	assert_non_null(
+		strstr(fake_printed, "shutdown (reason: system failure)"));
+	assert_true(vm_is_running(b));
 }
 
 /* A sibling vCPU in the guest on another hart leaves it before the
@@ -191,6 +207,7 @@ int main(void)
 		cmocka_unit_test_setup(
 			test_reserved_and_unimplemented_types_and_reasons,
 			setup),
+		cmocka_unit_test_setup(test_type_and_reason_are_32_bits, setup),
 		cmocka_unit_test_setup(test_stop_waits_for_a_running_sibling,
 				       setup),
 	};

@@ -83,7 +83,9 @@ static int hart_stop(struct vcpu *vcpu, struct sbi_result *result)
 static int hart_suspend(struct vcpu *vcpu, const struct sbi_call *call,
 			struct sbi_result *result)
 {
-	unsigned long type = call->args[0];
+	/* suspend_type is a uint32_t in the spec: a caller's register may
+	 * hold anything above bit 31 (C sign-extends 0x80000000). */
+	uint32_t type = (uint32_t)call->args[0];
 	bool retentive = type == SUSPEND_RETENTIVE_DEFAULT;
 
 	/* Only the two default types exist here: reserved types and the

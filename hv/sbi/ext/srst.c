@@ -17,7 +17,7 @@
 
 /* Implementation- and vendor-specific reasons: none are implemented, and
  * the spec asks INVALID_PARAM for unimplemented ones as for reserved. */
-static bool reason_valid(unsigned long reason)
+static bool reason_valid(uint32_t reason)
 {
 	return reason <= SRST_REASON_SYSTEM_FAILURE;
 }
@@ -25,7 +25,10 @@ static bool reason_valid(unsigned long reason)
 static int sbi_srst_handle(struct vcpu *vcpu, const struct sbi_call *call,
 			   struct sbi_result *result)
 {
-	unsigned long type = call->args[0], reason = call->args[1];
+	/* Both are uint32_t in the spec: bits above 31 of the registers are
+	 * not part of the call (C callers sign-extend 0x80000000 and up). */
+	uint32_t type = (uint32_t)call->args[0];
+	uint32_t reason = (uint32_t)call->args[1];
 
 	if (call->fid != 0)
 		return HV_ENOTSUP;
