@@ -268,12 +268,125 @@ static void isa_append(struct isa_writer *writer, const char *text,
 	writer->used += count;
 }
 
+/*
+ * The allow-list. An extension is offered to guests only if the
+ * hypervisor gives a guest everything it needs and nothing it could use
+ * against the hypervisor. Anything absent is dropped, so a new host
+ * extension stays hidden until someone decides it is safe. Not offered,
+ * for instance: h (no nesting), v, zve and zvl and q (sstatus.VS is off and
+ * the FP save area holds 64-bit registers), svpbmt and zicbom/zicboz
+ * (henvcfg.PBMTE/CBIE/CBZE are 0, so they would trap), svnapot and
+ * svinval (the software VS-stage walker knows no NAPOT PTEs), zihpm and
+ * sscofpmf (hcounteren and the SBI PMU do not expose them), zkr (seed
+ * CSR), zawrs (wrs traps with hstatus.VTW), zacas/zabha/zcb (forms the
+ * MMIO and RAM-access emulation cannot decode), and every vendor 'x'.
+ */
+static const char guest_single_letters[] = "imafdcgb";
+static const char *const guest_extensions[] = {
+	/* Base: CSR access and fence.i. */
+	"zicsr",
+	"zifencei",
+	/* cycle, time and instret: hcounteren.CY/TM/IR are set. */
+	"zicntr",
+	/* Hints and stateless integer or crypto arithmetic. */
+	"zihintpause",
+	"zihintntl",
+	"zicond",
+	"zba",
+	"zbb",
+	"zbc",
+	"zbs",
+	"zbkb",
+	"zbkc",
+	"zbkx",
+	"zknd",
+	"zkne",
+	"zknh",
+	"zksed",
+	"zksh",
+	"zkt",
+	/* More FP instructions: the f registers and fcsr the hypervisor
+	 * saves and restores with the guest's FP state. */
+	"zfh",
+	"zfhmin",
+	"zfa",
+	/* Compressed subsets the decoders know (C without Zcb). */
+	"zca",
+	"zcd",
+};
+
+/* Length of a version suffix ("2", "2p0") at the start of text. */
+static size_t version_length(const char *text, size_t max)
+{
+	size_t count = 0;
+
+	while (count < max && text[count] >= '0' && text[count] <= '9')
+		count++;
+	if (count && count + 1 < max && text[count] == 'p' &&
+	    text[count + 1] >= '0' && text[count + 1] <= '9') {
+		count++;
+		while (count < max && text[count] >= '0' && text[count] <= '9')
+			count++;
+	}
+	return count;
+}
+
+/* The name of a multi-letter token without a trailing version. */
+static size_t extension_name_length(const char *token, size_t count)
+{
+	size_t name = count;
+
+	while (name && token[name - 1] >= '0' && token[name - 1] <= '9')
+		name--;
+	if (name >= 2 && name < count && token[name - 1] == 'p') {
+		size_t major = name - 1;
+
+		while (major && token[major - 1] >= '0' &&
+		       token[major - 1] <= '9')
+			major--;
+		if (major < name - 1)
+			name = major;
+	}
+	return name ? name : count;
+}
+
+static bool guest_may_have(const char *name, size_t len, bool allow_sstc)
+{
+	if (len == 4 && strncmp(name, "sstc", 4) == 0)
+		return allow_sstc;
+	for (size_t i = 0; i < ARRAY_SIZE(guest_extensions); i++)
+		if (strlen(guest_extensions[i]) == len &&
+		    strncmp(name, guest_extensions[i], len) == 0)
+			return true;
+	return false;
+}
+
 /* 'z', 'x' and 's' begin multi-letter extensions, except the "su" pair
  * that older QEMU listed among the single letters. */
 static bool starts_multi_letter(const char *isa)
 {
 	return isa[0] == 'z' || isa[0] == 'x' ||
 	       (isa[0] == 's' && isa[1] != 'u');
+}
+
+/* The single letters after "rv64", each with its version if any; returns
+ * where the multi-letter part begins. */
+static const char *filter_single_letters(struct isa_writer *writer,
+					 const char *cursor)
+{
+	while (*cursor && *cursor != '_' && !starts_multi_letter(cursor)) {
+		/* "su": S- and U-mode, which a guest has as VS and VU. */
+		size_t count = *cursor == 's' ? 2 : 1;
+		bool keep =
+			count == 2 || (*cursor >= 'a' && *cursor <= 'z' &&
+				       strchr(guest_single_letters, *cursor));
+
+		count += version_length(cursor + count, strlen(cursor + count));
+		if (keep)
+			isa_append(writer, cursor, count);
+		cursor += count;
+	}
+	return cursor;
 }
 
 int guest_isa_filter(const char *host_isa, bool allow_sstc, char *out,
@@ -285,25 +398,15 @@ int guest_isa_filter(const char *host_isa, bool allow_sstc, char *out,
 	if (!host_isa || strncmp(host_isa, "rv64", 4) != 0)
 		return HV_EINVAL;
 	isa_append(&writer, host_isa, 4);
+	cursor = filter_single_letters(&writer, host_isa + 4);
 
-	/* Single-letter extensions. A guest must not see 'h': it runs in
-	 * VS-mode and cannot nest. */
-	for (cursor = host_isa + 4;
-	     *cursor && *cursor != '_' && !starts_multi_letter(cursor);
-	     cursor++) {
-		if (*cursor == 's') /* the legacy "su" pair */
-			isa_append(&writer, cursor++, 1);
-		if (*cursor != 'h')
-			isa_append(&writer, cursor, 1);
-	}
-
-	/* Multi-letter extensions, '_'-separated. Sstc is only offered when
-	 * the VM's stimecmp is virtualised (see the VM config). */
+	/* Multi-letter extensions, '_'-separated, kept with their version. */
 	while (*cursor) {
 		size_t count = strcspn(cursor, "_");
-		bool is_sstc = count == 4 && strncmp(cursor, "sstc", 4) == 0;
 
-		if (count && (allow_sstc || !is_sstc)) {
+		if (count &&
+		    guest_may_have(cursor, extension_name_length(cursor, count),
+				   allow_sstc)) {
 			isa_append(&writer, "_", 1);
 			isa_append(&writer, cursor, count);
 		}

@@ -37,10 +37,11 @@ int guest_fdt_build(void *buf, size_t buf_size,
 		    const struct guest_fdt_params *params);
 
 /*
- * Turn the host's riscv,isa string into the one a guest may see: drop the
- * single-letter 'h' extension, drop "sstc" unless allow_sstc, keep
- * everything else. Returns HV_EINVAL if host_isa doesn't start with
- * "rv64", HV_ENOMEM if out is too small.
+ * Turn the host's riscv,isa string into the one a guest may see: only the
+ * extensions on the allow-list in guest_fdt.c (what the hypervisor
+ * virtualises), "sstc" only if allow_sstc; versions are kept. Returns
+ * HV_EINVAL if host_isa doesn't start with "rv64", HV_ENOMEM if out is
+ * too small.
  */
 int guest_isa_filter(const char *host_isa, bool allow_sstc, char *out,
 		     size_t out_len);
