@@ -160,7 +160,10 @@ static void reserve_boot_memory(unsigned long dtb)
 	memory_init(platform.ram_base, platform.ram_size);
 	memory_reserve((uint64_t)(uintptr_t)__hv_start,
 		       (uint64_t)(__hv_end - __hv_start));
-	memory_reserve(dtb, 2 * MEGAPAGE_SIZE);
+	/* As long as the DTB's header says (platform.c read totalsize). */
+	memory_reserve(dtb, platform.dtb_size);
+	/* Every /memreserve/ and /reserved-memory region (platform_parse
+	 * refused the boot if it could not list them all). */
 	for (unsigned i = 0; i < platform.num_reserved; i++)
 		memory_reserve(platform.reserved_base[i],
 			       platform.reserved_size[i]);

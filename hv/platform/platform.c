@@ -54,6 +54,18 @@ static bool read_reg(const void *dtb, int node, uint64_t *base, uint64_t *size)
 	return true;
 }
 
+/* A string property, or NULL if absent or not NUL-terminated within its
+ * length: a DTB string must never be read past its property. */
+static const char *get_string(const void *dtb, int node, const char *name)
+{
+	int len;
+	const char *value = fdt_getprop(dtb, node, name, &len);
+
+	if (!value || len <= 0 || value[len - 1] != '\0')
+		return NULL;
+	return value;
+}
+
 /* The reasons, as the boot report prints them after "hart N: not used, ". */
 #define AS_STRING(x) #x
 #define EXPANDED_AS_STRING(x) AS_STRING(x)
@@ -113,10 +125,10 @@ static void parse_cpu_node(const void *dtb, int node, unsigned long boot_hartid,
 			   struct platform *out, bool *boot_seen)
 {
 	int len;
-	const char *type = fdt_getprop(dtb, node, "device_type", NULL);
+	const char *type = get_string(dtb, node, "device_type");
 	const fdt32_t *reg = fdt_getprop(dtb, node, "reg", &len);
-	const char *isa = fdt_getprop(dtb, node, "riscv,isa", NULL);
-	const char *status = fdt_getprop(dtb, node, "status", NULL);
+	const char *isa = get_string(dtb, node, "riscv,isa");
+	const char *status = get_string(dtb, node, "status");
 
 	if (!type || strcmp(type, "cpu") || !reg || len < 4 || !isa)
 		return;
@@ -133,7 +145,7 @@ static void parse_cpu_node(const void *dtb, int node, unsigned long boot_hartid,
 	}
 	add_usable_hart(out, boot_hartid, hartid, boot_seen);
 	if (!out->isa[0]) {
-		const char *mmu = fdt_getprop(dtb, node, "mmu-type", NULL);
+		const char *mmu = get_string(dtb, node, "mmu-type");
 
 		snprintf(out->isa, sizeof(out->isa), "%s", isa);
 		snprintf(out->mmu_type, sizeof(out->mmu_type), "%s",
@@ -211,40 +223,148 @@ static void parse_devices(const void *dtb, struct platform *out)
 	}
 }
 
-static void parse_chosen_and_reserved(const void *dtb, struct platform *out)
+static void parse_chosen(const void *dtb, struct platform *out)
 {
 	int node = fdt_path_offset(dtb, "/chosen");
+	int len, end_len;
+
+	if (node < 0)
+		return;
+	const fdt32_t *start =
+		fdt_getprop(dtb, node, "linux,initrd-start", &len);
+	const fdt32_t *end =
+		fdt_getprop(dtb, node, "linux,initrd-end", &end_len);
+
+	/* Both the same width, or end would be read past its end. */
+	if (start && end && (len == 4 || len == 8) && end_len == len) {
+		out->initrd_start = read_cells(start, len / 4);
+		out->initrd_end = read_cells(end, len / 4);
+		if (out->initrd_end < out->initrd_start)
+			out->initrd_start = out->initrd_end = 0;
+	}
+}
+
+static int add_reserved(struct platform *out, uint64_t base, uint64_t size,
+			char *err, size_t err_len)
+{
+	if (size > UINT64_MAX - base) {
+		snprintf(err, err_len,
+			 "reserved region at %#llx wraps past the top",
+			 (unsigned long long)base);
+		return HV_EFORMAT;
+	}
+	if (out->num_reserved == PLATFORM_MAX_RESERVED) {
+		snprintf(err, err_len, "more than %d reserved memory regions",
+			 PLATFORM_MAX_RESERVED);
+		return HV_EFORMAT;
+	}
+	out->reserved_base[out->num_reserved] = base;
+	out->reserved_size[out->num_reserved++] = size;
+	return HV_OK;
+}
+
+/* #address-cells or #size-cells of /reserved-memory: the binding wants
+ * the root's values, so those stand in when a property is missing. */
+static int reserved_cells(const void *dtb, int parent, const char *name)
+{
 	int len;
+	const fdt32_t *cells = fdt_getprop(dtb, parent, name, &len);
 
-	if (node >= 0) {
-		const fdt32_t *start =
-			fdt_getprop(dtb, node, "linux,initrd-start", &len);
-		int end_len;
-		const fdt32_t *end =
-			fdt_getprop(dtb, node, "linux,initrd-end", &end_len);
+	if (!cells)
+		cells = fdt_getprop(dtb, 0, name, &len);
+	if (!cells || len != 4)
+		return -1;
+	return (int)fdt32_to_cpu(cells[0]);
+}
 
-		/* Both the same width, or end would be read past its end. */
-		if (start && end && (len == 4 || len == 8) && end_len == len) {
-			out->initrd_start = read_cells(start, len / 4);
-			out->initrd_end = read_cells(end, len / 4);
-			if (out->initrd_end < out->initrd_start)
-				out->initrd_start = out->initrd_end = 0;
+/* Every (base, size) of a /reserved-memory child's reg. */
+static int parse_reserved_node(const void *dtb, int node, int address_cells,
+			       int size_cells, struct platform *out, char *err,
+			       size_t err_len)
+{
+	int len, entry = 4 * (address_cells + size_cells);
+	const fdt32_t *reg = fdt_getprop(dtb, node, "reg", &len);
+	const char *name = fdt_get_name(dtb, node, NULL);
+	const char *status = get_string(dtb, node, "status");
+
+	if (status && strcmp(status, "okay") && strcmp(status, "ok"))
+		return HV_OK; /* disabled: reserves nothing */
+	if (!reg) {
+		/* "size" without reg asks the OS to place a region; there
+		 * is no OS under hartvisor to need it, so none is made. */
+		if (fdt_getprop(dtb, node, "size", NULL))
+			return HV_OK;
+		snprintf(err, err_len, "reserved-memory node %s has no reg",
+			 name ? name : "?");
+		return HV_EFORMAT;
+	}
+	if (len == 0 || len % entry) {
+		snprintf(err, err_len,
+			 "reserved-memory node %s: reg of %d bytes",
+			 name ? name : "?", len);
+		return HV_EFORMAT;
+	}
+	for (int i = 0; i < len / entry; i++) {
+		const fdt32_t *cells = reg + i * (address_cells + size_cells);
+		int ret = add_reserved(
+			out, read_cells(cells, address_cells),
+			read_cells(cells + address_cells, size_cells), err,
+			err_len);
+
+		if (ret)
+			return ret;
+	}
+	return HV_OK;
+}
+
+/*
+ * Memory the allocator must never hand out: every /memreserve/ entry of
+ * the header and every reg of every /reserved-memory child (firmware, a
+ * secure monitor, a framebuffer...). Anything that cannot be honoured
+ * exactly stops the boot: guessing would give a VM someone else's memory.
+ */
+static int parse_reserved(const void *dtb, struct platform *out, char *err,
+			  size_t err_len)
+{
+	int count = fdt_num_mem_rsv(dtb), node, ret;
+
+	if (count < 0) {
+		snprintf(err, err_len, "bad /memreserve/ block");
+		return HV_EFORMAT;
+	}
+	for (int i = 0; i < count; i++) {
+		uint64_t base, size;
+
+		if (fdt_get_mem_rsv(dtb, i, &base, &size)) {
+			snprintf(err, err_len, "bad /memreserve/ entry %d", i);
+			return HV_EFORMAT;
 		}
+		ret = add_reserved(out, base, size, err, err_len);
+		if (ret)
+			return ret;
 	}
 	int parent = fdt_path_offset(dtb, "/reserved-memory");
 
 	if (parent < 0)
-		return;
+		return HV_OK;
+	int address_cells = reserved_cells(dtb, parent, "#address-cells");
+	int size_cells = reserved_cells(dtb, parent, "#size-cells");
+
+	if (address_cells < 1 || address_cells > 2 || size_cells < 1 ||
+	    size_cells > 2) {
+		snprintf(err, err_len,
+			 "/reserved-memory: #address-cells %d, #size-cells %d",
+			 address_cells, size_cells);
+		return HV_EFORMAT;
+	}
 	fdt_for_each_subnode(node, dtb, parent)
 	{
-		uint64_t base, size;
-
-		if (out->num_reserved < PLATFORM_MAX_RESERVED &&
-		    read_reg(dtb, node, &base, &size)) {
-			out->reserved_base[out->num_reserved] = base;
-			out->reserved_size[out->num_reserved++] = size;
-		}
+		ret = parse_reserved_node(dtb, node, address_cells, size_cells,
+					  out, err, err_len);
+		if (ret)
+			return ret;
 	}
+	return HV_OK;
 }
 
 int platform_parse(const void *dtb, unsigned long boot_hartid,
@@ -271,6 +391,8 @@ int platform_parse(const void *dtb, unsigned long boot_hartid,
 		snprintf(err, err_len, "no ns16550a UART or PLIC");
 		return HV_EFORMAT;
 	}
-	parse_chosen_and_reserved(dtb, out);
-	return HV_OK;
+	parse_chosen(dtb, out);
+	/* The DTB itself is as long as its header says. */
+	out->dtb_size = fdt_totalsize(dtb);
+	return parse_reserved(dtb, out, err, err_len);
 }

@@ -44,7 +44,15 @@ struct machine {
 	const char *memory_type;   /* NULL: "memory" */
 	bool uart_no_irq, plic_sifive_only, pci_io_second;
 	int initrd_cells, initrd_end_cells; /* 0: absent */
+	/* /reserved-memory: `reserved` nodes with a reg (two entries each
+	 * if reserved_two_entries), then reserved_without_reg nodes with
+	 * only a "size" (dynamic), or with nothing if reserved_empty. With
+	 * reserved_one_cell the node has #address/#size-cells 1. */
 	unsigned reserved, reserved_without_reg;
+	bool reserved_two_entries, reserved_empty, reserved_one_cell;
+	int reserved_reg_len;	 /* 0: the right length */
+	uint64_t reserved_size0; /* 0: the usual size of node 0 */
+	unsigned memreserve;	 /* /memreserve/ entries */
 };
 
 static char dtb[16384];
@@ -179,14 +187,37 @@ static void build_chosen_and_reserved(const struct machine *m)
 	if (!m->reserved && !m->reserved_without_reg)
 		return;
 	CHECK(fdt_begin_node(dtb, "reserved-memory"));
+	if (m->reserved_one_cell) {
+		CHECK(fdt_property_u32(dtb, "#address-cells", 1));
+		CHECK(fdt_property_u32(dtb, "#size-cells", 1));
+	}
 	for (unsigned i = 0; i < m->reserved + m->reserved_without_reg; i++) {
+		uint64_t base = 0x80000000 + 0x100000 * (uint64_t)i;
+		uint64_t size = i == 0 && m->reserved_size0
+					? m->reserved_size0
+					: 0x1000 * (uint64_t)(i + 1);
+		uint64_t v[4] = {base, size, base + 0x10000, 0x2000};
+		fdt32_t cells[4];
 		char name[32];
 
 		snprintf(name, sizeof(name), "region@%u", i);
 		CHECK(fdt_begin_node(dtb, name));
-		if (i >= m->reserved_without_reg)
-			reg(0x80000000 + 0x100000 * (uint64_t)i,
-			    0x1000 * (i + 1), 16);
+		if (i < m->reserved && m->reserved_one_cell) {
+			for (int c = 0; c < 4; c++)
+				cells[c] = cpu_to_fdt32((uint32_t)v[c]);
+			CHECK(fdt_property(dtb, "reg", cells,
+					   m->reserved_reg_len
+						   ? m->reserved_reg_len
+					   : m->reserved_two_entries ? 16
+								     : 8));
+		} else if (i < m->reserved) {
+			prop_u64s("reg", v, 4,
+				  m->reserved_reg_len ? m->reserved_reg_len
+				  : m->reserved_two_entries ? 32
+							    : 16);
+		} else if (!m->reserved_empty) {
+			CHECK(fdt_property_u64(dtb, "size", 0x100000));
+		}
 		CHECK(fdt_end_node(dtb));
 	}
 	CHECK(fdt_end_node(dtb));
@@ -195,6 +226,9 @@ static void build_chosen_and_reserved(const struct machine *m)
 static void build(const struct machine *m)
 {
 	CHECK(fdt_create(dtb, sizeof(dtb)));
+	for (unsigned i = 0; i < m->memreserve; i++)
+		CHECK(fdt_add_reservemap_entry(dtb, 0x90000000 + 0x10000 * i,
+					       0x1000 * (i + 1)));
 	CHECK(fdt_finish_reservemap(dtb));
 	CHECK(fdt_begin_node(dtb, ""));
 	CHECK(fdt_property_u32(dtb, "#address-cells", 2));

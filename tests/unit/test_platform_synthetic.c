@@ -216,21 +216,116 @@ static void test_reserved_memory(void **state)
 	struct machine m = good();
 
 	(void)state;
+	/* Nodes with a reg are kept; a dynamic one (size only) is not. */
 	m.reserved = 3;
 	m.reserved_without_reg = 1;
 	assert_int_equal(parse(&m), HV_OK);
 	assert_int_equal(out.num_reserved, 3);
 	for (unsigned i = 0; i < 3; i++) {
 		assert_int_equal(out.reserved_base[i],
-				 0x80000000 + 0x100000 * (i + 1));
-		assert_int_equal(out.reserved_size[i], 0x1000 * (i + 2));
+				 0x80000000 + 0x100000 * i);
+		assert_int_equal(out.reserved_size[i], 0x1000 * (i + 1));
 	}
-	m.reserved = PLATFORM_MAX_RESERVED + 3;
-	m.reserved_without_reg = 0;
+	/* Every reg entry of a node, not just the first. */
+	m.reserved = 2;
+	m.reserved_two_entries = true;
+	assert_int_equal(parse(&m), HV_OK);
+	assert_int_equal(out.num_reserved, 4);
+	assert_int_equal(out.reserved_base[1], 0x80010000);
+	assert_int_equal(out.reserved_size[1], 0x2000);
+	assert_int_equal(out.reserved_base[3], 0x80110000);
+	/* The node's own cells, not the root's. */
+	m.reserved_one_cell = true;
+	assert_int_equal(parse(&m), HV_OK);
+	assert_int_equal(out.num_reserved, 4);
+	assert_int_equal(out.reserved_base[2], 0x80100000);
+	assert_int_equal(out.reserved_size[2], 0x2000);
+	assert_int_equal(out.reserved_size[3], 0x2000);
+}
+
+/* /memreserve/ entries of the header come first. */
+static void test_memreserve_entries(void **state)
+{
+	struct machine m = good();
+
+	(void)state;
+	m.memreserve = 2;
+	m.reserved = 1;
+	assert_int_equal(parse(&m), HV_OK);
+	assert_int_equal(out.num_reserved, 3);
+	assert_int_equal(out.reserved_base[0], 0x90000000);
+	assert_int_equal(out.reserved_size[0], 0x1000);
+	assert_int_equal(out.reserved_base[1], 0x90010000);
+	assert_int_equal(out.reserved_size[1], 0x2000);
+	assert_int_equal(out.reserved_base[2], 0x80000000);
+}
+
+/* What cannot be honoured exactly refuses the boot, with a reason. */
+static void test_reserved_memory_refused(void **state)
+{
+	struct machine m = good();
+
+	(void)state;
+	m.reserved = PLATFORM_MAX_RESERVED + 1;
+	expect_error(&m, "more than 32 reserved memory regions");
+	m.reserved = PLATFORM_MAX_RESERVED - 1;
+	m.memreserve = 2;
+	expect_error(&m, "more than 32 reserved memory regions");
+	m.memreserve = 1;
 	assert_int_equal(parse(&m), HV_OK);
 	assert_int_equal(out.num_reserved, PLATFORM_MAX_RESERVED);
-	assert_int_equal(out.reserved_size[PLATFORM_MAX_RESERVED - 1],
-			 0x1000 * PLATFORM_MAX_RESERVED);
+
+	m = good();
+	m.reserved = 1;
+	m.reserved_without_reg = 1;
+	m.reserved_empty = true;
+	expect_error(&m, "reserved-memory node region@1 has no reg");
+	m = good();
+	m.reserved = 1;
+	m.reserved_reg_len = 12;
+	expect_error(&m, "reserved-memory node region@0: reg of 12 bytes");
+	m.reserved_reg_len = 0;
+	m.reserved_size0 = UINT64_MAX;
+	expect_error(&m, "wraps past the top");
+}
+
+/* The DTB is as long as its header says, whatever that is. */
+static void test_dtb_size_from_header(void **state)
+{
+	struct machine m = good();
+
+	(void)state;
+	assert_int_equal(parse(&m), HV_OK);
+	assert_int_equal(out.dtb_size, fdt_totalsize(dtb));
+	assert_true(out.dtb_size > 0 && out.dtb_size <= sizeof(dtb));
+	CHECK(fdt_open_into(dtb, dtb, 12000));
+	assert_int_equal(
+		platform_parse(dtb, m.boot_hartid, &out, err, sizeof(err)),
+		HV_OK);
+	assert_int_equal(out.dtb_size, 12000);
+}
+
+/* A string property without its NUL is no string: never read past it. */
+static void test_unterminated_strings(void **state)
+{
+	struct machine m = good();
+	int node;
+
+	(void)state;
+	build(&m);
+	node = fdt_path_offset(dtb, "/cpus/cpu@0");
+	assert_true(node >= 0);
+	CHECK(fdt_setprop(dtb, node, "riscv,isa", "rv64imafdch", 11));
+	node = fdt_path_offset(dtb, "/cpus/cpu@1");
+	CHECK(fdt_setprop(dtb, node, "mmu-type", "riscv,sv48", 10));
+	assert_int_equal(platform_parse(dtb, 11, &out, err, sizeof(err)),
+			 HV_OK);
+	assert_int_equal(out.num_harts, 1);
+	assert_string_equal(out.mmu_type, "riscv,sv39");
+	CHECK(fdt_setprop(dtb, node, "riscv,isa", "rv64imafdch", 11));
+	assert_int_equal(platform_parse(dtb, 11, &out, err, sizeof(err)),
+			 HV_EFORMAT);
+	assert_non_null(strstr(err, "no enabled hart has the H extension"));
 }
 
 /* A short error buffer is filled, terminated, and not overrun. */
@@ -261,6 +356,10 @@ int main(void)
 		cmocka_unit_test(test_optional_devices),
 		cmocka_unit_test(test_initrd),
 		cmocka_unit_test(test_reserved_memory),
+		cmocka_unit_test(test_memreserve_entries),
+		cmocka_unit_test(test_reserved_memory_refused),
+		cmocka_unit_test(test_dtb_size_from_header),
+		cmocka_unit_test(test_unterminated_strings),
 		cmocka_unit_test(test_short_error_buffer),
 	};
 

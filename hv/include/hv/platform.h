@@ -11,7 +11,7 @@
 #include <hv/config.h>
 
 #define PLATFORM_ISA_MAX 256
-#define PLATFORM_MAX_RESERVED 8
+#define PLATFORM_MAX_RESERVED 32
 #define PLATFORM_MAX_UNUSED 16
 
 /* Why a hart of the DTB does not run hartvisor. */
@@ -49,12 +49,16 @@ struct platform {
 	uint64_t pci_ecam_base, pci_ecam_size;
 	uint64_t pci_io_base; /* CPU address of PCI I/O port 0 */
 	uint64_t initrd_start, initrd_end;
+	uint64_t dtb_size; /* the host DTB's totalsize */
+	/* /memreserve/ entries, then every reg of /reserved-memory. */
 	unsigned num_reserved;
 	uint64_t reserved_base[PLATFORM_MAX_RESERVED];
 	uint64_t reserved_size[PLATFORM_MAX_RESERVED];
 };
 
-/* HV_OK, or HV_EFORMAT with a reason in err. boot_hartid, the hart
+/* HV_OK, or HV_EFORMAT with a reason in err (also for more reserved
+ * regions than PLATFORM_MAX_RESERVED, or one it cannot read: those must
+ * not be guessed). boot_hartid, the hart
  * running the parse, must be usable; it always gets index 0. */
 int platform_parse(const void *dtb, unsigned long boot_hartid,
 		   struct platform *out, char *err, size_t err_len);
