@@ -73,8 +73,27 @@ static bool must_leave(struct vcpu *vcpu)
 	       !vm_is_running(vcpu->vm) || sched_should_preempt(vcpu->cpu);
 }
 
+/*
+ * The last pass before an entry that retried VCPU_ENTRY_RETRIES times:
+ * in_guest is already set, so every post from now on kicks the hart with
+ * an IPI, which makes the guest exit at once to take it: nothing is lost
+ * by entering. Take what was posted meanwhile first (a request to leave
+ * still wins). False if the vCPU must leave instead of entering.
+ */
+static bool settle_for_entry(struct vcpu *vcpu)
+{
+	if (take_requests(vcpu)) {
+		__atomic_store_n(&vcpu->in_guest, false, __ATOMIC_SEQ_CST);
+		return false;
+	}
+	sync_interrupts(vcpu);
+	return true;
+}
+
 void vcpu_run(struct vcpu *vcpu)
 {
+	unsigned retries = 0;
+
 	/* The hart timer is armed where deadlines change (switch-in,
 	 * set_timer, wakeups, the timer itself), not on every entry: once
 	 * armed for a deadline, it makes the guest exit then, and the sync
@@ -84,11 +103,20 @@ void vcpu_run(struct vcpu *vcpu)
 			return;
 		sync_interrupts(vcpu);
 		__atomic_store_n(&vcpu->in_guest, true, __ATOMIC_SEQ_CST);
+		/* A post that raced with the sync would wait for the next
+		 * exit: fold it in first. But siblings that post without
+		 * pause could keep us here for ever: after a few retries,
+		 * enter anyway (settle_for_entry says why that is safe). */
 		if (posts_outstanding(vcpu)) {
-			__atomic_store_n(&vcpu->in_guest, false,
-					 __ATOMIC_SEQ_CST);
-			continue;
+			if (++retries < VCPU_ENTRY_RETRIES) {
+				__atomic_store_n(&vcpu->in_guest, false,
+						 __ATOMIC_SEQ_CST);
+				continue;
+			}
+			if (!settle_for_entry(vcpu))
+				return;
 		}
+		retries = 0;
 		arch_vcpu_enter(vcpu);
 		__atomic_store_n(&vcpu->in_guest, false, __ATOMIC_SEQ_CST);
 		if (exit_dispatch(vcpu) == EXIT_RESCHEDULE)

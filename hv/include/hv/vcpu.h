@@ -33,6 +33,11 @@ enum vcpu_state {
 
 #define VCPU_NUM_IRQ_CAUSES 16
 
+/* Passes the run loop makes to fold in posts that race with its entry
+ * before it enters anyway (hv/vcpu/run.c): bounded, so siblings that
+ * keep posting cannot hold a vCPU out of its guest. */
+#define VCPU_ENTRY_RETRIES 8
+
 struct vcpu_stats {
 	uint64_t run_ticks;  /* time spent running (hart time) */
 	uint64_t wait_ticks; /* time spent runnable but not running */
