@@ -12,6 +12,7 @@
 #include <hv/exit.h>
 #include <hv/guest_mem.h>
 #include <hv/mmio_decode.h>
+#include <hv/ram_access.h>
 #include <hv/vdev.h>
 #include <hv/vm.h>
 
@@ -54,6 +55,35 @@ static uint64_t extend_loaded_value(uint64_t value,
 	return value;
 }
 
+/*
+ * Was this fault the guest's own VS-stage page-table walk (an implicit
+ * access) rather than the load or store itself? A page table in a device
+ * window is no page table: the guest gets the access fault a machine with
+ * nothing there would give, and the device never sees a read or write the
+ * guest did not make.
+ *  - htinst with bit 0 set is the transformed load or store: explicit.
+ *  - htinst non-zero with bit 0 clear is one of the spec's
+ *    pseudo-instructions for implicit accesses (0x2000/0x3000 a 32/64-bit
+ *    PTE read, 0x2020/0x3020 the A/D update write): implicit.
+ *  - htinst 0: the hart says nothing (the spec allows that for both).
+ *    Then stval, the guest-virtual address of the access, is walked in
+ *    software through the live vsatp. An explicit fault at addr means
+ *    stval translates to addr; an implicit one means the walk needed a
+ *    page table at addr, which the software walk cannot read either
+ *    (addr is not RAM), so it fails. A walk that succeeds elsewhere (the
+ *    guest changed its tables meanwhile) is not emulated either: only an
+ *    access shown to target the device is.
+ * With vsatp Bare, stval is addr itself and the walk is the identity.
+ */
+static bool is_implicit_access(struct vcpu *vcpu, gpa_t addr)
+{
+	uint64_t htinst = vcpu->arch.htinst;
+
+	if (htinst)
+		return !(htinst & 1);
+	return !guest_fault_is_explicit(vcpu, addr);
+}
+
 /* A fault in RAM goes to the debugger, if one is attached. */
 static bool debugger_handled(struct vcpu *vcpu, gpa_t addr, unsigned long cause,
 			     enum exit_action *action)
@@ -86,13 +116,8 @@ enum exit_action exit_handle_guest_page_fault(struct vcpu *vcpu)
 	if (debugger_handled(vcpu, addr, cause, &action))
 		return action;
 
-	/* An htinst pseudo-instruction (non-zero, bit 0 clear) means the
-	 * fault came from the guest's own page-table walk, not a load or
-	 * store: a page table in a device window is an access fault. */
-	bool implicit_access = arch->htinst && !(arch->htinst & 1);
-
-	if (cause == EXC_INST_GUEST_PAGE_FAULT || implicit_access ||
-	    !vdev_claims(vcpu->vm, addr)) {
+	if (cause == EXC_INST_GUEST_PAGE_FAULT ||
+	    !vdev_claims(vcpu->vm, addr) || is_implicit_access(vcpu, addr)) {
 		arch_vcpu_inject_exception(vcpu, access_fault_for(cause),
 					   arch->stval);
 		return EXIT_RESUME;

@@ -182,7 +182,7 @@ int ram_access_decode_htinst(uint64_t htinst, struct ram_access *out)
 /* Did the access at the guest-virtual stval go to addr? Walked in
  * software through the hart's live vsatp, without permission checks
  * (the hart made them). */
-static bool explicit_access_to(struct vcpu *vcpu, gpa_t addr)
+bool guest_fault_is_explicit(struct vcpu *vcpu, gpa_t addr)
 {
 	struct guest_walk_params params = {
 		.vsatp = arch_vcpu_guest_vsatp(vcpu),
@@ -208,7 +208,7 @@ int ram_access_from_trap(struct vcpu *vcpu, gpa_t addr, struct ram_access *out)
 	/* No help from the hart: the fault may as well have come from the
 	 * page-table walk of the instruction at sepc, which must then not
 	 * be emulated against the page table's address. */
-	if (!explicit_access_to(vcpu, addr))
+	if (!guest_fault_is_explicit(vcpu, addr))
 		return HV_ENOENT;
 	if (arch_vcpu_read_insn(vcpu, gva(vcpu->arch.sepc), &raw))
 		return HV_EFAULT;

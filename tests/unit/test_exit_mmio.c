@@ -43,6 +43,10 @@ struct access {
 	unsigned long a1; /* the store's source */
 };
 
+/* vsatp and the access's guest-virtual address (access_mapped); with both
+ * 0, vsatp is Bare and stval is addr, as on hardware. */
+static unsigned long next_vsatp, next_gva;
+
 static struct access next_access;
 static struct vm *vm;
 static struct vcpu *v0;
@@ -51,8 +55,9 @@ static void fault(struct vcpu *vcpu)
 {
 	vcpu->arch.scause = next_access.cause;
 	vcpu->arch.htval = next_access.addr >> 2;
-	vcpu->arch.stval = 0xffffffc000000000UL | (next_access.addr & 0xfff);
+	vcpu->arch.stval = next_gva ? next_gva : next_access.addr;
 	vcpu->arch.htinst = next_access.htinst;
+	fake_harts[0].live.vsatp = next_vsatp;
 	vcpu->arch.gpr[A1] = next_access.a1;
 	fake_guest_insn = next_access.raw;
 }
@@ -78,6 +83,19 @@ static const struct guest_entry *access(struct access what)
 	guest_wake(v0);
 	guest_run_hart(0);
 	return guest_last(v0);
+}
+
+/* The same, by a guest with vsatp whose access was at gva. */
+static const struct guest_entry *
+access_mapped(struct access what, unsigned long vsatp, unsigned long gva)
+{
+	const struct guest_entry *after;
+
+	next_vsatp = vsatp;
+	next_gva = gva;
+	after = access(what);
+	next_vsatp = next_gva = 0;
+	return after;
 }
 
 static void test_loads_and_stores_are_emulated(void **state)
@@ -161,6 +179,87 @@ static void test_other_faults_are_access_faults(void **state)
 	}
 }
 
+/*
+ * htinst 0 and an Sv39 guest whose page tables are in RAM, except one
+ * that points its next-level table into the UART's window. The hart
+ * reports a guest-page fault at the device address either way; only the
+ * access whose virtual address really maps to the device is emulated. The
+ * page-table walk's own access gets an access fault and never reaches the
+ * device (which would have printed a byte).
+ */
+#define SV39_ROOT GUEST_RAM_BASE
+#define SV39_MID (GUEST_RAM_BASE + 0x1000)
+#define SV39_LEAF (GUEST_RAM_BASE + 0x2000)
+#define GVA_DEVICE 0x40000000UL	   /* -> the UART page */
+#define GVA_BAD_TABLE 0x80000000UL /* its table is the UART page */
+#define PTE_TABLE(pa) ((((pa) >> 12) << 10) | 1U)
+#define PTE_LEAF_RW(pa) ((((pa) >> 12) << 10) | 0xc7U) /* V R W A D */
+
+static void test_page_table_in_a_device_window(void **state)
+{
+	(void)state;
+	uint64_t *ram = (uint64_t *)fake_vm_add_ram(vm, 2UL << 20);
+	unsigned long vsatp = (8UL << 60) | (SV39_ROOT >> 12);
+	struct fake_live_state *live = &fake_harts[0].live;
+	const struct guest_entry *after;
+
+	ram[(GVA_DEVICE >> 30) & 511] = PTE_TABLE(SV39_MID);
+	ram[0x1000 / 8 + ((GVA_DEVICE >> 21) & 511)] = PTE_TABLE(SV39_LEAF);
+	ram[0x2000 / 8 + ((GVA_DEVICE >> 12) & 511)] =
+		PTE_LEAF_RW(GUEST_UART_BASE);
+	ram[(GVA_BAD_TABLE >> 30) & 511] = PTE_TABLE(GUEST_UART_BASE);
+
+	/* The explicit store through a good mapping is emulated. */
+	access_mapped((struct access){EXC_STORE_GUEST_PAGE_FAULT,
+				      GUEST_UART_BASE, 0, SB_A1 | RS1_A2, 'k'},
+		      vsatp, GVA_DEVICE);
+	assert_string_equal(guest_console_output(vm), "k");
+	after = access_mapped((struct access){EXC_LOAD_GUEST_PAGE_FAULT,
+					      UART_LSR, 0, LBU_A0 | RS1_A2, 0},
+			      vsatp, GVA_DEVICE + 5);
+	assert_int_equal(after->a0, 0x60);
+
+	/* The walk for GVA_BAD_TABLE reads its level-1 PTE at the UART's
+	 * offset 0 (vpn[1] = 0): the transmitter. The instruction at sepc is
+	 * a store all the same; it must not print. */
+	live->vstvec = 0x80003000UL;
+	live->vscause = 0;
+	after = access_mapped((struct access){EXC_STORE_GUEST_PAGE_FAULT,
+					      GUEST_UART_BASE, 0,
+					      SB_A1 | RS1_A2, 'X'},
+			      vsatp, GVA_BAD_TABLE);
+	assert_string_equal(guest_console_output(vm), "k");
+	assert_int_equal(live->vscause, EXC_STORE_ACCESS);
+	assert_int_equal(live->vstval, GVA_BAD_TABLE);
+	assert_int_equal(after->pc, 0x80003000UL);
+
+	/* A load whose walk hits the UART's receive buffer: no byte taken. */
+	live->vscause = 0;
+	access_mapped((struct access){EXC_LOAD_GUEST_PAGE_FAULT,
+				      GUEST_UART_BASE, 0, LBU_A0 | RS1_A2, 0},
+		      vsatp, GVA_BAD_TABLE);
+	assert_int_equal(live->vscause, EXC_LOAD_ACCESS);
+
+	/* A translation that leads elsewhere (the tables changed since the
+	 * fault) is not emulated either. */
+	live->vscause = 0;
+	access_mapped((struct access){EXC_STORE_GUEST_PAGE_FAULT, UART_SCR, 0,
+				      SB_A1 | RS1_A2, 'Y'},
+		      vsatp, GVA_DEVICE + 0x100);
+	assert_int_equal(live->vscause, EXC_STORE_ACCESS);
+
+	/* The hart's own word wins when it gives one: a PTE-write
+	 * pseudo-instruction is implicit even where the walk agrees. */
+	live->vscause = 0;
+	access_mapped((struct access){EXC_STORE_GUEST_PAGE_FAULT,
+				      GUEST_UART_BASE, 0x3020, SB_A1 | RS1_A2,
+				      'Z'},
+		      vsatp, GVA_DEVICE);
+	assert_int_equal(live->vscause, EXC_STORE_ACCESS);
+	assert_string_equal(guest_console_output(vm), "k");
+	assert_true(vm_is_running(vm));
+}
+
 /* An access the hypervisor cannot decode stops that VM (only). */
 static void test_undecodable_access_stops_the_vm(void **state)
 {
@@ -194,6 +293,8 @@ int main(void)
 		cmocka_unit_test_setup(test_loads_and_stores_are_emulated,
 				       setup),
 		cmocka_unit_test_setup(test_other_faults_are_access_faults,
+				       setup),
+		cmocka_unit_test_setup(test_page_table_in_a_device_window,
 				       setup),
 		cmocka_unit_test_setup(test_undecodable_access_stops_the_vm,
 				       setup),

@@ -76,6 +76,13 @@ int ram_access_decode_htinst(uint64_t htinst, struct ram_access *out);
  * HV_EFAULT when the instruction cannot be read. */
 int ram_access_from_trap(struct vcpu *vcpu, gpa_t addr, struct ram_access *out);
 
+/* True if the guest-page fault vcpu just took at addr can only have come
+ * from an explicit access: its virtual address (stval) translates to addr
+ * through the guest's live vsatp. False when the translation needs a page
+ * table outside RAM (the fault was the walk's own access) or goes
+ * elsewhere. For when htinst is 0 and the hart did not say. */
+bool guest_fault_is_explicit(struct vcpu *vcpu, gpa_t addr);
+
 /*
  * Perform the access at addr (the faulting guest-physical address) on the
  * VM's RAM as the hart would have: a loaded value (sign- or zero-
