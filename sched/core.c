@@ -12,15 +12,29 @@
 #include <hv/errno.h>
 #include <hv/host_irq.h>
 #include <hv/percpu.h>
+#include <hv/platform.h>
 #include <hv/steal_time.h>
 #include <hv/vcpu.h>
 #include <hv/vm.h>
 #include "sched/internal.h"
 #include "sched/policy.h"
 
+/* The timebase and the derived times of a runqueue. */
+static void set_times(struct runqueue *rq, uint64_t time_slice)
+{
+	uint64_t ticks_per_ms = platform.timebase_frequency / 1000;
+
+	rq->ticks_per_ms = ticks_per_ms ? ticks_per_ms : 1;
+	rq->time_slice = time_slice;
+	rq->min_run = SCHED_MIN_RUN_US * rq->ticks_per_ms / 1000;
+	if (rq->min_run > time_slice)
+		rq->min_run = time_slice;
+}
+
 void sched_init_hart(struct cpu *cpu, uint64_t time_slice)
 {
 	runqueue_init(&cpu->rq, &sched_policy_round_robin, time_slice);
+	set_times(&cpu->rq, time_slice);
 	cpu->rq.random_state = 0x9e3779b9u ^ (uint32_t)(cpu - cpus);
 	cpu->timer_programmed = UINT64_MAX;
 }
@@ -35,7 +49,7 @@ int sched_configure(const char *policy_name, uint64_t time_slice)
 		if (!cpus[i].online)
 			continue;
 		cpus[i].rq.policy = policy;
-		cpus[i].rq.time_slice = time_slice;
+		set_times(&cpus[i].rq, time_slice);
 	}
 	return HV_OK;
 }
@@ -47,9 +61,29 @@ const char *sched_policy_name(const struct cpu *cpu)
 
 bool sched_should_preempt(struct cpu *cpu)
 {
-	/* Preempt at the end of the slice only if someone else waits. */
-	return __atomic_load_n(&cpu->rq.nr_queued, __ATOMIC_RELAXED) &&
-	       arch_time_now() >= cpu->slice_end;
+	/* Preempt at the end of the slice only if someone else waits, or
+	 * the slice was all the vCPU may have (a cap). */
+	return (__atomic_load_n(&cpu->rq.nr_queued, __ATOMIC_RELAXED) ||
+		__atomic_load_n(&cpu->slice_even_alone, __ATOMIC_RELAXED)) &&
+	       arch_time_now() >=
+		       __atomic_load_n(&cpu->slice_end, __ATOMIC_RELAXED);
+}
+
+/* Wake the blocked vCPUs whose deadline passed; the earliest other one. */
+static uint64_t expire_timers(struct runqueue *rq, uint64_t now)
+{
+	struct sched_entity *se;
+
+	while ((se = sched_timer_first(rq)) != NULL && se->timer_due <= now) {
+		struct vcpu *vcpu = vcpu_of_entity(se);
+
+		sched_timer_remove(rq, se);
+		/* Due but masked (sie.STIE clear): it stays blocked, and
+		 * only another interrupt can wake it. */
+		if (vcpu->state == VCPU_BLOCKED && vcpu_has_wakeup_irq(vcpu))
+			sched_make_runnable_locked(vcpu);
+	}
+	return se ? se->timer_due : UINT64_MAX;
 }
 
 /* Earliest future event this hart must wake up for. */
@@ -58,37 +92,31 @@ void sched_update_timer(void)
 	struct cpu *cpu = this_cpu();
 	struct runqueue *rq = &cpu->rq;
 	uint64_t now = arch_time_now();
-	uint64_t deadline = UINT64_MAX;
+	uint64_t deadline, due;
+	struct vcpu *current;
 
 	spin_lock(&rq->lock);
-	for (struct sched_entity *se = rq->members.member_next;
-	     se != &rq->members; se = se->member_next) {
-		struct vcpu *vcpu = vcpu_of_entity(se);
-		enum vcpu_state state = vcpu->state;
-
-		if (state == VCPU_OFFLINE || state == VCPU_DEAD)
-			continue;
-		/* The running vCPU's own stimecmp interrupts it in hardware;
-		 * only its SBI timer needs the hart timer. Once it blocks,
-		 * its full deadline counts again. */
-		uint64_t due = state == VCPU_RUNNING && vcpu == cpu->loaded
-				       ? vcpu->timer_deadline
-				       : vcpu_timer_deadline(vcpu);
-
-		if (due <= now) {
-			/* A blocked vCPU whose deadline has passed is woken
-			 * here; a past deadline is not armed below. */
-			if (state == VCPU_BLOCKED && vcpu_has_wakeup_irq(vcpu))
-				sched_make_runnable_locked(vcpu);
-			continue;
-		}
+	rq->now = now;
+	deadline = expire_timers(rq, now);
+	if (rq->policy->next_event) {
+		due = rq->policy->next_event(rq);
 		if (due < deadline)
+			deadline = due;
+	}
+	/* The running vCPU's own stimecmp interrupts it in hardware; only
+	 * its SBI timer needs the hart timer. */
+	current = cpu->current;
+	if (current && current->state == VCPU_RUNNING &&
+	    current == cpu->loaded) {
+		due = current->timer_deadline;
+		if (due > now && due < deadline) /* a past one is raised */
 			deadline = due;
 	}
 	/* After the wakeups above, which may have queued a vCPU. Armed even
 	 * if already past: it then fires at once and the run loop preempts;
 	 * skipping it could leave a spinning guest unpreempted. */
-	if (rq->nr_queued && cpu->current && cpu->slice_end < deadline)
+	if ((rq->nr_queued || cpu->slice_even_alone) && current &&
+	    cpu->slice_end < deadline)
 		deadline = cpu->slice_end;
 	spin_unlock(&rq->lock);
 	if (deadline != cpu->timer_programmed) {
@@ -103,19 +131,48 @@ void sched_timer_interrupt(void)
 	sched_update_timer();
 }
 
+static uint64_t ticks_to_ns(uint64_t ticks)
+{
+	uint64_t hz = platform.timebase_frequency;
+
+	return hz ? (uint64_t)((unsigned __int128)ticks * 1000000000u / hz)
+		  : ticks;
+}
+
+/* How long a vCPU just picked runs before the next decision. */
+static uint64_t slice_of(struct runqueue *rq, struct sched_entity *se,
+			 bool *even_alone)
+{
+	*even_alone = false;
+	return rq->policy->slice ? rq->policy->slice(rq, se, even_alone)
+				 : rq->time_slice;
+}
+
 static struct vcpu *pick_next(struct cpu *cpu)
 {
 	struct runqueue *rq = &cpu->rq;
 	struct vcpu *vcpu = NULL;
 
+	uint64_t now = arch_time_now();
+
 	spin_lock(&rq->lock);
+	rq->now = now;
+	if (rq->policy->next_event)
+		rq->policy->next_event(rq);
 	struct sched_entity *se = rq->policy->pick_next(rq);
 
 	if (se) {
 		vcpu = vcpu_of_entity(se);
 		vcpu->state = VCPU_RUNNING;
-		vcpu->stats.wait_ticks += arch_time_now() - se->ready_since;
+		vcpu->stats.wait_ticks += now - se->ready_since;
+		if (se->woken)
+			sched_latency_record(
+				&vcpu->stats.wake_latency,
+				ticks_to_ns(now - se->ready_since));
+		se->woken = false;
 		cpu->current = vcpu;
+		cpu->slice_even_alone = false;
+		cpu->slice_end = now + slice_of(rq, se, &cpu->slice_even_alone);
 	}
 	spin_unlock(&rq->lock);
 	return vcpu;
@@ -146,7 +203,6 @@ static void switch_in(struct cpu *cpu, struct vcpu *vcpu)
 	vcpu_prepare_entry(vcpu);
 	vcpu->stats.switches_in++;
 	vcpu->stats.switched_in_at = arch_time_now();
-	cpu->slice_end = vcpu->stats.switched_in_at + cpu->rq.time_slice;
 	sched_update_timer();
 	sbi_sta_switched_in(vcpu);
 }
@@ -182,6 +238,7 @@ static void switch_out(struct cpu *cpu, struct vcpu *vcpu)
 
 	vcpu->stats.run_ticks += ran;
 	spin_lock(&rq->lock);
+	rq->now = now;
 	rq->policy->charge(rq, &vcpu->se, ran);
 	cpu->current = NULL;
 	if (vcpu->state == VCPU_RUNNING) {
@@ -194,6 +251,8 @@ static void switch_out(struct cpu *cpu, struct vcpu *vcpu)
 	}
 	parked = vcpu->parked;
 	preempted = vcpu->state == VCPU_RUNNABLE;
+	if (preempted)
+		vcpu->stats.preemptions++;
 	if (!parked &&
 	    (vcpu->state == VCPU_RUNNABLE || vcpu->state == VCPU_BLOCKED)) {
 		target = choose_cpu(cpu, vcpu);

@@ -20,6 +20,13 @@ static inline unsigned cpu_index(const struct cpu *cpu)
 /* Membership of a runqueue (every vCPU it owns), under its lock. */
 void sched_member_add(struct runqueue *rq, struct sched_entity *se);
 void sched_member_remove(struct runqueue *rq, struct sched_entity *se);
+/* The runqueue's heap of blocked vCPUs' timer deadlines (timer_heap.c):
+ * add (or move) an entry, remove it if present, the earliest. */
+void sched_timer_add(struct runqueue *rq, struct sched_entity *se,
+		     uint64_t due);
+void sched_timer_remove(struct runqueue *rq, struct sched_entity *se);
+struct sched_entity *sched_timer_first(struct runqueue *rq);
+
 /* Bit i set: cpus[i] is online. */
 unsigned long sched_online_mask(void);
 bool sched_cpu_allowed(const struct vcpu *vcpu, const struct cpu *cpu);

@@ -24,8 +24,12 @@ void sched_finish_move(struct vcpu *vcpu, struct cpu *target)
 	bool queued = false;
 
 	sched_lock_two(from, target);
+	sched_timer_remove(&from->rq, &vcpu->se);
 	sched_member_remove(&from->rq, &vcpu->se);
 	sched_member_add(&target->rq, &vcpu->se);
+	if (vcpu->state == VCPU_BLOCKED)
+		sched_timer_add(&target->rq, &vcpu->se,
+				vcpu_timer_deadline(vcpu));
 	__atomic_store_n(&vcpu->cpu, target, __ATOMIC_RELEASE);
 	vcpu->moving = false;
 	vcpu->stats.migrations++;

@@ -96,17 +96,54 @@ void sched_attach_vcpu(struct vcpu *vcpu, struct cpu *cpu)
 	spin_unlock(&cpu->rq.lock);
 }
 
+/*
+ * A vCPU just queued on cpu may preempt the one running there: then the
+ * slice ends as soon as the running one had its minimum run (shorter for
+ * a latency-class waker: half its bound), and the hart, notified by the
+ * caller, re-arms its timer for it.
+ */
+static void wakeup_preempt(struct cpu *cpu, struct vcpu *woken, uint64_t now)
+{
+	struct runqueue *rq = &cpu->rq;
+	struct vcpu *current = cpu->current;
+	uint64_t ran, min_run = rq->min_run, end;
+
+	if (!current || !rq->policy->wakeup_preempts)
+		return;
+	ran = now - current->stats.switched_in_at;
+	if (!rq->policy->wakeup_preempts(rq, &woken->se, &current->se, ran))
+		return;
+	if (woken->se.latency_class) {
+		uint64_t half =
+			woken->vm->sched.latency_us * rq->ticks_per_ms / 2000;
+
+		if (half < min_run)
+			min_run = half;
+	}
+	end = current->stats.switched_in_at + min_run;
+	if (end < now)
+		end = now;
+	if (end < cpu->slice_end)
+		__atomic_store_n(&cpu->slice_end, end, __ATOMIC_RELAXED);
+}
+
 bool sched_make_runnable_locked(struct vcpu *vcpu)
 {
 	struct runqueue *rq = &vcpu->cpu->rq;
+	uint64_t now = arch_time_now();
 
+	if (vcpu->state != VCPU_RUNNABLE)
+		vcpu->se.woken = true; /* from blocked or offline */
 	vcpu->state = VCPU_RUNNABLE;
-	vcpu->se.ready_since = arch_time_now();
+	vcpu->se.ready_since = now;
+	sched_timer_remove(rq, &vcpu->se);
 	/* The current vCPU is queued by switch_out, a parked or moving one
 	 * when it is let go. */
 	if (vcpu->parked || vcpu->moving || vcpu->cpu->current == vcpu)
 		return false;
+	rq->now = now;
 	rq->policy->enqueue(rq, &vcpu->se);
+	wakeup_preempt(vcpu->cpu, vcpu, now);
 	return true;
 }
 
@@ -158,6 +195,8 @@ bool sched_block(struct vcpu *vcpu, enum sched_block_reason reason,
 	}
 	vcpu->state = VCPU_BLOCKED;
 	vcpu->block_reason = reason;
+	/* Its hart's timer wakes it at its deadline (saved above). */
+	sched_timer_add(rq, &vcpu->se, vcpu_timer_deadline(vcpu));
 	/* Published with the state: a waker on another hart may run it. */
 	if (reason == SCHED_BLOCK_SUSPEND_NON_RETENTIVE) {
 		vcpu->boot_addr = resume_pc;
@@ -205,6 +244,7 @@ void sched_kill(struct vcpu *vcpu)
 	if (vcpu->state != VCPU_RUNNING) {
 		if (vcpu->se.queued)
 			rq->policy->dequeue(rq, &vcpu->se);
+		sched_timer_remove(rq, &vcpu->se);
 		vcpu->state = VCPU_DEAD;
 	}
 	spin_unlock(&rq->lock);
@@ -237,6 +277,8 @@ void sched_unpark(struct vcpu *vcpu)
 	    (vcpu->state == VCPU_BLOCKED && vcpu_has_wakeup_irq(vcpu)))
 		queued = sched_make_runnable_locked(vcpu);
 	blocked = vcpu->state == VCPU_BLOCKED;
+	if (blocked)
+		sched_timer_add(rq, &vcpu->se, vcpu_timer_deadline(vcpu));
 	spin_unlock(&rq->lock);
 	if (queued || blocked)
 		notify_cpu(cpu);

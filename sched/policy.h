@@ -26,12 +26,29 @@ struct sched_policy {
 	 */
 	int (*select_cpu)(struct runqueue *rq, struct sched_entity *se,
 			  unsigned long allowed, unsigned current);
+	/*
+	 * Optional: how long the entity just picked runs before the next
+	 * decision (default: the time slice). *even_alone: it must stop
+	 * then even if nothing else waits (a cap ran out).
+	 */
+	uint64_t (*slice)(struct runqueue *rq, struct sched_entity *se,
+			  bool *even_alone);
+	/* Optional: should the woken entity (just queued) preempt curr,
+	 * which has run for ran ticks? Default: no. */
+	bool (*wakeup_preempts)(struct runqueue *rq, struct sched_entity *woken,
+				struct sched_entity *curr, uint64_t ran);
+	/* Optional: queue what became runnable by rq->now (capped VMs with
+	 * a new budget); return when to look again, or UINT64_MAX. */
+	uint64_t (*next_event)(struct runqueue *rq);
 };
 
 extern const struct sched_policy sched_policy_round_robin;
 /* Test-only: round-robin order, and every vCPU moves to a random allowed
  * hart at every switch, to prove the migration mechanism. */
 extern const struct sched_policy sched_policy_migrate_random;
+/* Weighted fair sharing with eligibility and virtual deadlines (EEVDF),
+ * a latency class and caps: sched/policy_fair.c. */
+extern const struct sched_policy sched_policy_fair;
 
 /* Policies (sched/policy_*.c), selected by name. NULL if unknown. */
 const struct sched_policy *sched_policy_by_name(const char *name);

@@ -10,9 +10,17 @@ void sched_entity_init(struct sched_entity *se)
 {
 	se->next = se->prev = se;
 	se->queued = false;
+	se->woken = false;
+	se->latency_class = false;
 	se->weight = 1;
 	se->vruntime = 0;
+	se->vdeadline = 0;
+	se->lag = 0;
 	se->ready_since = 0;
+	se->left = se->right = se->best = NULL;
+	se->height = 0;
+	se->timer_slot = -1;
+	se->timer_due = UINT64_MAX;
 	se->member_next = se->member_prev = se;
 }
 
@@ -26,6 +34,17 @@ void runqueue_init(struct runqueue *rq, const struct sched_policy *policy,
 	rq->nr_members = 0;
 	rq->policy = policy;
 	rq->time_slice = time_slice;
+	rq->min_run = time_slice;
+	rq->ticks_per_ms = 1000;
+	rq->now = 0;
+	rq->tree = NULL;
+	rq->curr = NULL;
+	sched_entity_init(&rq->throttled);
+	rq->weight_sum = 0;
+	rq->vruntime_sum = 0;
+	/* Far from 0 so that vruntime - lag never wraps. */
+	rq->vbase = 1ULL << 62;
+	rq->nr_timers = 0;
 }
 
 void rr_enqueue(struct runqueue *rq, struct sched_entity *se)

@@ -24,16 +24,36 @@
 #include <hv/spinlock.h>
 
 struct sched_entity {
-	struct sched_entity *next, *prev; /* the policy's queue */
+	struct sched_entity *next,
+		*prev; /* round-robin queue, fair's throttled list */
 	bool queued;
-	unsigned weight;      /* for weighted policies; 1 by default */
-	uint64_t vruntime;    /* for fair policies */
+	bool woken;	      /* made runnable by a wakeup, not a preemption */
+	bool latency_class;   /* its VM has a latency-us bound */
+	unsigned weight;      /* fair: share against the runqueue's others */
+	uint64_t vruntime;    /* fair: virtual time received (eligible time) */
+	uint64_t vdeadline;   /* fair: vruntime by which its request is due */
+	int64_t lag;	      /* fair: owed virtual time when it left */
 	uint64_t ready_since; /* when it became runnable (wait accounting) */
-	/* Membership of the owner's runqueue, queued or not (timer scans). */
+	/* Fair: node of the runqueue's tree, ordered by vruntime; best is
+	 * the most urgent entity (class, then deadline) of the subtree. */
+	struct sched_entity *left, *right, *best;
+	int height;
+	/* Slot in the owner's timer heap while blocked with a deadline, or
+	 * -1; timer_due is that deadline (hart time). */
+	int timer_slot;
+	uint64_t timer_due;
+	/* Membership of the owner's runqueue, queued or not. */
 	struct sched_entity *member_next, *member_prev;
 };
 
 struct sched_policy;
+
+/* A vCPU runs at least this long before a wakeup preempts it (the rate
+ * limit that keeps wakeups from thrashing a hart). */
+#define SCHED_MIN_RUN_US 500
+
+/* Every vCPU of every VM could block on one hart. */
+#define SCHED_MAX_TIMERS 64
 
 /* Scheduling parameters of a VM (its config node, the console monitor). */
 #define SCHED_WEIGHT_DEFAULT 256
@@ -42,6 +62,9 @@ struct sched_vm_params {
 	unsigned weight;      /* share against other VMs, 1..SCHED_WEIGHT_MAX */
 	unsigned cap_percent; /* at most this % of one hart in total; 0: none */
 	unsigned latency_us;  /* wake-to-run bound; 0: not latency class */
+	/* Cap accounting, shared by the harts running its vCPUs (atomics). */
+	uint64_t cap_period_start;
+	uint64_t cap_used;
 };
 
 /* Wake-to-run latency histogram: bucket i counts delays in
@@ -65,8 +88,21 @@ struct runqueue {
 	unsigned nr_queued;
 	unsigned nr_members;
 	const struct sched_policy *policy;
-	uint64_t time_slice;   /* in timer ticks */
+	uint64_t time_slice; /* in timer ticks */
+	uint64_t min_run;    /* ticks a vCPU runs before a wakeup preempts it */
+	uint64_t ticks_per_ms; /* the timebase, for policies */
+	uint64_t now;	       /* hart time of the current decision */
 	uint32_t random_state; /* for policies that place at random */
+	/* Fair policy (sched/policy_fair.c). */
+	struct sched_entity *tree;     /* queued, eligible to be picked */
+	struct sched_entity *curr;     /* picked: still in the averages */
+	struct sched_entity throttled; /* capped VMs over budget */
+	uint64_t weight_sum;	       /* of the queued and curr */
+	__int128 vruntime_sum;	       /* of weight * (vruntime - vbase) */
+	uint64_t vbase;
+	/* Blocked vCPUs by timer deadline: a min-heap (sched/timer_heap.c). */
+	struct sched_entity *timers[SCHED_MAX_TIMERS];
+	unsigned nr_timers;
 };
 
 struct vcpu;

@@ -326,6 +326,18 @@ static void test_timer_interrupt_wakes_blocked_vcpu(void **state)
 	assert_false(took_virq[2] & VIRQ_TIMER);
 }
 
+/* A guest that sets its SBI deadline (host time) to block_deadline, then
+ * waits in wfi with sie = 0: the hart timer learns the deadline when it
+ * blocks. */
+static uint64_t block_deadline;
+
+static void guest_deadline_then_wait(struct vcpu *vcpu)
+{
+	record_entry(vcpu);
+	vcpu->timer_deadline = block_deadline;
+	guest_wait(vcpu, 0);
+}
+
 /* A deadline that has passed is never armed (it would fire forever): a
  * blocked vCPU that does not take timer interrupts stays blocked, and
  * the running vCPU's past SBI deadline is injected, not armed. */
@@ -334,19 +346,25 @@ static void test_past_deadline_is_not_armed(void **state)
 	(void)state;
 	struct vcpu *v1 = &vm->vcpus[1];
 
-	fake_guest = guest_spin;
+	fake_guest = guest_deadline_then_wait;
+	block_deadline = fake_time - 1;
 	fake_vcpu_start(vm, 1, ENTRY);
 	assert_ptr_equal(fake_step(0), v1); /* waits with sie = 0 */
-	v1->timer_deadline = fake_time - 1;
 	sched_update_timer();
 	assert_int_equal(v1->state, VCPU_BLOCKED);
 	assert_int_equal(hart_timer(), UINT64_MAX);
 	assert_int_equal(fake_harts[0].timer_programs, 0);
 
-	v1->timer_deadline = fake_time + 10;
+	/* Woken by an IPI it does not take either: it blocks again, now
+	 * with a future deadline, which is armed until it fires. */
+	block_deadline = fake_time + 10;
+	fake_harts[0].live.vsie = VIRQ_SOFT; /* still loaded here */
+	vcpu_post_ipi(v1);
+	assert_ptr_equal(fake_step(0), v1);
+	assert_int_equal(v1->state, VCPU_BLOCKED);
 	sched_update_timer();
-	assert_int_equal(hart_timer(), fake_time + 10);
-	fake_time += 10;
+	assert_int_equal(hart_timer(), block_deadline);
+	fake_time = block_deadline;
 	sched_timer_interrupt(); /* fired: re-armed for nothing */
 	assert_int_equal(hart_timer(), UINT64_MAX);
 	assert_int_equal(v1->state, VCPU_BLOCKED);
@@ -393,12 +411,12 @@ static void test_idle_scan_wakeup_does_not_sleep(void **state)
 	(void)state;
 	struct vcpu *v1 = &vm->vcpus[1];
 
-	fake_guest = guest_spin;
+	fake_guest = guest_deadline_then_wait;
+	block_deadline = fake_time + 5;
 	fake_vcpu_start(vm, 1, ENTRY);
 	assert_ptr_equal(fake_step(0), v1);   /* waits, STIE off */
 	fake_harts[0].live.vsie = VIRQ_TIMER; /* still loaded here */
-	v1->timer_deadline = fake_time;	      /* due, and not armed */
-	assert_int_equal(hart_timer(), UINT64_MAX);
+	fake_time = block_deadline;	      /* due, and not yet seen */
 	unsigned waits = fake_harts[0].waits;
 
 	assert_null(fake_step(0));

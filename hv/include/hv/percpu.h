@@ -33,7 +33,8 @@ struct cpu {
 	uint64_t timer_programmed;  /* deadline the hart timer is set to */
 	unsigned long hvip_in_hart; /* hvip as last read back from the hart */
 	bool breakpoints_trapped;   /* the hart's exception delegation */
-	uint64_t slice_end;
+	uint64_t slice_end;	    /* when the scheduler decides again */
+	bool slice_even_alone;	    /* then, even if nothing else waits */
 	bool console_irq;	   /* this hart takes the host UART interrupt */
 	struct cpu_msg_queue msgs; /* work other harts want done here */
 	void (*deferred_fn)(void *arg); /* sched_defer */
