@@ -11,6 +11,13 @@
 #     and the hostile VM printed nothing after "HOSTILE FATAL ATTEMPT".
 #   - for the migrate-* cases (test-only "migrate-random" policy): every
 #     vCPU migrated at least 3 times.
+#   - for the share case (weights 1:3, "fair" policy): the light VM got
+#     25 % +- SHARE_TOLERANCE points of each hart, both by the guests' own
+#     work counts and by hartvisor's run-time statistics
+#     (tests/tools/check-share.sh).
+#   - for the latency cases: the sleeping VM's median timer wake-up
+#     lateness beside a spinning VM is below a quarter of the 10 ms slice
+#     (checked by the guest itself, see guests/configs/sched-latency.dts).
 # Every case runs with Sstc and again with sstc=false.
 #
 #   run-baremetal.sh [CASE...]     (default: all cases)
@@ -33,7 +40,14 @@ CASES=(
 	"migrate-4harts selftest-migrate 4 selftest:selftest"
 	"migrate-2harts selftest-migrate 2 selftest:selftest"
 	"debug debug 4 debug:debug"
+	"reboot reboot 2 reboot:reboot other:selftest"
+	"share sched-share 2 light:schedtest heavy:schedtest"
+	"latency sched-latency 2 sleeper:schedtest"
+	"latency-class sched-latency-class 2 sleeper:schedtest"
 )
+# The measured spread of the share case is documented in
+# guests/configs/sched-share.dts; the tolerance is well outside it.
+SHARE_TOLERANCE=${SHARE_TOLERANCE:-8}
 
 passed=0
 failed=0
@@ -56,9 +70,19 @@ run_case() {
 		if [ -z "$reason" ] && [ "${name#migrate-}" != "$name" ]; then
 			reason=$(tests/tools/check-migrations.sh "$log")
 		fi
+		if [ -z "$reason" ] && [ "${name#share}" != "$name" ]; then
+			reason=$(tests/tools/check-share.sh "$log" light heavy \
+				25 "$SHARE_TOLERANCE")
+		fi
 	fi
 	if [ -z "$reason" ]; then
 		echo "PASS $name"
+		# What the scheduler cases measured, for the record.
+		case $name in
+		share*) echo "    $(tests/tools/check-share.sh -v "$log" light \
+			heavy 25 "$SHARE_TOLERANCE")" ;;
+		latency*) tr -d '\r' <"$log" | grep -a 'LATENCY ' | sed 's/^/    /' ;;
+		esac
 		passed=$((passed + 1))
 	else
 		echo "FAIL $name: $reason (log: $log)"

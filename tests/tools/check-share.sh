@@ -1,0 +1,85 @@
+#!/bin/sh
+# check-share.sh [-v] [--run-harts "H..."] LOG LIGHT HEAVY EXPECT_PCT TOLERANCE_PCT
+#
+# The weight split of two VMs whose vCPUs are pinned so that every hart
+# runs exactly one vCPU of each (guests/configs/sched-share.dts, the Linux
+# share case): on every hart, LIGHT's part of what the two vCPUs there got
+# must be EXPECT_PCT +- TOLERANCE_PCT percentage points, measured twice,
+# independently:
+#   count  the work the guests counted in the same window of guest time
+#          ("[VM] SHARE vcpu=i count=N"),
+#   run    the run time in hartvisor's statistics at VM stop
+#          ('VM "VM" vCPU i (hart h): run N ms'), which also tell on which
+#          hart each vCPU ran.
+# --run-harts limits the run-time check to those harts (the statistics
+# cover a VM's whole life: a hart with a Linux vCPU 0 also carries the
+# kernel's boot). Prints nothing and exits 0 when every split holds; else
+# prints the reason (with all the splits) and exits 1. -v prints the
+# splits anyway.
+set -u
+verbose=0 run_harts=all
+while [ $# -gt 0 ]; do
+	case $1 in
+	-v) verbose=1; shift ;;
+	--run-harts) run_harts=$2; shift 2 ;;
+	*) break ;;
+	esac
+done
+if [ $# -ne 5 ]; then
+	echo "usage: $0 [-v] [--run-harts \"H...\"] LOG LIGHT HEAVY EXPECT_PCT TOLERANCE_PCT" >&2
+	exit 2
+fi
+tr -d '\r' <"$1" | awk -v light="$2" -v heavy="$3" -v want="$4" \
+	-v tol="$5" -v verbose="$verbose" -v run_harts="$run_harts" '
+	/^\[[^]]+\] SHARE vcpu=[0-9]+ count=[0-9]+/ {
+		vm = substr($1, 2, length($1) - 2)
+		split($3, v, "="); split($4, c, "=")
+		count[vm, v[2]] = c[2]
+	}
+	$1 == "hartvisor:" && $2 == "VM" && $4 == "vCPU" && $8 == "run" {
+		vm = $3; gsub(/"/, "", vm)
+		hart = $7; gsub(/[^0-9]/, "", hart)
+		vcpus[vm] = vcpus[vm] " " $5
+		hart_of[vm, $5] = hart; harts[hart] = 1
+		run[vm, hart] += $9
+	}
+	function split_of(kind, a, b, h) {
+		if (a == "" || b == "" || a + b == 0) {
+			bad = bad sprintf("; no %s on hart %d", kind, h)
+			return
+		}
+		pct = 100 * a / (a + b)
+		report = report sprintf(" %s[hart%d]=%.1f%%", kind, h, pct)
+		if (pct < want - tol || pct > want + tol)
+			bad = bad sprintf("; %s split on hart %d is %.1f%%", kind, h, pct)
+	}
+	END {
+		if (vcpus[light] == "" || vcpus[heavy] == "") {
+			print "no statistics of VM " light " and " heavy; exit 1
+		}
+		for (vm in vcpus) {
+			if (vm != light && vm != heavy) continue
+			n = split(vcpus[vm], list, " ")
+			for (k = 1; k <= n; k++) {
+				if (count[vm, list[k]] == "") {
+					bad = bad sprintf("; no count of %s vCPU %d", vm, list[k])
+					continue
+				}
+				hcount[vm, hart_of[vm, list[k]]] += count[vm, list[k]]
+				pinned[vm, hart_of[vm, list[k]]]++
+			}
+		}
+		for (h = 0; h < 64; h++) {
+			if (!(h in harts)) continue
+			if (pinned[light, h] != 1 || pinned[heavy, h] != 1)
+				bad = bad sprintf("; hart %d does not hold one vCPU of each VM", h)
+			split_of("count", hcount[light, h], hcount[heavy, h], h)
+			if (run_harts == "all" || index(" " run_harts " ", " " h " "))
+				split_of("run", run[light, h], run[heavy, h], h)
+		}
+		if (bad != "") {
+			printf "%s share not %s%% +- %s:%s%s\n", light, want, tol, report, bad
+			exit 1
+		}
+		if (verbose) printf "%s share:%s\n", light, report
+	}'
