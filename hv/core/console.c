@@ -1,35 +1,88 @@
 // SPDX-License-Identifier: MIT
 /*
- * Console multiplexer (see hv/include/hv/console.h).
+ * Console output (see hv/include/hv/console.h): one ring per VM and one
+ * for the hypervisor, drained to the host UART in bounded passes.
  *
- * Lock order: console_lock is taken alone, except that console_poll_input
- * drops it before touching a VM's devices (vm->device_lock).
+ * Writers never touch the UART: they append under their ring's ticket
+ * lock, which is held only for the copy. The single drainer (whoever wins
+ * drain_lock with a try-lock) reads the bytes between head and tail
+ * without the ring lock: producers only write past tail and never past
+ * head + size, and the drainer publishes head with a release store after
+ * it has read the bytes, so a producer cannot overwrite a byte still
+ * being read. A hart that finds drain_lock taken does not wait: the
+ * holder is already moving bytes, and its pass is bounded.
+ *
+ * Lock order: drain_lock, then a ring lock (both innermost: no other
+ * lock is taken under them). Any caller may hold other locks.
  */
 #include <string.h>
 #include <hv/console.h>
-#include <hv/spinlock.h>
+#include <hv/printk.h>
+#include <hv/ticket_lock.h>
 #include <hv/vm.h>
 #include <hv/platform.h>
 #include <arch/arch.h>
 #include "drivers/uart16550.h"
 
 #define INTERACTIVE_SECONDS 5
+#define NUM_RINGS (1 + HV_MAX_VMS) /* ring 0 is the hypervisor's */
+#define EMERGENCY_MS 100
+
+struct out_ring {
+	ticket_lock_t lock; /* producers */
+	uint32_t head;	    /* next byte to drain; the drainer's (atomic) */
+	uint32_t tail;	    /* next free slot; producers' (atomic) */
+	uint32_t mask;
+	uint8_t *bytes;
+	/* Shared console only (drainer's): bytes of the current line on
+	 * screen, and whether a partial line may show now (atomic). */
+	uint32_t line_shown;
+	bool show_partial;
+	uint64_t written, dropped; /* dropped: atomic */
+	uint64_t input_dropped;	   /* atomic */
+};
 
 static struct uart16550 *host_uart;
-static spinlock_t console_lock = SPINLOCK_INIT;
-static unsigned shared_by;		/* VMs sharing the console */
-static unsigned focus;			/* index of the VM that gets input */
-static bool escape_pending;		/* saw Ctrl-] */
-static const struct vm *mid_line_owner; /* whose partial line is shown */
-static uint64_t last_input_time;	/* hart time of the last key */
+static unsigned shared_by; /* VMs sharing the console */
+static unsigned focus;	   /* index of the VM that gets input */
+static uint64_t last_input_time;
 
-/* Per-VM input queue for the SBI console (DBCN read, legacy getchar). */
-static uint8_t input_queue[HV_MAX_VMS][CONSOLE_INPUT_SIZE];
-static unsigned input_head[HV_MAX_VMS], input_count[HV_MAX_VMS];
+static uint8_t hv_ring_bytes[CONSOLE_HV_RING_SIZE];
+static uint8_t vm_ring_bytes[HV_MAX_VMS][CONSOLE_RING_SIZE];
+static struct out_ring rings[NUM_RINGS];
+
+/* The drainer's state, under drain_lock. */
+static ticket_lock_t drain_lock = TICKET_LOCK_INIT;
+static unsigned next_ring;		/* where the next pass starts */
+static int mid_line_owner = -1;		/* ring whose partial line is shown */
+static char stage[8 + 2 * VM_NAME_MAX]; /* bytes on their way to the UART */
+static unsigned stage_len, stage_pos;
+static unsigned staged_ring; /* the ring byte behind the staged bytes */
+static bool staged_byte;
+static uint64_t busy_since; /* UART first found busy with bytes waiting */
+static bool stalled;	    /* atomic for readers */
 
 void console_init(struct uart16550 *uart)
 {
 	host_uart = uart;
+	memset(rings, 0, sizeof(rings));
+	rings[0].bytes = hv_ring_bytes;
+	rings[0].mask = CONSOLE_HV_RING_SIZE - 1;
+	for (unsigned i = 1; i < NUM_RINGS; i++) {
+		rings[i].bytes = vm_ring_bytes[i - 1];
+		rings[i].mask = CONSOLE_RING_SIZE - 1;
+	}
+	next_ring = 0;
+	mid_line_owner = -1;
+	stage_len = stage_pos = 0;
+	staged_byte = false;
+	busy_since = 0;
+	stalled = false;
+}
+
+struct uart16550 *console_host_uart(void)
+{
+	return host_uart;
 }
 
 void console_set_num_vms(unsigned count)
@@ -37,69 +90,255 @@ void console_set_num_vms(unsigned count)
 	shared_by = count;
 }
 
-static void raw_write(const char *text, size_t len)
+void console_set_focus(unsigned vm_index)
 {
-	for (size_t i = 0; i < len; i++) {
-		if (text[i] == '\n')
-			uart16550_putc(host_uart, '\r');
-		uart16550_putc(host_uart, (uint8_t)text[i]);
-	}
+	focus = vm_index;
 }
 
-/* Called with console_lock held: end someone else's partial line. */
-static void break_partial_line(const struct vm *next_owner)
+unsigned console_focus(void)
 {
-	if (mid_line_owner && mid_line_owner != next_owner) {
-		raw_write("\n", 1);
-		mid_line_owner = NULL;
+	return focus;
+}
+
+void console_note_input(void)
+{
+	last_input_time = arch_time_now();
+}
+
+static struct out_ring *vm_ring(const struct vm *vm)
+{
+	return &rings[1 + vm->index];
+}
+
+static uint32_t ring_pending(struct out_ring *r)
+{
+	return __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE) - r->head;
+}
+
+/* Append what fits; a short append counts the rest as dropped unless the
+ * caller takes the shortfall back (DBCN reports a partial write). */
+static size_t ring_append(struct out_ring *r, const uint8_t *src, size_t len,
+			  bool count_drops)
+{
+	if (!r->bytes)
+		return 0; /* no console yet */
+	ticket_lock(&r->lock);
+	uint32_t head = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
+	uint32_t tail = r->tail;
+	size_t n = MIN(len, (size_t)(r->mask + 1 - (tail - head)));
+
+	for (size_t i = 0; i < n; i++)
+		r->bytes[(tail + i) & r->mask] = src[i];
+	__atomic_store_n(&r->tail, tail + (uint32_t)n, __ATOMIC_RELEASE);
+	ticket_unlock(&r->lock);
+	if (count_drops && n < len)
+		__atomic_fetch_add(&r->dropped, len - n, __ATOMIC_RELAXED);
+	return n;
+}
+
+static bool stage_flushed(void)
+{
+	while (stage_pos < stage_len) {
+		if (!uart16550_try_putc(host_uart, (uint8_t)stage[stage_pos]))
+			return false;
+		stage_pos++;
+		busy_since = 0;
+		__atomic_store_n(&stalled, false, __ATOMIC_RELAXED);
 	}
+	stage_pos = stage_len = 0;
+	if (staged_byte)
+		rings[staged_ring].written++;
+	staged_byte = false;
+	return true;
+}
+
+static void stage_text(const char *text, size_t len)
+{
+	memcpy(stage + stage_len, text, len);
+	stage_len += (unsigned)len;
+}
+
+static bool ring_vm_stopped(unsigned index)
+{
+	return index > 0 && !vm_is_running(&vms[index - 1]);
+}
+
+/* How many pending bytes of ring `index` may be shown now. On a shared
+ * console a VM's bytes wait for the end of their line, unless the line
+ * has grown to VM_CONSOLE_LINE_MAX, a prompt may show, or the VM ended. */
+static uint32_t eligible(unsigned index, uint32_t pending)
+{
+	struct out_ring *r = &rings[index];
+	uint32_t room = VM_CONSOLE_LINE_MAX - r->line_shown;
+
+	if (index == 0 || shared_by <= 1 || pending >= room ||
+	    __atomic_load_n(&r->show_partial, __ATOMIC_RELAXED) ||
+	    ring_vm_stopped(index))
+		return pending;
+	for (uint32_t k = pending; k > 0; k--)
+		if (r->bytes[(r->head + k - 1) & r->mask] == '\n')
+			return k;
+	return 0;
+}
+
+/* Stage one byte of ring `index` with its line decoration. */
+static void stage_byte(unsigned index, uint8_t byte)
+{
+	struct out_ring *r = &rings[index];
+
+	staged_ring = index;
+	staged_byte = true;
+	if (shared_by <= 1 && index > 0) {
+		stage[stage_len++] = (char)byte; /* one VM: unchanged */
+		return;
+	}
+	if (byte == '\r' && index > 0)
+		return; /* lines end in \n; \r\n is added below */
+	if (shared_by > 1 && mid_line_owner != (int)index) {
+		if (mid_line_owner >= 0) {
+			stage_text("\r\n", 2);
+			rings[mid_line_owner].line_shown = 0;
+		}
+		if (index > 0) {
+			const char *name = vms[index - 1].name;
+
+			stage_text("[", 1);
+			stage_text(name, strnlen(name, VM_NAME_MAX - 1));
+			stage_text("] ", 2);
+		}
+		mid_line_owner = (int)index;
+	}
+	if (byte == '\n') {
+		stage_text("\r\n", 2);
+		r->line_shown = 0;
+		mid_line_owner = -1;
+		return;
+	}
+	stage[stage_len++] = (char)byte;
+	if (++r->line_shown == VM_CONSOLE_LINE_MAX)
+		r->line_shown = 0; /* a full line's worth shown */
+}
+
+/* Move up to `quantum` bytes of one ring. Returns the bytes taken from
+ * the ring; *blocked tells that the UART took no more. */
+static uint32_t serve_ring(unsigned index, uint32_t quantum, bool *blocked)
+{
+	struct out_ring *r = &rings[index];
+	uint32_t pending = ring_pending(r), done = 0;
+	uint32_t can = MIN(eligible(index, pending), quantum);
+
+	if (pending == 0)
+		__atomic_store_n(&r->show_partial, false, __ATOMIC_RELAXED);
+	while (done < can) {
+		if (!stage_flushed()) {
+			*blocked = true;
+			break;
+		}
+		stage_byte(index, r->bytes[(r->head + done) & r->mask]);
+		done++;
+	}
+	if (done && !*blocked && !stage_flushed())
+		*blocked = true;
+	__atomic_store_n(&r->head, r->head + done, __ATOMIC_RELEASE);
+	return done;
+}
+
+/* The UART has not taken a byte for CONSOLE_STALL_MS: throw away what
+ * waits (counted) so that nothing waits for it. */
+static void drop_everything(void)
+{
+	for (unsigned i = 0; i < NUM_RINGS; i++) {
+		struct out_ring *r = &rings[i];
+		uint32_t pending = ring_pending(r);
+
+		__atomic_fetch_add(&r->dropped, pending, __ATOMIC_RELAXED);
+		__atomic_store_n(&r->head, r->head + pending, __ATOMIC_RELEASE);
+	}
+	if (staged_byte)
+		__atomic_fetch_add(&rings[staged_ring].dropped, 1,
+				   __ATOMIC_RELAXED);
+	staged_byte = false;
+	stage_len = stage_pos = 0;
+}
+
+static void note_blocked(void)
+{
+	uint64_t now = arch_time_now();
+	uint64_t limit = platform.timebase_frequency * CONSOLE_STALL_MS / 1000;
+
+	if (!busy_since)
+		busy_since = now;
+	else if (now - busy_since >= limit)
+		__atomic_store_n(&stalled, true, __ATOMIC_RELAXED);
+	if (__atomic_load_n(&stalled, __ATOMIC_RELAXED))
+		drop_everything();
+}
+
+/* One pass, drain_lock held: rings in turn from a rotating start, each
+ * up to CONSOLE_DRAIN_QUANTUM bytes per turn, at most
+ * CONSOLE_DRAIN_BUDGET bytes in all, so no ring waits behind a flood. */
+static void drain_pass(void)
+{
+	uint32_t budget = CONSOLE_DRAIN_BUDGET;
+	unsigned start = next_ring;
+	bool blocked = false, progress = true;
+
+	next_ring = (next_ring + 1) % NUM_RINGS;
+	if (!stage_flushed()) {
+		note_blocked();
+		return;
+	}
+	while (budget && progress && !blocked) {
+		progress = false;
+		for (unsigned k = 0; k < NUM_RINGS && budget && !blocked; k++) {
+			uint32_t quantum = MIN(budget, CONSOLE_DRAIN_QUANTUM);
+			uint32_t n = serve_ring((start + k) % NUM_RINGS,
+						quantum, &blocked);
+
+			budget -= n;
+			progress |= n > 0;
+		}
+	}
+	if (blocked)
+		note_blocked();
+}
+
+void console_drain(void)
+{
+	if (!host_uart || !ticket_trylock(&drain_lock))
+		return;
+	drain_pass();
+	ticket_unlock(&drain_lock);
+}
+
+/* Drain until ring `index` is empty: passes are bounded, and a stalled
+ * UART empties every ring, so this ends. */
+static void flush_ring(unsigned index)
+{
+	while (host_uart && ring_pending(&rings[index]))
+		console_drain();
 }
 
 void console_write_hypervisor(const char *text, size_t len)
 {
 	if (!host_uart)
 		return;
-	spin_lock(&console_lock);
-	break_partial_line(NULL);
-	raw_write(text, len);
-	spin_unlock(&console_lock);
-}
-
-static void write_vm_line(struct vm *vm, bool complete)
-{
-	if (mid_line_owner != vm) {
-		break_partial_line(vm);
-		raw_write("[", 1);
-		raw_write(vm->name, strlen(vm->name));
-		raw_write("] ", 2);
-	}
-	raw_write(vm->line, vm->line_len);
-	vm->line_len = 0;
-	mid_line_owner = complete ? NULL : vm;
+	ring_append(&rings[0], (const uint8_t *)text, len, true);
+	flush_ring(0);
 }
 
 void console_vm_putc(struct vm *vm, uint8_t byte)
 {
-	spin_lock(&console_lock);
-	if (shared_by <= 1) {
-		/* A single VM owns the console: pass bytes straight through,
-		 * so interactive programs behave as on bare hardware. */
-		if (byte == '\n')
-			uart16550_putc(host_uart, '\r');
-		uart16550_putc(host_uart, byte);
-		spin_unlock(&console_lock);
-		return;
-	}
-	if (byte == '\r') {
-		spin_unlock(&console_lock);
-		return; /* lines end in \n; the host side adds \r */
-	}
-	vm->line[vm->line_len++] = (char)byte;
-	if (byte == '\n')
-		write_vm_line(vm, true);
-	else if (vm->line_len == VM_CONSOLE_LINE_MAX)
-		write_vm_line(vm, false);
-	spin_unlock(&console_lock);
+	ring_append(vm_ring(vm), &byte, 1, true);
+	console_drain();
+}
+
+size_t console_vm_write(struct vm *vm, const uint8_t *bytes, size_t len)
+{
+	size_t taken = ring_append(vm_ring(vm), bytes, len, false);
+
+	console_drain();
+	return taken;
 }
 
 /*
@@ -110,94 +349,64 @@ void console_vm_putc(struct vm *vm, uint8_t byte)
 void console_vm_flush(struct vm *vm)
 {
 	uint64_t recent = platform.timebase_frequency * INTERACTIVE_SECONDS;
+	struct out_ring *r = vm_ring(vm);
+	struct console_stats stats;
 
-	spin_lock(&console_lock);
-	if (shared_by > 1 && vm->line_len && vm->index == focus &&
-	    last_input_time && arch_time_now() - last_input_time < recent)
-		write_vm_line(vm, false);
-	spin_unlock(&console_lock);
-}
-
-void console_set_focus(unsigned vm_index)
-{
-	focus = vm_index;
-}
-
-static void queue_input(unsigned index, uint8_t byte)
-{
-	if (input_count[index] == CONSOLE_INPUT_SIZE)
-		return; /* nobody reads the SBI console: drop */
-	input_queue[index][(input_head[index] + input_count[index]) %
-			   CONSOLE_INPUT_SIZE] = byte;
-	input_count[index]++;
-}
-
-int console_vm_getc(struct vm *vm)
-{
-	int byte = -1;
-
-	spin_lock(&console_lock);
-	if (input_count[vm->index]) {
-		byte = input_queue[vm->index][input_head[vm->index]];
-		input_head[vm->index] =
-			(input_head[vm->index] + 1) % CONSOLE_INPUT_SIZE;
-		input_count[vm->index]--;
+	if (vm_is_running(vm)) {
+		if (shared_by > 1 && vm->index == focus && last_input_time &&
+		    arch_time_now() - last_input_time < recent)
+			__atomic_store_n(&r->show_partial, true,
+					 __ATOMIC_RELAXED);
+		console_drain();
+		return;
 	}
-	spin_unlock(&console_lock);
-	return byte;
+	flush_ring(1 + vm->index);
+	console_get_stats(vm, &stats);
+	if (stats.dropped || stats.input_dropped)
+		hv_printf("hartvisor: VM \"%s\": the console dropped %llu "
+			  "output and %llu input byte(s)\n",
+			  vm->name, (unsigned long long)stats.dropped,
+			  (unsigned long long)stats.input_dropped);
 }
 
-/* Handle the focus escape; returns true if the byte was consumed. */
-static bool handle_escape(int byte)
+void console_count_input_drop(unsigned vm_index)
 {
-	if (!escape_pending) {
-		if (byte != CONSOLE_ESCAPE)
-			return false;
-		escape_pending = true;
-		return true;
-	}
-	escape_pending = false;
-	if (byte == CONSOLE_ESCAPE)
-		return false; /* literal Ctrl-] */
-	unsigned next = focus;
-
-	if (byte == 'n')
-		next = (focus + 1) % (num_vms ? num_vms : 1);
-	else if (byte >= '0' && byte <= '9' && (unsigned)(byte - '0') < num_vms)
-		next = (unsigned)(byte - '0');
-	focus = next;
-	if (num_vms) {
-		char msg[64 + VM_NAME_MAX];
-		size_t len = 0;
-		const char *prefix = "\nhartvisor: console input -> ";
-
-		memcpy(msg, prefix, strlen(prefix));
-		len = strlen(prefix);
-		memcpy(msg + len, vms[focus].name, strlen(vms[focus].name));
-		len += strlen(vms[focus].name);
-		msg[len++] = '\n';
-		console_write_hypervisor(msg, len);
-	}
-	return true;
+	__atomic_fetch_add(&rings[1 + vm_index].input_dropped, 1,
+			   __ATOMIC_RELAXED);
 }
 
-void console_poll_input(void)
+void console_get_stats(const struct vm *vm, struct console_stats *stats)
 {
-	int byte;
+	struct out_ring *r = vm ? vm_ring(vm) : &rings[0];
 
-	while (host_uart && (byte = uart16550_getc(host_uart)) >= 0) {
-		last_input_time = arch_time_now();
-		if (handle_escape(byte) || focus >= num_vms)
-			continue;
-		struct vm *vm = &vms[focus];
+	stats->written = __atomic_load_n(&r->written, __ATOMIC_RELAXED);
+	stats->dropped = __atomic_load_n(&r->dropped, __ATOMIC_RELAXED);
+	stats->input_dropped =
+		__atomic_load_n(&r->input_dropped, __ATOMIC_RELAXED);
+}
 
-		if (!vm_is_running(vm))
-			continue;
-		spin_lock(&console_lock);
-		queue_input(vm->index, (uint8_t)byte);
-		spin_unlock(&console_lock);
-		spin_lock(&vm->device_lock);
-		vuart_receive(&vm->uart, (uint8_t)byte);
-		spin_unlock(&vm->device_lock);
+bool console_uart_stalled(void)
+{
+	return __atomic_load_n(&stalled, __ATOMIC_RELAXED);
+}
+
+/* The panic path: no lock and no ring (a panicking hart may hold either),
+ * and a bounded wait for the UART, so it works whatever state the
+ * console is in and cannot hang on a dead UART. */
+void console_write_emergency(const char *text, size_t len)
+{
+	uint64_t deadline = arch_time_now() +
+			    platform.timebase_frequency * EMERGENCY_MS / 1000;
+
+	for (size_t i = 0; host_uart && i < len; i++) {
+		bool crlf = text[i] == '\n';
+
+		for (unsigned part = crlf ? 0 : 1; part < 2; part++) {
+			uint8_t byte = part ? (uint8_t)text[i] : '\r';
+
+			while (!uart16550_try_putc(host_uart, byte))
+				if (arch_time_now() > deadline)
+					return;
+		}
 	}
 }

@@ -3,7 +3,8 @@
  * Host interrupt sources: the IPI (SSIP, from SBI IPI), the hart timer,
  * and the host PLIC for console input and the gdb stub's UART (on the
  * console hart). Interrupts stay globally disabled in HS-mode; they are
- * seen as guest exits or polled after wfi.
+ * seen as guest exits or polled after wfi. Each of these paths also
+ * runs a bounded console drain pass (hv/core/console.c).
  */
 #include <arch/arch.h>
 #include <hv/console.h>
@@ -58,6 +59,7 @@ void host_irq_ipi(void)
 	arch_ipi_clear();
 	cpu_msg_serve();
 	sched_update_timer();
+	console_drain();
 }
 
 void host_irq_poll(void)
@@ -70,4 +72,7 @@ void host_irq_poll(void)
 		sched_timer_interrupt();
 	if (pending & HOST_IRQ_EXTERNAL)
 		host_irq_external();
+	/* Every hart passes here when it idles: console output the UART
+	 * could not take at the last write goes out now. */
+	console_drain();
 }

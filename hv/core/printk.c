@@ -18,6 +18,8 @@ void hv_printf(const char *fmt, ...)
 	console_write_hypervisor(buf, MIN((size_t)len, sizeof(buf) - 1));
 }
 
+/* The panic message takes the lock-free emergency path: the panicking
+ * hart may hold a console lock, or the console may be what broke. */
 void hv_panic(const char *fmt, ...)
 {
 	char buf[512];
@@ -26,10 +28,9 @@ void hv_panic(const char *fmt, ...)
 	va_start(ap, fmt);
 	int len = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	console_write_hypervisor("hartvisor: PANIC: ", 18);
+	console_write_emergency("hartvisor: PANIC: ", 18);
 	if (len > 0)
-		console_write_hypervisor(buf,
-					 MIN((size_t)len, sizeof(buf) - 1));
-	console_write_hypervisor("\n", 1);
+		console_write_emergency(buf, MIN((size_t)len, sizeof(buf) - 1));
+	console_write_emergency("\n", 1);
 	arch_halt();
 }

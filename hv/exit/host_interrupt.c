@@ -5,6 +5,7 @@
  * run loop checks for that (slice end, state change) before re-entry.
  */
 #include <arch/arch.h>
+#include <hv/console.h>
 #include <hv/exit.h>
 #include <hv/host_irq.h>
 #include <hv/vcpu.h>
@@ -21,6 +22,7 @@ enum exit_action exit_handle_host_timer(struct vcpu *vcpu)
 {
 	(void)vcpu;
 	sched_timer_interrupt();
+	console_drain(); /* a bounded pass: output left behind goes out */
 	return EXIT_RESUME;
 }
 

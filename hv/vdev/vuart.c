@@ -299,6 +299,11 @@ size_t vuart_rx_space(const struct vuart *uart)
 	return VUART_RX_FIFO_SIZE - uart->rx_count;
 }
 
+bool vuart_rx_interrupt_enabled(const struct vuart *uart)
+{
+	return uart->ier & IER_ERBFI;
+}
+
 bool vuart_receive(struct vuart *uart, uint8_t byte)
 {
 	bool accepted = vuart_rx_space(uart) > 0;

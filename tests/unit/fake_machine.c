@@ -75,6 +75,10 @@ WEAK void console_poll_input(void)
 {
 }
 
+WEAK void console_drain(void)
+{
+}
+
 WEAK unsigned plic_claim(unsigned hartid)
 {
 	(void)hartid;

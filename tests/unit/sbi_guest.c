@@ -351,6 +351,13 @@ WEAK void console_vm_putc(struct vm *vm, uint8_t byte)
 		console->out[console->len++] = (char)byte;
 }
 
+WEAK size_t console_vm_write(struct vm *vm, const uint8_t *bytes, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		console_vm_putc(vm, bytes[i]);
+	return len;
+}
+
 WEAK int console_vm_getc(struct vm *vm)
 {
 	struct console *console = &consoles[vm->index];

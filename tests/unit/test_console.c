@@ -26,16 +26,24 @@
 #define ESC "\x1d"
 
 static struct uart16550 host_uart;
-static char screen[8192];
+static char screen[40000];
 static size_t screen_len;
 static const char *typed;
+/* Bytes the fake UART takes before it reports busy (THRE clear) and
+ * takes no more; -1: no limit. */
+static long uart_room = -1;
 
-void uart16550_putc(struct uart16550 *uart, uint8_t byte)
+bool uart16550_try_putc(struct uart16550 *uart, uint8_t byte)
 {
 	assert_ptr_equal(uart, &host_uart);
+	if (uart_room == 0)
+		return false;
+	if (uart_room > 0)
+		uart_room--;
 	assert_true(screen_len < sizeof(screen) - 1);
 	screen[screen_len++] = (char)byte;
 	screen[screen_len] = 0;
+	return true;
 }
 
 int uart16550_getc(struct uart16550 *uart)
@@ -75,6 +83,9 @@ static int setup(void **state)
 	vdev_init(a);
 	vdev_init(b);
 	console_init(&host_uart);
+	console_input_reset();
+	uart_room = -1;
+	fake_probe = NULL;
 	console_set_num_vms(2);
 	console_set_focus(0);
 	clear_screen();
@@ -86,9 +97,26 @@ static void test_single_vm_passes_bytes_through(void **state)
 	(void)state;
 	console_set_num_vms(1);
 	vm_write(a, "$ ls\r\nx");
-	assert_string_equal(screen, "$ ls\r\r\nx");
+	assert_string_equal(screen, "$ ls\r\nx");
 	console_write_hypervisor("hv\n", 3);
-	assert_string_equal(screen, "$ ls\r\r\nxhv\r\n");
+	assert_string_equal(screen, "$ ls\r\nxhv\r\n");
+
+	/* Every byte value, through both write paths, arrives as written. */
+	uint8_t all[512];
+
+	for (unsigned i = 0; i < sizeof(all); i++)
+		all[i] = (uint8_t)(i * 7 + i / 256);
+	clear_screen();
+	for (unsigned i = 0; i < 256; i++)
+		console_vm_putc(a, all[i]);
+	assert_int_equal(console_vm_write(a, all + 256, 256), 256);
+	assert_int_equal(screen_len, sizeof(all));
+	assert_memory_equal(screen, all, sizeof(all));
+	struct console_stats stats;
+
+	console_get_stats(a, &stats);
+	assert_int_equal(stats.written, 7 + sizeof(all));
+	assert_int_equal(stats.dropped, 0);
 }
 
 static void test_shared_console_prefixes_lines(void **state)
@@ -193,6 +221,176 @@ static void test_input_goes_to_the_focused_vm(void **state)
 	for (unsigned i = 0; i < CONSOLE_INPUT_SIZE; i++)
 		assert_int_equal(console_vm_getc(a), 'h');
 	assert_int_equal(console_vm_getc(a), -1);
+}
+
+/* Input a VM cannot take is counted, and reported when the VM stops. */
+static void test_input_overflow_is_reported(void **state)
+{
+	(void)state;
+	static char many[CONSOLE_INPUT_SIZE + 11];
+	struct console_stats stats;
+	uint64_t value = 0x01; /* IER: received data available */
+
+	/* "a" reads the SBI console: its queue's overflow is lost. */
+	assert_int_equal(console_vm_getc(a), -1);
+	memset(many, 'h', sizeof(many) - 1);
+	type(many);
+	console_get_stats(a, &stats);
+	assert_int_equal(stats.input_dropped, 10);
+	__atomic_store_n(&a->status, VM_STOPPED, __ATOMIC_RELEASE);
+	console_vm_flush(a);
+	assert_non_null(strstr(screen, "hartvisor: VM \"a\": the console "
+				       "dropped 0 output and 10 input "
+				       "byte(s)\r\n"));
+
+	/* "b" reads its UART (receive interrupt on): a full SBI queue is
+	 * no loss while the UART FIFO takes the bytes, a full FIFO is. */
+	assert_int_equal(
+		vdev_access(b, gpa(GUEST_UART_BASE + 1), 1, true, &value),
+		HV_OK);
+	type(ESC "1");
+	type(many); /* 4106 bytes: 10 too many for the UART too */
+	console_get_stats(b, &stats);
+	assert_int_equal(stats.input_dropped,
+			 sizeof(many) - 1 - VUART_RX_FIFO_SIZE);
+	assert_int_equal(vdev_access(b, gpa(GUEST_UART_BASE), 1, false, &value),
+			 HV_OK);
+	assert_int_equal(value, 'h');
+	type("i"); /* room for one again */
+	console_get_stats(b, &stats);
+	assert_int_equal(stats.input_dropped,
+			 sizeof(many) - 1 - VUART_RX_FIFO_SIZE);
+}
+
+static void advance_on_time_reads(enum fake_probe point)
+{
+	if (point == FAKE_PROBE_TIME)
+		fake_time += FAKE_TIMEBASE_HZ / 1000; /* 1 ms per read */
+}
+
+/* A host UART that never takes a byte hangs nobody: VM writes return at
+ * once, a hypervisor message returns after CONSOLE_STALL_MS, and what
+ * could not be shown is counted as dropped. */
+static void test_stalled_uart_blocks_nobody(void **state)
+{
+	(void)state;
+	static uint8_t flood[CONSOLE_RING_SIZE + 100];
+	struct console_stats stats;
+
+	console_set_num_vms(1);
+	uart_room = 0;
+	memset(flood, 'f', sizeof(flood));
+	/* DBCN takes what fits in the ring and says so. */
+	assert_int_equal(console_vm_write(a, flood, sizeof(flood)),
+			 CONSOLE_RING_SIZE);
+	/* One byte left the ring for the UART (which did not take it). */
+	assert_int_equal(console_vm_write(a, flood, 10), 1);
+	assert_int_equal(console_vm_write(a, flood, 10), 0);
+	/* putchar and the UART's THR drop and count. */
+	vm_write(a, "xyz");
+	console_get_stats(a, &stats);
+	assert_int_equal(stats.dropped, 3);
+	assert_int_equal(stats.written, 0);
+	assert_false(console_uart_stalled());
+
+	/* Time passes (1 ms per clock read): the UART is declared stalled,
+	 * and everything waiting is dropped. */
+	fake_probe = advance_on_time_reads;
+	uint64_t start = fake_time;
+
+	console_write_hypervisor("lost\n", 5);
+	assert_true(console_uart_stalled());
+	assert_in_range(fake_time - start,
+			CONSOLE_STALL_MS * (FAKE_TIMEBASE_HZ / 1000),
+			(CONSOLE_STALL_MS + 5) * (FAKE_TIMEBASE_HZ / 1000));
+	console_get_stats(a, &stats);
+	assert_int_equal(stats.dropped, 3 + CONSOLE_RING_SIZE + 1);
+	console_get_stats(NULL, &stats);
+	assert_int_equal(stats.dropped, 5);
+	/* While stalled, nothing waits at all. */
+	start = fake_time;
+	console_write_hypervisor("gone\n", 5);
+	assert_true(fake_time - start < 3 * (FAKE_TIMEBASE_HZ / 1000));
+	assert_int_equal(console_vm_write(a, flood, 100), 100);
+	console_get_stats(a, &stats);
+	assert_int_equal(stats.dropped, 103 + CONSOLE_RING_SIZE + 1);
+	assert_int_equal(screen_len, 0);
+
+	/* The UART comes back: output flows again. */
+	uart_room = -1;
+	vm_write(a, "ok\r\n");
+	assert_false(console_uart_stalled());
+	assert_string_equal(screen, "ok\r\n");
+}
+
+/* A UART that is busy for a while (not stalled) loses nothing: the ring
+ * keeps the bytes and the next pass sends them. */
+static void test_busy_uart_keeps_output(void **state)
+{
+	(void)state;
+	console_set_num_vms(1);
+	uart_room = 3;
+	vm_write(a, "abcdefgh");
+	assert_string_equal(screen, "abc");
+	uart_room = -1;
+	console_drain();
+	assert_string_equal(screen, "abcdefgh");
+	struct console_stats stats;
+
+	console_get_stats(a, &stats);
+	assert_int_equal(stats.dropped, 0);
+	assert_int_equal(stats.written, 8);
+}
+
+/* A VM flooding the console cannot starve another: a pass moves at most
+ * CONSOLE_DRAIN_BUDGET bytes, CONSOLE_DRAIN_QUANTUM from each ring in
+ * turn, so the other VM's line is out within the first pass. */
+static void test_flood_cannot_starve_another_vm(void **state)
+{
+	(void)state;
+	static char flood[8001];
+
+	memset(flood, 'f', sizeof(flood) - 1);
+	for (unsigned i = 79; i < sizeof(flood) - 1; i += 80)
+		flood[i] = '\n';
+	uart_room = 0; /* busy: everything waits in the rings */
+	vm_write(a, flood);
+	vm_write(b, "tick\n");
+	uart_room = -1;
+	console_drain();
+	assert_non_null(strstr(screen, "[b] tick\r\n"));
+	/* Ring bytes moved: the quantum of "a", then all 5 of "b", then a's
+	 * again up to the budget; the screen adds prefixes and \r. One more
+	 * byte of "a" was taken when the UART turned busy, and went out
+	 * first. */
+	struct console_stats sa, sb;
+
+	console_get_stats(a, &sa);
+	console_get_stats(b, &sb);
+	assert_int_equal(sb.written, 5);
+	assert_int_equal(sa.written + sb.written, 1 + CONSOLE_DRAIN_BUDGET);
+	/* Later passes bring the rest, losing nothing. */
+	for (unsigned pass = 0; pass < 100; pass++)
+		console_drain();
+	console_get_stats(a, &sa);
+	assert_int_equal(sa.written, sizeof(flood) - 1);
+	assert_int_equal(sa.dropped, 0);
+}
+
+/* The panic path writes without the console lock or ring. */
+static void test_emergency_output(void **state)
+{
+	(void)state;
+	uart_room = 0;
+	vm_write(a, "waits"); /* not on screen: the UART is busy */
+	uart_room = -1;
+	console_write_emergency("dying\n", 6);
+	assert_string_equal(screen, "dying\r\n");
+	/* A dead UART: it gives up after its bounded wait. */
+	uart_room = 0;
+	fake_probe = advance_on_time_reads;
+	console_write_emergency("x", 1);
+	assert_string_equal(screen, "dying\r\n");
 }
 
 static void test_hypervisor_messages(void **state)
@@ -312,6 +510,12 @@ int main(void)
 				       setup),
 		cmocka_unit_test_setup(test_input_goes_to_the_focused_vm,
 				       setup),
+		cmocka_unit_test_setup(test_input_overflow_is_reported, setup),
+		cmocka_unit_test_setup(test_stalled_uart_blocks_nobody, setup),
+		cmocka_unit_test_setup(test_busy_uart_keeps_output, setup),
+		cmocka_unit_test_setup(test_flood_cannot_starve_another_vm,
+				       setup),
+		cmocka_unit_test_setup(test_emergency_output, setup),
 		cmocka_unit_test_setup(test_hypervisor_messages, setup),
 		cmocka_unit_test_setup(test_panic_prints_and_halts, setup),
 		cmocka_unit_test_setup(test_device_windows_and_lines, setup),

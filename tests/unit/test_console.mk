@@ -2,5 +2,5 @@
 # fake machine (FAKE_CORE_SRCS is test_sched_core.mk's: hence `=`).
 UNIT_TESTS += test_console
 test_console_SRCS = tests/unit/test_console.c hv/core/console.c \
-	hv/core/printk.c hv/vdev/vdev.c hv/vdev/vplic.c hv/vdev/vuart.c \
-	$(FAKE_CORE_SRCS)
+	hv/core/console_input.c hv/core/printk.c hv/vdev/vdev.c \
+	hv/vdev/vplic.c hv/vdev/vuart.c $(FAKE_CORE_SRCS)

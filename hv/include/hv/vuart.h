@@ -10,7 +10,9 @@
 #include <hv/types.h>
 
 #define VUART_MMIO_SIZE 0x100UL
-#define VUART_RX_FIFO_SIZE 256
+/* Deeper than a 16550's 16 bytes (which no guest can tell): console
+ * input waits here for a guest that reads it late. */
+#define VUART_RX_FIFO_SIZE 4096
 #define VUART_CLOCK_HZ 3686400U
 
 typedef void (*vuart_tx_fn)(void *opaque, uint8_t byte);
@@ -42,5 +44,7 @@ int vuart_mmio_write(struct vuart *uart, uint64_t offset, unsigned width,
 /* Console input for this UART. Returns false if the FIFO is full. */
 bool vuart_receive(struct vuart *uart, uint8_t byte);
 size_t vuart_rx_space(const struct vuart *uart);
+/* The guest enabled the received-data interrupt (it reads the UART). */
+bool vuart_rx_interrupt_enabled(const struct vuart *uart);
 
 #endif

@@ -3,7 +3,8 @@
  * SBI Debug Console (EID "DBCN"). Every guest buffer is checked to lie
  * entirely inside the VM's RAM before a byte is touched. Long writes are
  * cut to DBCN_MAX_CHUNK bytes per call (the spec lets the SBI write
- * fewer bytes and report how many), so a guest can't hold a hart for long.
+ * fewer bytes and report how many), so a guest can't hold a hart for long;
+ * a write also stops short when the VM's console ring is full.
  */
 #include <hv/console.h>
 #include <hv/errno.h>
@@ -53,9 +54,9 @@ static int sbi_dbcn_handle(struct vcpu *vcpu, const struct sbi_call *call,
 		err = guest_buffer(vm, call, &buf, &len);
 		if (err)
 			return err;
-		for (i = 0; i < len; i++)
-			console_vm_putc(vm, buf[i]);
-		result->value = len;
+		/* What the console ring cannot take is not written: the
+		 * guest sees a partial write and retries the rest. */
+		result->value = console_vm_write(vm, buf, len);
 		return HV_OK;
 	case DBCN_READ:
 		err = guest_buffer(vm, call, &buf, &len);
