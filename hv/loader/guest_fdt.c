@@ -65,6 +65,15 @@ static int begin_unit_node(void *fdt, const char *prefix, uint64_t unit)
 	return fdt_begin_node(fdt, name);
 }
 
+/* A property with no value ("interrupt-controller", an empty "ranges").
+ * Not fdt_property(fdt, name, NULL, 0): that passes NULL to memcpy. */
+static int property_empty(void *fdt, const char *name)
+{
+	void *value;
+
+	return fdt_property_placeholder(fdt, name, 0, &value);
+}
+
 /* reg with #address-cells = #size-cells = 2. */
 static int property_reg64(void *fdt, uint64_t base, uint64_t size)
 {
@@ -91,6 +100,11 @@ static int write_chosen(void *fdt, const struct guest_fdt_params *params)
 					 params->initrd_end));
 	}
 	FDT_TRY(fdt_property_string(fdt, "stdout-path", stdout_path));
+	/* Which start of the VM this is (1 at power-on, +1 per SRST
+	 * reboot): RAM is zeroed at every start, so this is how a guest
+	 * can tell a reboot from a first boot. */
+	FDT_TRY(fdt_property_u32(fdt, "hartvisor,boot-count",
+				 params->boot_count ? params->boot_count : 1));
 	return fdt_end_node(fdt);
 }
 
@@ -117,7 +131,7 @@ static int write_cpu(void *fdt, const struct guest_fdt_params *params,
 	/* #address-cells keeps dtc's interrupt_provider check quiet. */
 	FDT_TRY(fdt_property_u32(fdt, "#address-cells", 0));
 	FDT_TRY(fdt_property_u32(fdt, "#interrupt-cells", 1));
-	FDT_TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
+	FDT_TRY(property_empty(fdt, "interrupt-controller"));
 	FDT_TRY(fdt_property_string(fdt, "compatible", "riscv,cpu-intc"));
 	FDT_TRY(fdt_property_u32(fdt, "phandle", cpu_intc_phandle(hart)));
 	FDT_TRY(fdt_end_node(fdt));
@@ -151,7 +165,7 @@ static int write_plic(void *fdt, const struct guest_fdt_params *params)
 	FDT_TRY(property_reg64(fdt, params->plic_base, params->plic_size));
 	FDT_TRY(fdt_property_u32(fdt, "#interrupt-cells", 1));
 	FDT_TRY(fdt_property_u32(fdt, "#address-cells", 0));
-	FDT_TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
+	FDT_TRY(property_empty(fdt, "interrupt-controller"));
 	FDT_TRY(fdt_property_u32(fdt, "riscv,ndev",
 				 params->plic_num_sources - 1));
 	/* PLIC context i is the supervisor external interrupt of vCPU i. */
@@ -187,7 +201,7 @@ static int write_soc(void *fdt, const struct guest_fdt_params *params)
 	FDT_TRY(fdt_property_u32(fdt, "#size-cells", 2));
 	FDT_TRY(fdt_property_string(fdt, "compatible", "simple-bus"));
 	/* Empty ranges: bus addresses are guest-physical addresses. */
-	FDT_TRY(fdt_property(fdt, "ranges", NULL, 0));
+	FDT_TRY(property_empty(fdt, "ranges"));
 	FDT_TRY(write_plic(fdt, params));
 	FDT_TRY(write_uart(fdt, params));
 	return fdt_end_node(fdt);

@@ -21,6 +21,7 @@
  */
 #include <hv/types.h>
 #include <hv/errno.h>
+#include <hv/fdt_sanity.h>
 #include <hv/vmconfig.h>
 #include <hv/vmconfig_props.h>
 #include <libfdt.h>
@@ -218,6 +219,9 @@ static int check_blob(struct vmconfig_parser *p, size_t dtb_size)
 			p, HV_EFORMAT, NULL,
 			"config blob claims %u bytes but has %zu",
 			fdt_totalsize(p->fdt), dtb_size);
+	if (!fdt_structure_is_sane(p->fdt))
+		return vmconfig_report(p, HV_EFORMAT, NULL,
+				       "config blob: bad structure block");
 	if (fdt_node_check_compatible(p->fdt, 0, CONFIG_COMPATIBLE) != 0)
 		return vmconfig_report(p, HV_EFORMAT, "compatible",
 				       "root must be compatible with \"%s\"",

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <libfdt.h>
 #include <hv/errno.h>
+#include <hv/fdt_sanity.h>
 #include <hv/platform.h>
 
 bool platform_isa_has_letter(const char *isa, char letter)
@@ -371,7 +372,8 @@ int platform_parse(const void *dtb, unsigned long boot_hartid,
 		   struct platform *out, char *err, size_t err_len)
 {
 	memset(out, 0, sizeof(*out));
-	if (fdt_check_header(dtb)) {
+	/* See fdt_sanity.h for what libfdt's own header check misses. */
+	if (fdt_check_header(dtb) || !fdt_structure_is_sane(dtb)) {
 		snprintf(err, err_len, "bad DTB header");
 		return HV_EFORMAT;
 	}

@@ -305,6 +305,24 @@ static void test_dtb_size_from_header(void **state)
 	assert_int_equal(out.dtb_size, 12000);
 }
 
+/* A structure block libfdt would read misaligned is a bad header. */
+static void test_misaligned_blocks(void **state)
+{
+	struct machine m = good();
+
+	(void)state;
+	build(&m);
+	fdt_set_off_dt_struct(dtb, fdt_off_dt_struct(dtb) + 2);
+	assert_int_equal(platform_parse(dtb, 10, &out, err, sizeof(err)),
+			 HV_EFORMAT);
+	assert_string_equal(err, "bad DTB header");
+	build(&m);
+	fdt_set_off_mem_rsvmap(dtb, fdt_off_mem_rsvmap(dtb) + 4);
+	assert_int_equal(platform_parse(dtb, 10, &out, err, sizeof(err)),
+			 HV_EFORMAT);
+	assert_string_equal(err, "bad DTB header");
+}
+
 /* A string property without its NUL is no string: never read past it. */
 static void test_unterminated_strings(void **state)
 {
@@ -360,6 +378,7 @@ int main(void)
 		cmocka_unit_test(test_reserved_memory_refused),
 		cmocka_unit_test(test_dtb_size_from_header),
 		cmocka_unit_test(test_unterminated_strings),
+		cmocka_unit_test(test_misaligned_blocks),
 		cmocka_unit_test(test_short_error_buffer),
 	};
 
