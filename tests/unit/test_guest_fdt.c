@@ -182,6 +182,12 @@ static void test_chosen(void **state)
 	stdout_path = prop(chosen, "stdout-path", -1);
 	assert_string_equal(stdout_path, "/soc/serial@10000000");
 	assert_prop_string(node(stdout_path), "compatible", "ns16550a");
+	/* The VM's start: 1 at power-on (0 in the params means that), then
+	 * counted up by reboots. */
+	assert_int_equal(prop_u32(chosen, "hartvisor,boot-count"), 1);
+	params.boot_count = 3;
+	build(&params);
+	assert_int_equal(prop_u32(node("/chosen"), "hartvisor,boot-count"), 3);
 }
 
 static void test_chosen_without_initrd_or_bootargs(void **state)
