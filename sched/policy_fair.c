@@ -131,7 +131,7 @@ static void place(struct runqueue *rq, struct sched_entity *se)
 
 static bool capped_out(struct runqueue *rq, struct sched_entity *se)
 {
-	return sched_cap_remaining(vm_of(se), rq->now, rq->ticks_per_ms) == 0;
+	return sched_cap_exhausted(vm_of(se), rq->now, rq->ticks_per_ms);
 }
 
 static void throttle(struct runqueue *rq, struct sched_entity *se)
@@ -202,7 +202,13 @@ static void fair_charge(struct runqueue *rq, struct sched_entity *se,
 {
 	uint64_t advance = to_virtual(ran, se->weight);
 
-	sched_cap_charge(vm_of(se), ran, rq->now, rq->ticks_per_ms);
+	struct sched_cap_grant grant = {
+		.ticks = se->cap_grant_ticks,
+		.period_start = se->cap_grant_period,
+	};
+
+	sched_cap_settle(vm_of(se), rq->now, rq->ticks_per_ms, &grant, ran);
+	se->cap_grant_ticks = 0;
 	if (rq->curr != se)
 		return; /* not picked by this policy (a policy change) */
 	rq->curr = NULL;
@@ -222,13 +228,21 @@ static uint64_t fair_slice(struct runqueue *rq, struct sched_entity *se,
 		se->vdeadline > se->vruntime
 			? to_ticks(se->vdeadline - se->vruntime, se->weight)
 			: 0;
-	uint64_t budget =
-		sched_cap_remaining(vm_of(se), rq->now, rq->ticks_per_ms);
+	struct sched_cap_grant grant;
+	uint64_t granted;
 
 	if (left < rq->min_run)
 		left = rq->min_run;
-	*even_alone = budget <= left;
-	return *even_alone ? budget : left;
+	granted = sched_cap_reserve(vm_of(se), rq->now, rq->ticks_per_ms, left,
+				    &grant);
+	se->cap_grant_ticks = grant.ticks;
+	se->cap_grant_period = grant.period_start;
+	if (granted == UINT64_MAX)
+		return left;
+	/* Capped: it stops when its grant is used, alone or not. A grant
+	 * of 0 (spent meanwhile on another hart) still runs a moment. */
+	*even_alone = true;
+	return granted ? granted : 1;
 }
 
 static bool fair_wakeup_preempts(struct runqueue *rq,

@@ -12,6 +12,8 @@ void sched_entity_init(struct sched_entity *se)
 	se->queued = false;
 	se->woken = false;
 	se->latency_class = false;
+	se->cap_grant_ticks = 0;
+	se->cap_grant_period = 0;
 	se->weight = 1;
 	se->vruntime = 0;
 	se->vdeadline = 0;

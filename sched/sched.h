@@ -27,8 +27,10 @@ struct sched_entity {
 	struct sched_entity *next,
 		*prev; /* round-robin queue, fair's throttled list */
 	bool queued;
-	bool woken;	      /* made runnable by a wakeup, not a preemption */
-	bool latency_class;   /* its VM has a latency-us bound */
+	bool woken;	    /* made runnable by a wakeup, not a preemption */
+	bool latency_class; /* its VM has a latency-us bound */
+	/* Fair: the cap budget its current run reserved (sched/cap.h). */
+	uint64_t cap_grant_ticks, cap_grant_period;
 	unsigned weight;      /* fair: share against the runqueue's others */
 	uint64_t vruntime;    /* fair: virtual time received (eligible time) */
 	uint64_t vdeadline;   /* fair: vruntime by which its request is due */

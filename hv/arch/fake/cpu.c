@@ -13,6 +13,7 @@ struct fake_hart fake_harts[HV_MAX_HARTS];
 uint64_t fake_time;
 fake_guest_fn fake_guest;
 fake_probe_fn fake_probe;
+void (*fake_wait_hook)(void);
 uint32_t fake_guest_insn;
 
 static struct fake_hart *hart(void)
@@ -53,6 +54,7 @@ void fake_machine_init(unsigned num_harts, uint64_t time_slice)
 	fake_time = 1000;
 	fake_guest = NULL;
 	fake_probe = NULL;
+	fake_wait_hook = NULL;
 	fake_guest_insn = 0;
 	for (unsigned i = 0; i < HV_MAX_HARTS; i++)
 		fake_harts[i].timer_deadline = UINT64_MAX;
@@ -125,6 +127,10 @@ void arch_ipi_send(struct cpu *cpu)
 void arch_wait_for_interrupt(void)
 {
 	hart()->waits++;
+	if (fake_wait_hook) {
+		fake_wait_hook();
+		return;
+	}
 	if (!hart()->pending && hart()->timer_deadline != UINT64_MAX &&
 	    fake_time < hart()->timer_deadline)
 		fake_time = hart()->timer_deadline;

@@ -88,6 +88,10 @@ enum fake_probe {
 };
 typedef void (*fake_probe_fn)(enum fake_probe point);
 extern fake_probe_fn fake_probe;
+/* Called by arch_wait_for_interrupt() instead of its time jump, if set:
+ * a simulation lets the other harts run until this one is woken. */
+extern void (*fake_wait_hook)(void);
+
 /* Call the probe hook (arch side). */
 void fake_probe_point(enum fake_probe point);
 
