@@ -11,7 +11,12 @@
  */
 #include <arch/arch.h>
 #include <hv/cpu_msg.h>
+#include <hv/platform.h>
 #include <hv/vcpu.h>
+
+/* How long an external interrupt may stay hidden behind a due timer
+ * interrupt before the guest is made to exit and shown it. */
+#define EXT_IRQ_HOLD_BACK_US 500
 
 void vcpu_post_ipi(struct vcpu *vcpu)
 {
@@ -88,6 +93,42 @@ void vcpu_set_timer(struct vcpu *vcpu, uint64_t guest_time)
 bool vcpu_timer_expired(struct vcpu *vcpu, uint64_t now)
 {
 	return now >= vcpu_timer_deadline(vcpu);
+}
+
+uint64_t vcpu_running_deadline(struct vcpu *vcpu)
+{
+	uint64_t due = __atomic_load_n(&vcpu->timer_deadline, __ATOMIC_RELAXED);
+	uint64_t show_hidden = vcpu->ext_irq_hidden_until;
+
+	return show_hidden && show_hidden < due ? show_hidden : due;
+}
+
+/*
+ * External interrupts outrank timer interrupts in the guest. A device
+ * that is always ready (our UART's THRE: bytes leave at once) would keep
+ * VSEIP high for as long as the guest streams output and starve its tick,
+ * which real transmit delays prevent on hardware. So while the guest's
+ * timer interrupt is pending and enabled, the external one waits: the
+ * timer is taken first. Nothing tells the hypervisor when: with Sstc the
+ * guest takes it and re-arms stimecmp without an exit, and may then
+ * compute for long without one. So the hart timer makes it exit within
+ * EXT_IRQ_HOLD_BACK_US of every entry that hid the interrupt, and that
+ * exit shows it again.
+ */
+bool vcpu_show_external_irq(struct vcpu *vcpu, bool level, uint64_t now)
+{
+	bool hide = level && vcpu_timer_expired(vcpu, now) &&
+		    (arch_vcpu_guest_sie(vcpu) & VIRQ_TIMER);
+
+	if (!hide) {
+		vcpu->ext_irq_hidden_until = 0;
+		return level;
+	}
+	vcpu->ext_irq_hidden_until = now + platform.timebase_frequency *
+						   EXT_IRQ_HOLD_BACK_US /
+						   1000000;
+	sched_update_timer();
+	return false;
 }
 
 bool vcpu_has_wakeup_irq(struct vcpu *vcpu)

@@ -9,12 +9,6 @@
 #include <hv/vcpu.h>
 #include <hv/vm.h>
 
-static bool guest_timer_interrupt_due(struct vcpu *vcpu, uint64_t now)
-{
-	return vcpu_timer_expired(vcpu, now) &&
-	       (arch_vcpu_guest_sie(vcpu) & VIRQ_TIMER);
-}
-
 /* Take the requests posted to the vCPU (the acknowledgement) and do the
  * work. Returns true if the vCPU must leave this hart. */
 static bool take_requests(struct vcpu *vcpu)
@@ -37,18 +31,10 @@ static void sync_interrupts(struct vcpu *vcpu)
 
 	if (__atomic_exchange_n(&vcpu->ipi_pending, 0, __ATOMIC_SEQ_CST))
 		arch->virq_injected |= VIRQ_SOFT;
-	/*
-	 * External interrupts outrank timer interrupts in the guest. A
-	 * device that is always ready (our UART's THRE: bytes leave at once)
-	 * would keep VSEIP high for as long as the guest streams output and
-	 * starve its tick, which real transmit delays prevent on hardware.
-	 * So while the guest's timer interrupt is pending and enabled, the
-	 * external one waits: the timer is taken first, and the still-high
-	 * level is shown again at the next exit.
-	 */
+	/* Held back while the timer interrupt is due (hv/vcpu/irq.c). */
 	vcpu->ext_irq_synced =
 		__atomic_load_n(&vcpu->ext_irq_level, __ATOMIC_SEQ_CST);
-	if (vcpu->ext_irq_synced && !guest_timer_interrupt_due(vcpu, now))
+	if (vcpu_show_external_irq(vcpu, vcpu->ext_irq_synced, now))
 		arch->virq_injected |= VIRQ_EXTERNAL;
 	else
 		arch->virq_injected &= ~VIRQ_EXTERNAL;

@@ -132,6 +132,68 @@ static void test_external_waits_while_timer_is_due(void **state)
 	assert_int_equal(v0->state, VCPU_BLOCKED);
 }
 
+/*
+ * The hold-back lasts one entry, and with Sstc nothing exits when the
+ * guest takes its timer and re-arms stimecmp. A guest that then computes
+ * without exiting must still be shown the external interrupt soon: the
+ * hart timer makes it exit within a short, fixed delay (500 us).
+ */
+#define HOLD_BACK_BOUND (FAKE_TIMEBASE_HZ / 2000)
+static uint64_t entry_time[8];
+
+static enum exit_action ecall_resume(struct vcpu *vcpu)
+{
+	vcpu->arch.sepc += 4;
+	return EXIT_RESUME;
+}
+
+static void guest_takes_timer_then_computes(struct vcpu *vcpu)
+{
+	if (nentries < 8)
+		entry_time[nentries] = fake_time;
+	record_entry(vcpu);
+	switch (nentries) {
+	case 1: /* enable both; the timer is due at once */
+		fake_guest_write_sie(vcpu, VIRQ_TIMER | VIRQ_EXTERNAL);
+		fake_guest_write_stimecmp(vcpu, PAST);
+		fake_exit_ecall(vcpu, 0x54494d45, 0, NULL, 0);
+		break;
+	case 2: /* take the timer, re-arm it, compute: no exit until the
+		 * hart timer fires (a full second if nothing is armed) */
+		fake_guest_write_stimecmp(vcpu,
+					  fake_time + 2 * FAKE_TIMEBASE_HZ);
+		fake_time = MAX(fake_time, MIN(hart_timer(),
+					       fake_time + FAKE_TIMEBASE_HZ));
+		fake_exit_host_interrupt(vcpu, IRQ_CAUSE_TIMER);
+		break;
+	default: /* the device is served; idle */
+		vcpu_set_ext_irq(vcpu, false);
+		guest_wait(vcpu, VIRQ_TIMER | VIRQ_EXTERNAL);
+		break;
+	}
+}
+
+static void test_hidden_external_is_shown_without_guest_exits(void **state)
+{
+	(void)state;
+	struct vcpu *v0 = &vm->vcpus[0];
+
+	v0->arch.sstc = true;
+	fake_guest = guest_takes_timer_then_computes;
+	fake_ecall_handler = ecall_resume;
+	fake_vcpu_start(vm, 0, ENTRY);
+	vcpu_set_ext_irq(v0, true);
+	fake_time = 100;
+	assert_ptr_equal(fake_step(0), v0);
+	assert_int_equal(nentries, 3);
+	assert_int_equal(entry_virq[1] & VIRQ_EXTERNAL, 0); /* hidden */
+	assert_int_equal(entry_virq[2] & VIRQ_EXTERNAL, VIRQ_EXTERNAL);
+	assert_true(entry_time[2] - entry_time[1] <= HOLD_BACK_BOUND);
+	/* Nothing hidden any more: no early exit is armed for it. */
+	assert_int_equal(v0->ext_irq_hidden_until, 0);
+	assert_int_equal(v0->state, VCPU_BLOCKED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -139,6 +201,9 @@ int main(void)
 			test_guest_deadlines_convert_to_host_time, setup),
 		cmocka_unit_test_setup(test_external_waits_while_timer_is_due,
 				       setup),
+		cmocka_unit_test_setup(
+			test_hidden_external_is_shown_without_guest_exits,
+			setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

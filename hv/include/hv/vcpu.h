@@ -87,6 +87,10 @@ struct vcpu {
 	bool ext_irq_synced;	/* the level the last entry acted on */
 	/* SBI-timer path: guest deadline in host time, UINT64_MAX = none. */
 	uint64_t timer_deadline;
+	/* Written only by the hart that runs it: while the last entry hid
+	 * VSEIP behind a due timer interrupt, when the vCPU must exit to
+	 * show it (host time; 0 when nothing is hidden). */
+	uint64_t ext_irq_hidden_until;
 
 	struct vcpu_stats stats;
 };
@@ -116,6 +120,14 @@ bool vcpu_timer_expired(struct vcpu *vcpu, uint64_t now);
 bool vcpu_has_wakeup_irq(struct vcpu *vcpu);
 /* Host-time deadline of the vCPU's timer (either path), or UINT64_MAX. */
 uint64_t vcpu_timer_deadline(struct vcpu *vcpu);
+/* For the vCPU running on this hart: the host time by which it must exit
+ * (its SBI timer, or a hidden interrupt to show), or UINT64_MAX. Its own
+ * stimecmp needs no exit: the hart raises it in the guest. */
+uint64_t vcpu_running_deadline(struct vcpu *vcpu);
+/* At entry: should the external interrupt at this level be shown? No
+ * while the guest's timer interrupt is due (then the hart timer is armed
+ * to show it soon, whatever the guest does). */
+bool vcpu_show_external_irq(struct vcpu *vcpu, bool level, uint64_t now);
 /* Set the guest timer (SBI set_timer or legacy). value is guest time. */
 void vcpu_set_timer(struct vcpu *vcpu, uint64_t guest_time);
 
