@@ -29,19 +29,17 @@ if [ $# -ne 5 ]; then
 	echo "usage: $0 [-v] [--run-harts \"H...\"] LOG LIGHT HEAVY EXPECT_PCT TOLERANCE_PCT" >&2
 	exit 2
 fi
-tr -d '\r' <"$1" | awk -v light="$2" -v heavy="$3" -v want="$4" \
+# One record per fact: "COUNT vm vcpu count" and "RUN vm vcpu hart ms".
+tr -d '\r' <"$1" | sed -nE \
+	-e 's/^\[([^]]+)\] SHARE vcpu=([0-9]+) count=([0-9]+).*/COUNT \1 \2 \3/p' \
+	-e 's/^hartvisor: VM "([^"]+)" vCPU ([0-9]+) \(hart ([0-9]+)\): run ([0-9]+) ms.*/RUN \1 \2 \3 \4/p' |
+	awk -v light="$2" -v heavy="$3" -v want="$4" \
 	-v tol="$5" -v verbose="$verbose" -v run_harts="$run_harts" '
-	/^\[[^]]+\] SHARE vcpu=[0-9]+ count=[0-9]+/ {
-		vm = substr($1, 2, length($1) - 2)
-		split($3, v, "="); split($4, c, "=")
-		count[vm, v[2]] = c[2]
-	}
-	$1 == "hartvisor:" && $2 == "VM" && $4 == "vCPU" && $8 == "run" {
-		vm = $3; gsub(/"/, "", vm)
-		hart = $7; gsub(/[^0-9]/, "", hart)
-		vcpus[vm] = vcpus[vm] " " $5
-		hart_of[vm, $5] = hart; harts[hart] = 1
-		run[vm, hart] += $9
+	$1 == "COUNT" { count[$2, $3] = $4 }
+	$1 == "RUN" {
+		vcpus[$2] = vcpus[$2] " " $3
+		hart_of[$2, $3] = $4; harts[$4] = 1
+		run[$2, $4] += $5
 	}
 	function split_of(kind, a, b, h) {
 		if (a == "" || b == "" || a + b == 0) {
