@@ -44,7 +44,11 @@ void arch_vcpu_reset(struct vcpu_arch *arch, unsigned long pc, unsigned long a0,
 	arch->vsstatus = SSTATUS_UXL_64;
 	arch->vsie = arch->vstvec = arch->vsscratch = arch->vsepc = 0;
 	arch->vscause = arch->vstval = arch->vsatp = 0;
-	arch->scounteren = arch->senvcfg = 0;
+	/* As the SBI firmware leaves it (OpenSBI sets CY, TM and IR before
+	 * the next stage): a Linux without the SBI PMU never sets TM itself,
+	 * and its user space reads `time` directly (vDSO clock_gettime). */
+	arch->scounteren = HCOUNTEREN_CY | HCOUNTEREN_TM | HCOUNTEREN_IR;
+	arch->senvcfg = 0;
 	arch->vstimecmp = UINT64_MAX;
 	arch->virq_injected = 0;
 	for (unsigned i = 0; i < 32; i++)
