@@ -1,6 +1,8 @@
 #!/bin/sh
 # Linux boot benchmark: boot the Linux guest with hvtest=boot natively (QEMU,
-# no hypervisor) and under hartvisor, N times each, and compare medians.
+# no hypervisor) and under hartvisor, interleaved (native 1, hartvisor 1,
+# native 2, ...) so that drift of the host lands on both sides alike, and
+# compare medians (perf/lib.sh).
 #
 #   perf/bench-linux-boot.sh [-n RUNS] [--native-only]
 #
@@ -10,21 +12,26 @@
 #   guest-poweroff  the kernel's timestamp on "reboot: Power down"
 #   wall            host time from starting QEMU to "reboot: Power down"
 #                   appearing on the console
-# Output, one line per metric:
-#   linux-boot guest-clock: native 2.81 s, hartvisor 3.10 s, ratio 1.10
+# Output, one line per metric (medians; the ratio is the median of the
+# per-run ratios):
+#   linux-boot/mttcg/guest-clock/value: native 2.81 s, hartvisor 3.10 s, ratio 1.10
+# and $BUILD/bench/linux-boot.{csv,txt,png}. Under hartvisor, the exits of
+# each boot by cause, summed over the vCPUs (the hypervisor's statistics at
+# power-off), go to linux-boot-exits.{csv,txt}.
 #
 # Environment: BUILD (default build), BENCH_RUNS (default 3),
 # HV_BENCH_CONFIG (hartvisor VM-config archive, default
 # $BUILD/configs/linux-boot.cpio), BENCH_TIMEOUT (seconds per run, 300).
 set -eu
+. "$(dirname "$0")/lib.sh"
 
 die() {
 	echo "bench-linux-boot: error: $*" >&2
 	exit 1
 }
 
-BUILD=${BUILD:-build}
-runs=${BENCH_RUNS:-3}
+bench_init linux-boot
+runs=$RUNS
 native_only=0
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -50,11 +57,10 @@ if [ "$native_only" -eq 0 ]; then
 	[ -f "$hv_config" ] || die "no VM config $hv_config for the benchmark (set HV_BENCH_CONFIG), or use --native-only"
 fi
 
-work=$(mktemp -d)
+work=$BENCH_WORK
 qemu_pid=""
 cleanup() {
 	[ -z "$qemu_pid" ] || kill "$qemu_pid" 2>/dev/null || true
-	rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -138,40 +144,70 @@ hartvisor_once() {
 	parse_run "$log" "$wall"
 }
 
-median() { # median of the numbers on stdin
-	sort -g | awk '{ v[NR] = $1 } END {
-		if (NR == 0) exit 1
-		if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2
-	}'
+# exits LOG RUN: the hypervisor's per-vCPU exit counts at power-off
+# ("exits: sbi 538, mmio 0, ...; wfi blocks 199"), summed over the vCPUs.
+exits() {
+	awk -v run="$2" '/ exits: / {
+		line = $0
+		sub(/.* exits: /, "", line)
+		gsub(/;/, ",", line)
+		n = split(line, part, ", *")
+		for (k = 1; k <= n; k++) {
+			m = split(part[k], w, " ")
+			if (m < 2) continue
+			name = w[1]
+			for (j = 2; j < m; j++) name = name "-" w[j]
+			sum[name] += w[m]
+			if (!(name in seen)) { seen[name] = 1; order[++no] = name }
+		}
+	}
+	END { for (k = 1; k <= no; k++) printf "%s,%s,%s\n", run, order[k], sum[order[k]] }' "$1"
 }
 
-run_series() { # run_series <native|hartvisor>: fills $work/<kind>.results
-	kind=$1
-	: >"$work/$kind.results"
-	i=1
-	while [ "$i" -le "$runs" ]; do
-		log=$work/$kind.$i.log
-		result=$("${kind}_once" "$log") || die "$kind run $i failed (see above)"
-		echo "$result" >>"$work/$kind.results"
+echo "linux-boot: $runs run(s) each, interleaved; guest $(sed -n 's/.*-> //p' "$BUILD/linux/versions.txt" 2>/dev/null || echo '?')" >&2
+echo "run,cause,exits" >"$BENCH_OUT/linux-boot-exits.csv"
+i=1
+while [ "$i" -le "$runs" ]; do
+	for side in native hartvisor; do
+		[ "$side" = native ] || [ "$native_only" -eq 0 ] || continue
+		log=$work/$side.$i.log
+		result=$("${side}_once" "$log") || die "$side run $i failed (see above)"
 		set -- $result
-		echo "  $kind run $i/$runs: guest-clock $1 s, guest-poweroff $2 s, wall $3 s" >&2
-		i=$((i + 1))
+		echo "  $side run $i/$runs: guest-clock $1 s, guest-poweroff $2 s, wall $3 s" >&2
+		printf '%s,%s,mttcg,guest-clock,value,%s,s\n%s,%s,mttcg,guest-poweroff,value,%s,s\n%s,%s,mttcg,wall,value,%s,s\n' \
+			"$i" "$side" "$1" "$i" "$side" "$2" "$i" "$side" "$3" >>"$BENCH_CSV"
+		[ "$side" = native ] || exits "$log" "$i" >>"$BENCH_OUT/linux-boot-exits.csv"
 	done
-}
-
-echo "linux-boot: $runs run(s) each; guest $(sed -n 's/.*-> //p' "$BUILD/linux/versions.txt" 2>/dev/null || echo '?')" >&2
-run_series native
-[ "$native_only" -eq 1 ] || run_series hartvisor
-
-metric=1
-for name in guest-clock guest-poweroff wall; do
-	nat=$(awk -v f="$metric" '{ print $f }' "$work/native.results" | median)
-	if [ "$native_only" -eq 1 ]; then
-		printf "linux-boot %s: native %.2f s (hartvisor not run: --native-only)\n" "$name" "$nat"
-	else
-		hv=$(awk -v f="$metric" '{ print $f }' "$work/hartvisor.results" | median)
-		awk -v n="$name" -v a="$nat" -v b="$hv" 'BEGIN {
-			printf "linux-boot %s: native %.2f s, hartvisor %.2f s, ratio %.2f\n", n, a, b, b / a }'
-	fi
-	metric=$((metric + 1))
+	i=$((i + 1))
 done
+
+bench_summarize
+if [ "$native_only" -eq 0 ]; then
+	# Exits per boot by cause: the median over the runs.
+	awk -F, 'NR > 1 { v[$2] = v[$2] " " $3; if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 } }
+	END {
+		for (k = 1; k <= n; k++) {
+			m = split(v[order[k]], x, " ")
+			for (i = 2; i <= m; i++)
+				for (j = i; j > 1 && x[j - 1] + 0 > x[j] + 0; j--) { t = x[j]; x[j] = x[j - 1]; x[j - 1] = t }
+			printf "linux-boot/exits/%s: hartvisor %s per boot (median of %d)\n", order[k],
+				m % 2 ? x[(m + 1) / 2] : (x[m / 2] + x[m / 2 + 1]) / 2, m
+		}
+	}' "$BENCH_OUT/linux-boot-exits.csv" | tee "$BENCH_OUT/linux-boot-exits.txt"
+	data=$BENCH_OUT/linux-boot.dat
+	awk -F, 'NR > 1 { printf "%s %s %s\n", $2, $4, $5 }' "$BENCH_OUT/linux-boot-summary.csv" >"$data"
+	cat >"$work/linux-boot.gp" <<GP
+set terminal pngcairo size 800,480 noenhanced
+set output "$BENCH_OUT/linux-boot.png"
+set title "Linux boot to power-off: median of $runs run(s), interleaved"
+set style data histogram
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set ylabel "seconds"
+set yrange [0:*]
+set grid ytics
+set key top left
+plot "$data" using 2:xtic(1) title "native", "" using 3 title "hartvisor"
+GP
+	bench_plot "$work/linux-boot.gp"
+fi

@@ -1,24 +1,80 @@
-# Benchmarks, always as ratios against a native run in the same invocation.
-# Included by the top-level Makefile.
+# Benchmarks, always as ratios against a native run in the same invocation,
+# native and hartvisor runs interleaved. Included by the top-level Makefile.
+# Results (text, CSV, PNG plots) go to $(BUILD)/bench/; see docs/benchmarks.md.
 #
-#   make bench                 every benchmark
-#   make bench-linux           Linux boot time, native vs hartvisor
-#   make bench-linux-native    the native baseline alone
-#   BENCH_RUNS=5 make bench    more runs per side (default 3)
+#   make bench               every benchmark
+#   make bench-quick         a short pass of every benchmark (1 run each)
+#   make bench-latency       bare-metal latency guest: time, SBI, timers, IPIs
+#   make bench-sched-cost    policy decision cost on the host
+#   make bench-boot          Linux boot to power-off (and exits per boot)
+#   make bench-boot-native   its native baseline alone
+#   make bench-linux         cyclictest and hackbench (Debian's rt-tests)
+#                            in the Linux guest
+#   make bench-prereqs       build everything the benchmarks run (make
+#                            test's bench-smoke stage uses it)
+#   BENCH_RUNS=5 make bench  runs per side (default 3)
+# Other knobs (environment): BENCH_SAMPLES (latency samples per metric and
+# run, 500), BENCH_CLOCKS ("mttcg icount"), BENCH_SCHED_ITERATIONS (20000),
+# BENCH_POLICIES ("round-robin fair"), BENCH_CT_DURATION (cyclictest
+# seconds per run, 10), BENCH_HACKBENCH_LOOPS (50).
 
 BENCH_RUNS ?= 3
+export BENCH_RUNS
 
-.PHONY: bench-linux bench-linux-native
-bench: bench-linux
+.PHONY: bench-quick bench-latency bench-sched-cost bench-boot bench-boot-native \
+	bench-linux bench-prereqs
+bench: bench-latency bench-sched-cost bench-boot bench-linux
 
-# The same Image, initramfs and bootargs as the native run, in one 4-vCPU
-# VM with the 512 MiB the native machine has.
-BENCH_LINUX_CONFIG := $(BUILD)/bench/linux-boot
-bench-linux: linux-guest hv
-	$(Q)guests/linux/make-config.sh $(BENCH_LINUX_CONFIG) 1 4 512 \
+bench-quick:
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD) BENCH_RUNS=1 \
+		BENCH_SAMPLES=100 BENCH_SCHED_ITERATIONS=5000 \
+		BENCH_CT_DURATION=5 BENCH_HACKBENCH_LOOPS=20 bench
+
+# The latency guest (guests/baremetal/latency), built like the test guests.
+$(eval $(call guest_rule,latency))
+
+bench-latency: $(BUILD)/guests/latency.img hv
+	$(Q)BUILD=$(BUILD) perf/bench-latency.sh
+
+# Decision cost (perf/sched_cost.c): the policy code on the host, -O2,
+# with the fake arch like the scheduler's unit tests (FAKE_CORE_SRCS,
+# tests/unit/test_sched_core.mk), so every policy the build has links.
+PERF_SCHED_COST := $(BUILD)/bench/sched-cost
+PERF_HOST_CFLAGS := -std=gnu11 -O2 -g -DHV_HOST_TEST -Ihv/include \
+	-Ihv/arch/fake/include -I. -Itests/unit
+$(PERF_SCHED_COST): perf/sched_cost.c $(FAKE_CORE_SRCS) \
+		$(wildcard sched/*.h hv/include/hv/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(PERF_HOST_CFLAGS) $(WARNINGS) -c -o $@.o perf/sched_cost.c
+	$(Q)$(HOSTCC) $(PERF_HOST_CFLAGS) -w -o $@ $@.o $(FAKE_CORE_SRCS) -lcmocka
+
+bench-sched-cost: $(PERF_SCHED_COST)
+	$(Q)BUILD=$(BUILD) perf/bench-sched-cost.sh
+
+# Linux boot: the same Image, initramfs and bootargs as the native run, in
+# one 4-vCPU VM with the 512 MiB the native machine has.
+BENCH_BOOT_CONFIG := $(BUILD)/bench/linux-boot
+bench-boot: linux-guest hv
+	$(Q)guests/linux/make-config.sh $(BENCH_BOOT_CONFIG) 1 4 512 \
 		"console=ttyS0 earlycon hvtest=boot"
-	$(Q)BUILD=$(BUILD) HV_BENCH_CONFIG=$(BENCH_LINUX_CONFIG)/boot.cpio \
+	$(Q)BUILD=$(BUILD) HV_BENCH_CONFIG=$(BENCH_BOOT_CONFIG)/boot.cpio \
 		perf/bench-linux-boot.sh -n $(BENCH_RUNS)
 
-bench-linux-native: linux-guest
+bench-boot-native: linux-guest
 	$(Q)BUILD=$(BUILD) perf/bench-linux-boot.sh -n $(BENCH_RUNS) --native-only
+
+# Debian's rt-tests for the Linux guest: an initramfs overlay
+# (perf/linux/fetch-rt-tests.sh) appended to the guest's own initramfs.
+BENCH_RT_DIR := $(LINUX_DIR)/rt-tests
+BENCH_RT_OVERLAY := $(BENCH_RT_DIR)/rt-tests.cpio.gz
+$(BENCH_RT_OVERLAY): perf/linux/fetch-rt-tests.sh perf/linux/cyclictest.sh \
+		perf/linux/hackbench.sh $(LINUX_FETCH_STAMP)
+	@echo "  FETCH   rt-tests libnuma1 libc6 (Debian trixie, riscv64)"
+	$(Q)perf/linux/fetch-rt-tests.sh $(LINUX_DIR) $(BENCH_RT_DIR)
+
+bench-linux: linux-guest hv $(BENCH_RT_OVERLAY)
+	$(Q)BUILD=$(BUILD) perf/bench-linux.sh
+
+bench-prereqs: hv linux-guest $(BUILD)/guests/latency.img $(PERF_SCHED_COST) \
+	$(BENCH_RT_OVERLAY)

@@ -38,6 +38,7 @@ run_stage gdb-transport tests/integration/run-gdb-transport.sh
 run_stage gdb tests/integration/run-gdb.sh
 run_stage console tests/integration/run-console.sh
 run_stage linux tests/integration/run-linux.sh
+run_stage bench-smoke tests/integration/run-bench-smoke.sh
 
 echo "$total_passed passed, $total_failed failed"
 [ "$total_failed" -eq 0 ]

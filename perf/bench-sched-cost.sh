@@ -1,0 +1,65 @@
+#!/bin/sh
+# Decision cost: the scheduling policies' code on the host (perf/sched_cost.c)
+# at 1..256 runnable vCPUs per runqueue, ns per call, and a plot. A host
+# micro-benchmark: there is no native side, only how the cost grows.
+#
+#   perf/bench-sched-cost.sh
+#
+# Environment: BUILD (build), BENCH_SCHED_ITERATIONS (calls per point,
+# 20000), BENCH_POLICIES (policy names, "round-robin fair"; a name this
+# build does not have is reported and skipped). Results:
+# $BUILD/bench/sched-cost.{csv,txt,png}.
+set -eu
+. "$(dirname "$0")/lib.sh"
+BUILD=${BUILD:-build}
+out=$BUILD/bench
+bin=$out/sched-cost
+[ -x "$bin" ] || bench_die "$bin missing (make BUILD=$BUILD bench-sched-cost builds it)"
+iterations=${BENCH_SCHED_ITERATIONS:-20000}
+# shellcheck disable=SC2086 # the policy list is a word list on purpose
+"$bin" "$out/sched-cost.csv" "$iterations" ${BENCH_POLICIES:-round-robin fair} |
+	tee "$out/sched-cost.txt"
+[ "$(wc -l <"$out/sched-cost.csv")" -gt 1 ] || bench_die "no figures in $out/sched-cost.csv"
+
+# One panel per operation: trimmed-mean ns against runnable vCPUs, one
+# line per policy (a data file per policy: n, then the five operations).
+policies=$(awk -F, 'NR > 1 && !seen[$1]++ { printf "%s ", $1 }' "$out/sched-cost.csv")
+for p in $policies; do
+	awk -F, -v p="$p" 'NR > 1 && $1 == p {
+		if (!($2 in row)) { order[++n] = $2; row[$2] = $2 }
+		col[$2, $3] = $6
+	}
+	END {
+		for (i = 1; i <= n; i++) {
+			k = order[i]
+			print k, col[k, "pick"], col[k, "enqueue"], col[k, "dequeue"],
+				col[k, "requeue"], col[k, "charge"]
+		}
+	}' "$out/sched-cost.csv" >"$out/sched-cost-$p.dat"
+done
+gp=$out/sched-cost.gp
+{
+	echo 'set terminal pngcairo size 1200,700 noenhanced'
+	echo "set output \"$out/sched-cost.png\""
+	echo 'set logscale x 2'
+	echo 'set xrange [0.8:320]'
+	echo 'set yrange [0:*]'
+	echo 'set grid'
+	echo 'set key top left'
+	echo 'set multiplot layout 2,3 title "Policy decision cost on the host (mean of the calls below p99)"'
+	column=2
+	for op in pick enqueue dequeue requeue charge; do
+		echo "set title \"$op\""
+		echo 'set xlabel "runnable vCPUs on the runqueue"'
+		echo 'set ylabel "ns per call"'
+		plot="plot"
+		for p in $policies; do
+			plot="$plot \"$out/sched-cost-$p.dat\" using 1:$column with linespoints title \"$p\","
+		done
+		echo "${plot%,}"
+		column=$((column + 1))
+	done
+	echo 'unset multiplot'
+} >"$gp"
+bench_plot "$gp"
+echo "sched-cost: results in $out/sched-cost.{txt,csv,png}" >&2
