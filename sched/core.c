@@ -16,6 +16,7 @@
 #include <hv/steal_time.h>
 #include <hv/vcpu.h>
 #include <hv/vm.h>
+#include "sched/balance.h"
 #include "sched/internal.h"
 #include "sched/policy.h"
 
@@ -69,8 +70,12 @@ bool sched_should_preempt(struct cpu *cpu)
 		       __atomic_load_n(&cpu->slice_end, __ATOMIC_RELAXED);
 }
 
+/* Vcpus the timer woke in one scan, for balancing after the unlock. */
+#define WOKEN_MAX 4
+
 /* Wake the blocked vCPUs whose deadline passed; the earliest other one. */
-static uint64_t expire_timers(struct runqueue *rq, uint64_t now)
+static uint64_t expire_timers(struct runqueue *rq, uint64_t now,
+			      struct vcpu **woken, unsigned *nr_woken)
 {
 	struct sched_entity *se;
 
@@ -80,8 +85,9 @@ static uint64_t expire_timers(struct runqueue *rq, uint64_t now)
 		sched_timer_remove(rq, se);
 		/* Due but masked (sie.STIE clear): it stays blocked, and
 		 * only another interrupt can wake it. */
-		if (vcpu->state == VCPU_BLOCKED && vcpu_has_wakeup_irq(vcpu))
-			sched_make_runnable_locked(vcpu);
+		if (vcpu->state == VCPU_BLOCKED && vcpu_has_wakeup_irq(vcpu) &&
+		    sched_make_runnable_locked(vcpu) && *nr_woken < WOKEN_MAX)
+			woken[(*nr_woken)++] = vcpu;
 	}
 	return se ? se->timer_due : UINT64_MAX;
 }
@@ -93,11 +99,12 @@ void sched_update_timer(void)
 	struct runqueue *rq = &cpu->rq;
 	uint64_t now = arch_time_now();
 	uint64_t deadline, due;
-	struct vcpu *current;
+	struct vcpu *current, *woken[WOKEN_MAX];
+	unsigned nr_woken = 0;
 
 	spin_lock(&rq->lock);
 	rq->now = now;
-	deadline = expire_timers(rq, now);
+	deadline = expire_timers(rq, now, woken, &nr_woken);
 	if (rq->policy->next_event) {
 		due = rq->policy->next_event(rq);
 		if (due < deadline)
@@ -108,7 +115,7 @@ void sched_update_timer(void)
 	current = cpu->current;
 	if (current && current->state == VCPU_RUNNING &&
 	    current == cpu->loaded) {
-		due = vcpu_running_deadline(current);
+		due = current->timer_deadline;
 		if (due > now && due < deadline) /* a past one is raised */
 			deadline = due;
 	}
@@ -123,6 +130,9 @@ void sched_update_timer(void)
 		cpu->timer_programmed = deadline;
 		arch_timer_program(deadline);
 	}
+	/* Woken here while this hart is busy: an idle hart may take them. */
+	for (unsigned i = 0; i < nr_woken; i++)
+		sched_balance_wakeup(woken[i]);
 }
 
 void sched_timer_interrupt(void)
@@ -171,6 +181,7 @@ static struct vcpu *pick_next(struct cpu *cpu)
 				ticks_to_ns(now - se->ready_since));
 		se->woken = false;
 		cpu->current = vcpu;
+		sched_balance_account(cpu);
 		cpu->slice_even_alone = false;
 		cpu->slice_end = now + slice_of(rq, se, &cpu->slice_even_alone);
 	}
@@ -214,6 +225,8 @@ static struct cpu *choose_cpu(struct cpu *cpu, struct vcpu *vcpu)
 	struct cpu *target = vcpu->migrate_to;
 
 	vcpu->migrate_to = NULL;
+	if (!target)
+		target = sched_balance_push(cpu, vcpu, rq->now);
 	if (!target && rq->policy->select_cpu) {
 		unsigned long allowed =
 			vcpu->allowed_cpus & sched_online_mask();
@@ -304,6 +317,9 @@ static void idle(void)
 	/* The timer scan may wake a vCPU whose deadline passed: then there
 	 * is work, and sleeping would leave it queued behind a wfi. */
 	sched_update_timer();
+	if (!__atomic_load_n(&this_cpu()->rq.nr_queued, __ATOMIC_RELAXED) &&
+	    sched_balance_pull(this_cpu()))
+		return;
 	if (!__atomic_load_n(&this_cpu()->rq.nr_queued, __ATOMIC_RELAXED) &&
 	    !arch_pending_host_irqs() && !this_cpu()->deferred_fn)
 		arch_wait_for_interrupt();

@@ -19,6 +19,7 @@
 #include <hv/cpu_msg.h>
 #include <hv/errno.h>
 #include <hv/vm.h>
+#include "sched/balance.h"
 #include "sched/internal.h"
 #include "sched/policy.h"
 
@@ -178,8 +179,11 @@ void sched_kick(struct vcpu *vcpu)
 		break;
 	}
 	spin_unlock(&rq->lock);
-	if (notify)
+	if (notify) {
 		notify_cpu(cpu);
+		if (vcpu->state == VCPU_RUNNABLE)
+			sched_balance_wakeup(vcpu);
+	}
 }
 
 bool sched_block(struct vcpu *vcpu, enum sched_block_reason reason,
@@ -224,8 +228,10 @@ int sched_start_vcpu(struct vcpu *vcpu, unsigned long pc, unsigned long opaque)
 	vcpu->boot_pending = true;
 	queued = sched_make_runnable_locked(vcpu);
 	spin_unlock(&rq->lock);
-	if (queued)
+	if (queued) {
 		notify_cpu(cpu);
+		sched_balance_wakeup(vcpu);
+	}
 	return HV_OK;
 }
 

@@ -40,6 +40,8 @@ struct sched_policy {
 	/* Optional: queue what became runnable by rq->now (capped VMs with
 	 * a new budget); return when to look again, or UINT64_MAX. */
 	uint64_t (*next_event)(struct runqueue *rq);
+	/* Harts share the work: pull, wakeup placement, push (balance.c). */
+	bool balance;
 };
 
 extern const struct sched_policy sched_policy_round_robin;

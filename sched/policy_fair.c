@@ -296,4 +296,5 @@ const struct sched_policy sched_policy_fair = {
 	.slice = fair_slice,
 	.wakeup_preempts = fair_wakeup_preempts,
 	.next_event = fair_next_event,
+	.balance = true,
 };

@@ -95,6 +95,8 @@ struct runqueue {
 	uint64_t ticks_per_ms; /* the timebase, for policies */
 	uint64_t now;	       /* hart time of the current decision */
 	uint32_t random_state; /* for policies that place at random */
+	unsigned load_avg;     /* smoothed runnable vCPUs (sched/balance.c) */
+	uint64_t next_balance; /* when a preempted vCPU may be pushed away */
 	/* Fair policy (sched/policy_fair.c). */
 	struct sched_entity *tree;     /* queued, eligible to be picked */
 	struct sched_entity *curr;     /* picked: still in the averages */

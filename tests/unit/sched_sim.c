@@ -31,6 +31,7 @@ static uint64_t resume_at[SIM_HARTS];
 static unsigned num_harts;
 static struct sim_vcpu sims[HV_MAX_VMS][VM_MAX_VCPUS];
 uint64_t sim_idle_violations, sim_idle_violation_ticks;
+int sim_first_hart = -1;
 static uint64_t violation_since[SIM_HARTS];
 
 static void yield_to_harness(unsigned hart, enum hart_state new_state,
@@ -164,6 +165,7 @@ void sim_start(unsigned harts, uint64_t slice, const char *policy)
 	assert_int_equal(sched_configure(policy, slice), HV_OK);
 	memset(sims, 0, sizeof(sims));
 	num_harts = harts;
+	sim_first_hart = -1;
 	sim_idle_violations = sim_idle_violation_ticks = 0;
 	fake_guest = sim_guest;
 	fake_ecall_handler = sim_ecall;
@@ -196,7 +198,9 @@ struct vm *sim_vm(const char *name, unsigned vcpus, unsigned weight,
 		/* Spread over the allowed harts, in order. */
 		while (!(vcpu->allowed_cpus & (1UL << (placed % num_harts))))
 			placed++;
-		fake_vcpu_place(vcpu, placed++ % num_harts);
+		fake_vcpu_place(vcpu, sim_first_hart >= 0
+					      ? (unsigned)sim_first_hart
+					      : placed++ % num_harts);
 		sims[vm->index][i].behaviour = behaviour;
 		sims[vm->index][i].period = SIM_TICKS_PER_MS;
 		sims[vm->index][i].work = 20 * SIM_TICKS_PER_US;

@@ -75,6 +75,7 @@ struct vcpu {
 	unsigned long boot_addr, boot_opaque;
 	struct cpu *migrate_to;	    /* for VCPU_REQ_MIGRATE */
 	unsigned long allowed_cpus; /* bit i: cpus[i] may run it */
+	uint64_t last_migration;    /* when balancing last moved it */
 
 	/* Written only by the hart that runs it. */
 	struct cpu *last_cpu; /* where it last entered the guest */
