@@ -23,6 +23,18 @@ CFLAGS := $(HV_ARCH) $(WARNINGS) -std=gnu11 -O2 -g -ffreestanding \
 	-fno-common -fno-strict-aliasing -fno-omit-frame-pointer \
 	-specs=$(PICOLIBC_SPECS) -Ihv/include -Ihv/arch/riscv/include -I. -I$(BUILD)/libfdt/include \
 	-MMD -MP
+# Debug builds (the default; DEBUG=0 for a release build) check each
+# hart's stack guard (hv/include/hv/stack_guard.h).
+DEBUG ?= 1
+CFLAGS += $(if $(filter 1,$(DEBUG)),-DHV_DEBUG)
+# Stack budget, checked at every build of the hypervisor
+# (tests/tools/check-stack-usage.py over GCC's call graph): no frame above
+# STACK_FRAME_BUDGET bytes (the guard's size, so no frame can step over
+# it), no call chain above STACK_DEPTH_BUDGET (a 16 KiB stack, less the
+# guard and room for libc/libfdt leaves that have no call graph).
+STACK_FRAME_BUDGET ?= 1024
+STACK_DEPTH_BUDGET ?= 12288
+CFLAGS += -fcallgraph-info=su
 # Multilib selection matches plain rv64imac/lp64 (picolibc has no _zicsr dir).
 LDFLAGS := -march=rv64imac -mabi=lp64 -mcmodel=medany -specs=$(PICOLIBC_SPECS) -nostartfiles -static \
 	-Wl,--gc-sections -T hv/arch/riscv/hartvisor.ld -Wl,--no-warn-rwx-segments
@@ -42,15 +54,24 @@ all: hv guests configs
 include tests/tools/deps.mk
 include tests/tools/libfdt.mk
 
-hv: $(BUILD)/hartvisor.elf
+hv: $(BUILD)/hartvisor.elf $(BUILD)/stack-usage.txt
 $(BUILD)/hartvisor.elf: $(HV_OBJS) $(LIBFDT_A) hv/arch/riscv/hartvisor.ld
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(HV_OBJS) $(LIBFDT_A) -lc -lgcc
 
-$(BUILD)/obj/%.c.o: %.c | $(LIBFDT_A)
+# One compile writes both the object and its call graph (-fcallgraph-info).
+$(BUILD)/obj/%.c.o $(BUILD)/obj/%.c.ci: %.c | $(LIBFDT_A)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) -c -o $(basename $@).o $<
+
+# The report stays only when the budget holds, so a failure fails again.
+HV_CALLGRAPHS = $(patsubst %.c.o,%.c.ci,$(filter %.c.o,$(HV_OBJS)))
+$(BUILD)/stack-usage.txt: $(HV_OBJS) $(HV_CALLGRAPHS) \
+		tests/tools/check-stack-usage.py
+	@echo "  STACK   $@"
+	$(Q)tests/tools/check-stack-usage.py $(STACK_FRAME_BUDGET) \
+		$(STACK_DEPTH_BUDGET) $@.tmp $(HV_CALLGRAPHS) && mv $@.tmp $@
 
 # The FP save/restore routines are the only hypervisor code that touches
 # FP registers (guest state); they are assembled with D enabled.

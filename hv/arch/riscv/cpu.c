@@ -8,6 +8,7 @@
 #include <hv/percpu.h>
 #include <hv/printk.h>
 #include "drivers/sbi_client.h"
+#include "stack_guard.h"
 
 extern char hv_trap_vector[];
 static bool hart_has_sstc;
@@ -45,6 +46,7 @@ static void probe_stage2(struct arch_features *features)
 
 void arch_cpu_init(struct arch_features *features)
 {
+	arch_stack_guard_arm();
 	csr_write(CSR_STVEC, (unsigned long)hv_trap_vector);
 	csr_write(CSR_SSCRATCH, 0);
 	csr_write(CSR_SSTATUS, 0); /* SIE off for good, FS off */
@@ -73,8 +75,11 @@ uint64_t arch_time_now(void)
 	return csr_read(CSR_TIME);
 }
 
+/* Called after every scheduling decision: where the stack guard is
+ * checked, with arch_wait_for_interrupt(). */
 void arch_timer_program(uint64_t deadline)
 {
+	arch_stack_guard_check();
 	if (hart_has_sstc)
 		csr_write(CSR_STIMECMP, deadline);
 	else
@@ -108,6 +113,7 @@ void arch_ipi_send(struct cpu *cpu)
 
 void arch_wait_for_interrupt(void)
 {
+	arch_stack_guard_check();
 	__asm__ __volatile__("wfi" ::: "memory");
 }
 

@@ -114,5 +114,6 @@ hv_hart_slots:
 	/* Outside .bss, which the boot hart zeroes: stacks need no zeroing. */
 	.section .stacks, "aw", @nobits
 	.balign 4096
+	.global hv_stacks	/* stack_guard.c finds each slot's guard */
 hv_stacks:
 	.space	HV_MAX_HARTS * HV_STACK_SIZE
