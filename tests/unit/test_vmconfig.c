@@ -93,6 +93,30 @@ static void test_valid_variants(void **state)
 	assert_int_equal(config.vms[0].num_vcpus, 8);
 	assert_int_equal(config.vms[0].hart_affinity[7], VM_AFFINITY_ANY);
 
+	/* Scheduling: defaults, then every property set. */
+	b = (struct build){0};
+	assert_int_equal(parse_built(&b, err, sizeof(err)), HV_OK);
+	assert_int_equal(config.vms[0].weight, VM_DEFAULT_WEIGHT);
+	assert_int_equal(config.vms[0].cpu_cap_percent, 0);
+	assert_int_equal(config.vms[0].latency_us, 0);
+	assert_int_equal(config.vms[0].num_harts, 0);
+	static const uint32_t weight_768[] = {BE32(768)};
+	static const uint32_t cap_150[] = {BE32(150)};
+	static const uint32_t latency_500[] = {BE32(500)};
+	static const uint32_t harts_1_3[] = {BE32(1), BE32(3)};
+
+	b = (struct build){.overrides = {{0, {"weight", weight_768, 4}},
+					 {0, {"cpu-cap-percent", cap_150, 4}},
+					 {0, {"latency-us", latency_500, 4}},
+					 {0, {"harts", harts_1_3, 8}}}};
+	assert_int_equal(parse_built(&b, err, sizeof(err)), HV_OK);
+	assert_int_equal(config.vms[0].weight, 768);
+	assert_int_equal(config.vms[0].cpu_cap_percent, 150);
+	assert_int_equal(config.vms[0].latency_us, 500);
+	assert_int_equal(config.vms[0].num_harts, 2);
+	assert_int_equal(config.vms[0].harts[1], 3);
+	assert_int_equal(config.vms[1].weight, VM_DEFAULT_WEIGHT);
+
 	/* Exactly HV_MAX_VMS VMs. */
 	b = (struct build){.num_vms = HV_MAX_VMS};
 	assert_int_equal(parse_built(&b, err, sizeof(err)), HV_OK);

@@ -25,6 +25,7 @@ static void fill_long_strings(void)
 }
 
 static const uint32_t cells_2[] = {BE32(0), BE32(1)};
+static const uint32_t harts_2_2[] = {BE32(2), BE32(2)};
 static const uint32_t cell_0[] = {BE32(0)};
 static const uint32_t cell_2[] = {BE32(2)};
 static const uint32_t cell_5[] = {BE32(5)};
@@ -235,6 +236,38 @@ static const struct error_case error_cases[] = {
 	 HV_EINVAL,
 	 "vm \"bare1\": property \"hart-affinity\": has 2 cells, "
 	 "expected 1 (one per vCPU)"},
+	{"weight zero",
+	 {.overrides = {VM0("weight", cell_0, 4)}},
+	 HV_ERANGE,
+	 L0 "property \"weight\": must be between 1 and 65536"},
+	{"weight too big",
+	 {.overrides = {VM0("weight", cell_max, 4)}},
+	 HV_ERANGE,
+	 L0 "property \"weight\": must be between 1 and 65536"},
+	{"cap zero",
+	 {.overrides = {VM0("cpu-cap-percent", cell_0, 4)}},
+	 HV_ERANGE,
+	 L0 "property \"cpu-cap-percent\": must be between 1 and 6400"},
+	{"latency too short",
+	 {.overrides = {VM0("latency-us", cell_9, 4)}},
+	 HV_ERANGE,
+	 L0 "property \"latency-us\": must be between 50 and 1000000"},
+	{"latency too long",
+	 {.overrides = {VM0("latency-us", cell_big, 4)}},
+	 HV_ERANGE,
+	 L0 "property \"latency-us\": must be between 50 and 1000000"},
+	{"harts empty",
+	 {.overrides = {VM0("harts", "", 0)}},
+	 HV_EFORMAT,
+	 L0 "property \"harts\": must be a non-empty list of cells"},
+	{"harts partial cell",
+	 {.overrides = {VM0("harts", cells_0123, 6)}},
+	 HV_EFORMAT,
+	 L0 "property \"harts\": must be a non-empty list of cells"},
+	{"harts repeated",
+	 {.overrides = {VM0("harts", harts_2_2, 8)}},
+	 HV_EINVAL,
+	 L0 "property \"harts\": names hart 2 twice"},
 	{"sbi too many",
 	 {.overrides = {VM0("sbi-disable", sbi_17, sizeof(sbi_17))}},
 	 HV_ERANGE,
