@@ -280,8 +280,11 @@ static void init_vcpus(struct vm *vm, gpa_t entry, gpa_t fdt)
 	sbi_hsm_hart_start(vm, 0, entry.val, fdt.val);
 }
 
-static int vm_create(struct vm *vm, const void *archive, size_t size, char *err,
-		     size_t err_len)
+/* Not inlined: its helpers' locals would add to its caller's frame
+ * (the stack budget, tests/tools/check-stack-usage.py). */
+static __attribute__((noinline)) int vm_create(struct vm *vm,
+					       const void *archive, size_t size,
+					       char *err, size_t err_len)
 {
 	gpa_t entry, fdt;
 	int ret;
