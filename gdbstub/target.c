@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <hv/errno.h>
+#include <hv/monitor.h>
 #include <hv/guest_mem.h>
 #include <hv/vcpu_state.h>
 #include <hv/vm.h>
@@ -43,23 +44,6 @@ static bool target_thread_alive(void *ctx, unsigned thread)
 	return thread_vcpu(thread) != NULL;
 }
 
-static const char *state_name(const struct vcpu *vcpu)
-{
-	switch (vcpu->state) {
-	case VCPU_OFFLINE:
-		return "offline";
-	case VCPU_RUNNABLE:
-		return "runnable";
-	case VCPU_RUNNING:
-		return "running";
-	case VCPU_BLOCKED:
-		return vcpu->block_reason == SCHED_BLOCK_WFI ? "blocked in wfi"
-							     : "suspended";
-	default:
-		return "dead";
-	}
-}
-
 static void target_thread_info(void *ctx, unsigned thread, char *name,
 			       size_t name_len, unsigned *core, char *extra,
 			       size_t extra_len)
@@ -75,7 +59,7 @@ static void target_thread_info(void *ctx, unsigned thread, char *name,
 	snprintf(name, name_len, "%s/vcpu%u", vcpu->vm->name, vcpu->id);
 	if (vcpu->state != VCPU_OFFLINE && vcpu->state != VCPU_DEAD)
 		*core = vcpu->cpu->hartid; /* else: on no hart */
-	snprintf(extra, extra_len, "%s, %s-mode%s", state_name(vcpu),
+	snprintf(extra, extra_len, "%s, %s-mode%s", monitor_vcpu_state(vcpu),
 		 vcpu_in_guest_kernel(vcpu) ? "S" : "U",
 		 vcpu->parked ? ", stopped" : "");
 }

@@ -61,6 +61,7 @@ static unsigned staged_ring; /* the ring byte behind the staged bytes */
 static bool staged_byte;
 static uint64_t busy_since; /* UART first found busy with bytes waiting */
 static bool stalled;	    /* atomic for readers */
+static bool hold_vm_output; /* the monitor is open (atomic) */
 
 void console_init(struct uart16550 *uart)
 {
@@ -83,6 +84,11 @@ void console_init(struct uart16550 *uart)
 struct uart16550 *console_host_uart(void)
 {
 	return host_uart;
+}
+
+void console_hold_vm_output(bool hold)
+{
+	__atomic_store_n(&hold_vm_output, hold, __ATOMIC_RELAXED);
 }
 
 void console_set_num_vms(unsigned count)
@@ -165,12 +171,17 @@ static bool ring_vm_stopped(unsigned index)
 
 /* How many pending bytes of ring `index` may be shown now. On a shared
  * console a VM's bytes wait for the end of their line, unless the line
- * has grown to VM_CONSOLE_LINE_MAX, a prompt may show, or the VM ended. */
+ * has grown to VM_CONSOLE_LINE_MAX, a prompt may show, or the VM ended.
+ * While the monitor is open only the hypervisor's (and a stopped VM's)
+ * bytes go out. */
 static uint32_t eligible(unsigned index, uint32_t pending)
 {
 	struct out_ring *r = &rings[index];
 	uint32_t room = VM_CONSOLE_LINE_MAX - r->line_shown;
 
+	if (index > 0 && __atomic_load_n(&hold_vm_output, __ATOMIC_RELAXED) &&
+	    !ring_vm_stopped(index))
+		return 0; /* the monitor is open */
 	if (index == 0 || shared_by <= 1 || pending >= room ||
 	    __atomic_load_n(&r->show_partial, __ATOMIC_RELAXED) ||
 	    ring_vm_stopped(index))

@@ -108,6 +108,10 @@ static bool handle_escape(int byte)
 		return false; /* literal Ctrl-] */
 	unsigned focus = console_focus();
 
+	if (byte == 'm') {
+		console_monitor_open();
+		return true;
+	}
 	if (byte == 'n')
 		focus = (focus + 1) % (num_vms ? num_vms : 1);
 	else if (byte >= '0' && byte <= '9' && (unsigned)(byte - '0') < num_vms)
@@ -125,7 +129,13 @@ void console_poll_input(void)
 
 	while (uart && (byte = uart16550_getc(uart)) >= 0) {
 		console_note_input();
-		if (handle_escape(byte) || console_focus() >= num_vms)
+		if (handle_escape(byte))
+			continue;
+		if (console_monitor_is_open()) {
+			console_monitor_input((uint8_t)byte);
+			continue;
+		}
+		if (console_focus() >= num_vms)
 			continue;
 		struct vm *vm = &vms[console_focus()];
 

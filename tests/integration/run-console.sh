@@ -1,7 +1,8 @@
 #!/bin/sh
 # Console multiplexer test: two VMs running the echo guest share the
 # console. Typed input must reach only the VM with focus; Ctrl-] n and
-# Ctrl-] <digit> move focus; each VM's lines carry its name.
+# Ctrl-] <digit> move focus; each VM's lines carry its name; Ctrl-] m
+# opens the monitor, which answers its commands while the guests run.
 # Prints PASS/FAIL lines and "console: N passed, M failed".
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -82,6 +83,26 @@ printf 'quit\r' >&3
 check focused-vm-quits 'VM "beta" stopped: shutdown'
 printf '\0350' >&3
 check focus-by-number 'console input -> alpha'
+# The monitor (Ctrl-] m) while alpha runs: its answers, a control that
+# takes effect, an error, pause and resume, and input going back to alpha.
+printf '\035m' >&3
+check monitor-opens 'hartvisor monitor: `help` lists the commands'
+printf 'vms\r' >&3
+check monitor-vms '^\* 0 alpha  *1 vCPU(s), 16 MiB, running$'
+printf 'weight alpha 512\r' >&3
+check monitor-weight '^weight of "alpha" is now 512$'
+printf 'stats alpha\r' >&3
+check monitor-stats '^vcpu0: run [0-9]* us, wait (steal) [0-9]* us, [0-9]* preemptions'
+printf 'weight alpha 0\r' >&3
+check monitor-error '^weight must be 1\.\.65536$'
+printf 'pause alpha\r' >&3
+check monitor-pause '^"alpha" paused$'
+printf 'vms\r' >&3
+check monitor-paused-state '^\* 0 alpha  *1 vCPU(s), 16 MiB, paused$'
+printf 'resume alpha\r' >&3
+check monitor-resume '^"alpha" resumed$'
+printf 'quit\r' >&3
+check monitor-quits 'hartvisor: monitor closed'
 printf 'again\rquit\r' >&3
 check input-after-refocus '^\[alpha\] ECHO again'
 check powers-off 'all VMs have stopped; powering off'

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 #include <hv/console.h>
 #include <hv/errno.h>
+#include <hv/monitor.h>
 #include <hv/printk.h>
 #include <hv/vdev.h>
 #include "drivers/uart16550.h"
@@ -84,6 +85,8 @@ static int setup(void **state)
 	vdev_init(b);
 	console_init(&host_uart);
 	console_input_reset();
+	console_monitor_reset();
+	monitor_reset();
 	uart_room = -1;
 	fake_probe = NULL;
 	console_set_num_vms(2);
@@ -377,6 +380,49 @@ static void test_flood_cannot_starve_another_vm(void **state)
 	assert_int_equal(sa.dropped, 0);
 }
 
+/* Ctrl-] m opens the monitor: typed lines are its commands (echoed, with
+ * backspace), guests' output waits until quit, and input no longer goes
+ * to the focused VM. */
+static void test_console_monitor(void **state)
+{
+	(void)state;
+	type(ESC "m");
+	assert_string_equal(screen, "\r\nhartvisor monitor: `help` lists the "
+				    "commands, `quit` leaves\r\nmonitor> ");
+	vm_write(b, "held\n"); /* waits while the monitor is open */
+	clear_screen();
+	type("vmx\x7fs\r");
+	assert_string_equal(screen,
+			    "vmx\b \bs\r\n"
+			    "* 0 a            1 vCPU(s), 0 MiB, running\r\n"
+			    "  1 b            1 vCPU(s), 0 MiB, running\r\n"
+			    "monitor> ");
+	assert_int_equal(console_vm_getc(a), -1);
+	clear_screen();
+	type("weight b 1000\r");
+	assert_string_equal(screen, "weight b 1000\r\nweight of \"b\" is now "
+				    "1000\r\nmonitor> ");
+	assert_int_equal(b->sched.weight, 1000);
+	clear_screen();
+	type("weight b\rbogus 1\r\r");
+	assert_string_equal(screen,
+			    "weight b\r\nusage: weight VM N\r\nmonitor> "
+			    "bogus 1\r\nunknown command \"bogus 1\"; "
+			    "try \"help\"\r\nmonitor> \r\nmonitor> ");
+	clear_screen();
+	type("help\r");
+	assert_non_null(strstr(screen, "quit              close the monitor\r\n"
+				       "vms               the VMs (* = console "
+				       "input focus)\r\n"));
+	assert_non_null(strstr(screen, "pause VM "));
+	clear_screen();
+	type("quit\r");
+	assert_string_equal(
+		screen, "quit\r\nhartvisor: monitor closed\r\n[b] held\r\n");
+	type("z");
+	assert_int_equal(console_vm_getc(a), 'z');
+}
+
 /* The panic path writes without the console lock or ring. */
 static void test_emergency_output(void **state)
 {
@@ -516,6 +562,7 @@ int main(void)
 		cmocka_unit_test_setup(test_flood_cannot_starve_another_vm,
 				       setup),
 		cmocka_unit_test_setup(test_emergency_output, setup),
+		cmocka_unit_test_setup(test_console_monitor, setup),
 		cmocka_unit_test_setup(test_hypervisor_messages, setup),
 		cmocka_unit_test_setup(test_panic_prints_and_halts, setup),
 		cmocka_unit_test_setup(test_device_windows_and_lines, setup),

@@ -1,6 +1,8 @@
-# The console multiplexer, hypervisor messages and the device glue on the
-# fake machine (FAKE_CORE_SRCS is test_sched_core.mk's: hence `=`).
+# The console multiplexer, its monitor, hypervisor messages and the device
+# glue on the fake machine (FAKE_CORE_SRCS is test_sched_core.mk's: hence
+# `=`).
 UNIT_TESTS += test_console
 test_console_SRCS = tests/unit/test_console.c hv/core/console.c \
-	hv/core/console_input.c hv/core/printk.c hv/vdev/vdev.c \
-	hv/vdev/vplic.c hv/vdev/vuart.c $(FAKE_CORE_SRCS)
+	hv/core/console_input.c hv/core/console_monitor.c hv/core/monitor.c \
+	hv/core/printk.c hv/vdev/vdev.c hv/vdev/vplic.c hv/vdev/vuart.c \
+	$(FAKE_CORE_SRCS)

@@ -38,14 +38,19 @@ static void test_help_and_unknown_commands(void **state)
 	(void)state;
 	expect("help",
 	       "help              this text\n"
-	       "vms               the VMs (* = the one gdb debugs)\n"
-	       "vcpus             state, hart, times and exits of each vCPU\n"
 	       "vm NAME           debug another VM\n"
 	       "phys on|off       memory addresses are guest-physical / "
 	       "virtual\n"
 	       "translate GVA     walk the guest's page tables for an address\n"
 	       "csrs              the hypervisor's view of each vCPU\n"
-	       "sched             the runqueues\n");
+	       "vms               the VMs (* = the one gdb debugs)\n"
+	       "vcpus [VM]        state, hart, times and exits of each vCPU\n"
+	       "sched             the runqueues\n"
+	       "stats VM          run, wait (steal) and wake-to-run latency of "
+	       "each vCPU\n"
+	       "weight VM N       set a VM's weight (1..65536)\n"
+	       "cap VM N          cap a VM at N % of one hart (0: none)\n"
+	       "pause VM          stop a VM's vCPUs; resume VM: go on\n");
 	assert_int_equal(monitor("frobnicate"), HV_EINVAL);
 	assert_string_equal(out, "unknown command \"frobnicate\"; try "
 				 "\"monitor help\"\n");

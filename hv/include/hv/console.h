@@ -55,6 +55,9 @@ void console_vm_flush(struct vm *vm);
 /* One bounded drain pass, if no other hart is draining. Any context. */
 void console_drain(void);
 
+/* While the monitor is open, running VMs' output waits in their rings. */
+void console_hold_vm_output(bool hold);
+
 struct console_stats {
 	uint64_t written;	/* bytes that reached the UART */
 	uint64_t dropped;	/* output lost: ring full or UART stalled */
@@ -76,6 +79,11 @@ unsigned console_focus(void);
 /* A key was typed now (a focused VM's prompt may show early). */
 void console_note_input(void);
 void console_count_input_drop(unsigned vm_index);
+/* The console monitor (hv/core/console_monitor.c). */
+void console_monitor_open(void);
+bool console_monitor_is_open(void);
+void console_monitor_input(uint8_t byte);
+void console_monitor_reset(void); /* host tests */
 /* Number of VMs that share the console (prefixing starts at 2). */
 void console_set_num_vms(unsigned count);
 
