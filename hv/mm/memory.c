@@ -2,8 +2,9 @@
 /*
  * The hypervisor's host-physical memory: one page allocator over the RAM
  * the DTB reports, minus firmware, the hypervisor image, the DTB and the
- * boot archive. Page-table pages are zeroed here; VM RAM comes from memory
- * QEMU zeroed at reset and is never handed out twice, so it isn't.
+ * boot archive. Every allocation is zeroed here, VM RAM included: nothing
+ * may rely on the machine's RAM being zero at reset, and a block freed by
+ * a stopped VM must not show its data to the next owner.
  */
 #include <string.h>
 #include <hv/errno.h>
@@ -38,8 +39,27 @@ hpa_t memory_alloc_pages(size_t npages, size_t align_pages)
 	uint64_t addr = page_allocator_alloc(&allocator, npages, align_pages);
 	spin_unlock(&memory_lock);
 
-	/* Small allocations are page tables and device state: zero them. */
-	if (addr && npages <= 16)
+	/* Outside the lock: a VM's RAM can take a while to clear, and no
+	 * one else can see the block before we return it. */
+	if (addr)
 		memset(hpa_to_ptr(hpa(addr)), 0, npages * PAGE_SIZE);
 	return hpa(addr);
+}
+
+void memory_release_pages(hpa_t addr, size_t npages)
+{
+	if (!addr.val || !npages)
+		return;
+	spin_lock(&memory_lock);
+	page_allocator_free(&allocator, addr.val, npages);
+	spin_unlock(&memory_lock);
+}
+
+size_t memory_free_pages(void)
+{
+	spin_lock(&memory_lock);
+	size_t free_pages = allocator.free_pages;
+	spin_unlock(&memory_lock);
+
+	return free_pages;
 }

@@ -136,8 +136,8 @@ int stage2_translate(const struct stage2 *s2, gpa_t addr, hpa_t *host,
 {
 	hpa_t table = s2->root;
 
-	if (addr.val >> stage2_gpa_bits(s2))
-		return HV_ENOENT;
+	if (!table.val || addr.val >> stage2_gpa_bits(s2))
+		return HV_ENOENT; /* no table (destroyed), or out of range */
 	for (int l = (int)s2->levels - 1; l >= 0; l--) {
 		pte_t pte = table_ptr(table)[pte_index(s2, addr, (unsigned)l)];
 
@@ -184,6 +184,8 @@ int stage2_protect(struct stage2 *s2, gpa_t page, unsigned long perms)
 	if (!IS_ALIGNED(page.val, PAGE_SIZE) || !(perms & STAGE2_RWX) ||
 	    (perms & ~STAGE2_RWX) || page.val >> stage2_gpa_bits(s2))
 		return HV_EINVAL;
+	if (!table.val)
+		return HV_ENOENT; /* destroyed: its VM has stopped */
 	for (unsigned l = s2->levels - 1;; l--) {
 		pte_t *pte = &table_ptr(table)[pte_index(s2, page, l)];
 
@@ -204,6 +206,30 @@ int stage2_protect(struct stage2 *s2, gpa_t page, unsigned long perms)
 		}
 		table = pte_address(*pte);
 	}
+}
+
+/* Free the tables below `table` (a table at `level`), not the table. */
+static void free_subtables(hpa_t table, unsigned level, unsigned entries,
+			   stage2_free_fn free_pages)
+{
+	for (unsigned i = 0; level > 0 && i < entries; i++) {
+		pte_t pte = table_ptr(table)[i];
+
+		if (!(pte & PTE_V) || (pte & PTE_LEAF_MASK))
+			continue;
+		free_subtables(pte_address(pte), level - 1, ENTRIES_PER_TABLE,
+			       free_pages);
+		free_pages(pte_address(pte), 1);
+	}
+}
+
+void stage2_destroy(struct stage2 *s2, stage2_free_fn free_pages)
+{
+	if (!s2->root.val)
+		return;
+	free_subtables(s2->root, s2->levels - 1, ROOT_ENTRIES, free_pages);
+	free_pages(s2->root, ROOT_PAGES);
+	s2->root = hpa(0);
 }
 
 int stage2_unprotect(struct stage2 *s2, gpa_t page)

@@ -19,6 +19,8 @@
 #include <hv/sbi.h>
 #include <hv/vdev.h>
 #include <hv/vm.h>
+#include <hv/vm_memory.h>
+#include <hv/vmid.h>
 #include <arch/arch.h>
 
 #define CONFIG_FILE "config.dtb"
@@ -30,11 +32,10 @@ static struct hv_config config;
 static uint64_t config_blob[64 * 1024 / 8];
 static uint8_t fdt_scratch[GUEST_FDT_SIZE] __attribute__((aligned(8)));
 static unsigned next_hart; /* round-robin placement of unpinned vCPUs */
-
-static hpa_t stage2_page_alloc(size_t npages, size_t align_pages)
-{
-	return memory_alloc_pages(npages, align_pages);
-}
+/* The boot archive stays in reserved memory: a reboot reloads from it. */
+static const void *boot_archive;
+static size_t boot_archive_size;
+static spinlock_t reload_lock = SPINLOCK_INIT; /* fdt_scratch is shared */
 
 static int resolve_sbi_switches(struct vm *vm, char *err, size_t err_len)
 {
@@ -50,38 +51,6 @@ static int resolve_sbi_switches(struct vm *vm, char *err, size_t err_len)
 		}
 		vm->sbi_disabled |= 1UL << index;
 	}
-	return HV_OK;
-}
-
-static int setup_memory(struct vm *vm, char *err, size_t err_len)
-{
-	unsigned levels = hv_features.sv39x4 ? 3 : 4;
-	size_t pages = vm->config->memory_size >> PAGE_SHIFT;
-
-	vm->ram_base = gpa(GUEST_RAM_BASE);
-	vm->ram_size = vm->config->memory_size;
-	vm->ram_host = memory_alloc_pages(pages, MEGAPAGE_SIZE / PAGE_SIZE);
-	if (!vm->ram_host.val) {
-		snprintf(err, err_len, "not enough host memory for %llu MiB",
-			 (unsigned long long)(vm->ram_size >> 20));
-		return HV_ENOMEM;
-	}
-	if (stage2_init(&vm->stage2, levels, stage2_page_alloc) ||
-	    stage2_map(&vm->stage2, vm->ram_base, vm->ram_host, vm->ram_size,
-		       STAGE2_RWX)) {
-		snprintf(err, err_len, "cannot build the stage-2 table");
-		return HV_ENOMEM;
-	}
-	vm->vmid = vm->index + 1; /* never reused: no VMID flushes needed */
-	if (vm->vmid >= (1U << hv_features.vmid_bits)) {
-		/* Sharing a VMID would let one VM hit another's cached
-		 * translations; with so few VMID bits, refuse the VM. */
-		snprintf(err, err_len,
-			 "no VMID left (the hart has %u VMID bits)",
-			 hv_features.vmid_bits);
-		return HV_ERANGE;
-	}
-	vm->hgatp = arch_stage2_root(levels, vm->vmid, vm->stage2.root);
 	return HV_OK;
 }
 
@@ -119,6 +88,7 @@ static int build_fdt(struct vm *vm, const struct boot_layout *layout,
 		.uart_size = VUART_MMIO_SIZE,
 		.uart_irq = GUEST_UART_IRQ,
 		.uart_clock_frequency = VUART_CLOCK_HZ,
+		.boot_count = vm->boots + 1,
 	};
 
 	if (guest_isa_filter(platform.isa, hv_features.sstc, isa,
@@ -280,6 +250,32 @@ static void init_vcpus(struct vm *vm, gpa_t entry, gpa_t fdt)
 	sbi_hsm_hart_start(vm, 0, entry.val, fdt.val);
 }
 
+/* vm_ops.reload: the devices as at power-on, the images as at boot. */
+static int reload_from_archive(struct vm *vm, gpa_t *entry, gpa_t *fdt,
+			       char *err, size_t err_len)
+{
+	int ret;
+
+	spin_lock(&vm->device_lock);
+	vdev_init(vm);
+	spin_unlock(&vm->device_lock);
+	spin_lock(&reload_lock);
+	ret = load_images(vm, boot_archive, boot_archive_size, entry, fdt, err,
+			  err_len);
+	spin_unlock(&reload_lock);
+	return ret;
+}
+
+static void release_after_run(struct vm *vm)
+{
+	vm_memory_release(vm, true);
+}
+
+static const struct vm_ops boot_archive_ops = {
+	.reload = reload_from_archive,
+	.release = release_after_run,
+};
+
 /* Not inlined: its helpers' locals would add to its caller's frame
  * (the stack budget, tests/tools/check-stack-usage.py). */
 static __attribute__((noinline)) int vm_create(struct vm *vm,
@@ -295,13 +291,16 @@ static __attribute__((noinline)) int vm_create(struct vm *vm,
 	if (!ret)
 		ret = place_vcpus(vm, err, err_len);
 	if (!ret)
-		ret = setup_memory(vm, err, err_len);
+		ret = vm_memory_setup(vm, err, err_len);
 	if (!ret)
 		ret = load_images(vm, archive, size, &entry, &fdt, err,
 				  err_len);
-	if (ret)
+	if (ret) {
+		vm_memory_release(vm, false); /* it never ran */
 		return ret;
+	}
 	vdev_init(vm);
+	vm->ops = &boot_archive_ops;
 	/* The guest clock starts at 0 when the VM is powered on, after its
 	 * images are loaded, as a machine's does at reset. */
 	vm->htimedelta = -arch_time_now();
@@ -337,6 +336,9 @@ void vms_create_from_archive(const void *archive, size_t size)
 
 	if (!archive || !load_config(archive, size))
 		return;
+	boot_archive = archive;
+	boot_archive_size = size;
+	vmid_init();
 	if (sched_configure(config.scheduler,
 			    config.time_slice_us * platform.timebase_frequency /
 				    1000000)) {

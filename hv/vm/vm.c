@@ -1,13 +1,21 @@
 // SPDX-License-Identifier: MIT
 /*
  * VM lifetime: stopping a VM (its vCPUs are marked dead and kicked;
- * nothing else is affected). When every foreground VM has stopped, the
- * machine powers off. Guest memory access is in hv/mm/guest_mem.c.
+ * nothing else is affected) and giving back its memory and VMID; a reboot
+ * (hv/vm/reboot.c) shares the stop's quiesce. When every foreground VM
+ * has stopped, the machine powers off. Guest memory access is in
+ * hv/mm/guest_mem.c.
+ *
+ * A VM's resources go back only once none of its vCPUs is switched in on
+ * any hart. A stop or reboot requested by one of the VM's own vCPUs
+ * cannot wait for that vCPU: the work is deferred (sched_defer) until the
+ * hart has switched it out, and done by vm_finish_pending().
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <hv/console.h>
 #include <hv/errno.h>
+#include <hv/percpu.h>
 #include <hv/platform.h>
 #include <hv/printk.h>
 #include <hv/vm.h>
@@ -16,6 +24,9 @@
 struct vm vms[HV_MAX_VMS];
 unsigned num_vms;
 static spinlock_t vm_stop_lock = SPINLOCK_INIT;
+/* Bit i: vms[i] stopped or is rebooting, and waits for vm_finish_pending
+ * to give back its resources or reload it. */
+static unsigned long vms_to_finish;
 
 static uint64_t ticks_to_ms(uint64_t ticks)
 {
@@ -25,7 +36,7 @@ static uint64_t ticks_to_ms(uint64_t ticks)
 }
 
 /* Per-vCPU accounting: run and wait time, exits by cause. */
-static void vm_print_stats(struct vm *vm)
+void vm_print_stats(struct vm *vm)
 {
 	for (unsigned i = 0; i < vm->num_vcpus; i++) {
 		const struct vcpu_stats *st = &vm->vcpus[i].stats;
@@ -67,10 +78,104 @@ static bool all_foreground_vms_stopped(bool *any_failed)
 	for (unsigned i = 0; i < num_vms; i++) {
 		if (vms[i].failed)
 			*any_failed = true;
-		if (vm_is_running(&vms[i]) && !vms[i].config->background)
+		/* A rebooting VM is still on. */
+		if (__atomic_load_n(&vms[i].status, __ATOMIC_ACQUIRE) !=
+			    VM_STOPPED &&
+		    !vms[i].config->background)
 			all = false;
 	}
 	return all;
+}
+
+static bool called_from_vm(struct vm *vm)
+{
+	struct vcpu *current = this_cpu()->current;
+
+	return current && current->vm == vm;
+}
+
+/* None of the VM's vCPUs runs or is switched in on any hart. */
+static bool vm_quiet(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->num_vcpus; i++)
+		if (!sched_vcpu_stopped(&vm->vcpus[i]))
+			return false;
+	return true;
+}
+
+static void finish_vm(struct vm *vm)
+{
+	if (__atomic_load_n(&vm->status, __ATOMIC_ACQUIRE) == VM_REBOOTING) {
+		vm_reboot_now(vm);
+		return;
+	}
+	if (vm->ops && vm->ops->release)
+		vm->ops->release(vm);
+}
+
+/* A rebooting VM must come back even if a vCPU was slow to leave: wait
+ * for it here (never from one of its own vCPUs), and stop it if that
+ * does not help, rather than leave it neither running nor stopped. */
+static bool wait_for_rebooting(struct vm *vm)
+{
+	if (__atomic_load_n(&vm->status, __ATOMIC_ACQUIRE) != VM_REBOOTING ||
+	    called_from_vm(vm))
+		return false;
+	if (vm_quiesce(vm) == HV_OK && vm_quiet(vm))
+		return true;
+	vm_stop(vm, true, "reboot failed: a vCPU did not leave the guest");
+	return false;
+}
+
+void vm_finish_pending(void *unused)
+{
+	(void)unused;
+	for (unsigned i = 0; i < num_vms; i++) {
+		unsigned long bit = 1UL << i;
+
+		if (!(__atomic_load_n(&vms_to_finish, __ATOMIC_ACQUIRE) & bit))
+			continue;
+		if (!vm_quiet(&vms[i]) && !wait_for_rebooting(&vms[i]))
+			continue;
+		/* Claimed by one hart only. */
+		if (__atomic_fetch_and(&vms_to_finish, ~bit, __ATOMIC_ACQ_REL) &
+		    bit)
+			finish_vm(&vms[i]);
+	}
+}
+
+void vm_finish_when_quiet(struct vm *vm)
+{
+	__atomic_fetch_or(&vms_to_finish, 1UL << vm->index, __ATOMIC_ACQ_REL);
+	if (!called_from_vm(vm)) {
+		vm_finish_pending(NULL);
+		return;
+	}
+	if (sched_defer(vm_finish_pending, NULL) != HV_OK)
+		/* The hart's one deferred call is taken (the gdb stub's):
+		 * the work waits for the next vm_finish_pending. */
+		hv_printf("hartvisor: VM \"%s\": its reset or clean-up waits "
+			  "for the next one\n",
+			  vm->name);
+}
+
+/* Under vm_stop_lock: the VM leaves RUNNING for `to`. False if it was
+ * not running (stopped, or already rebooting). */
+static bool leave_running_locked(struct vm *vm, enum vm_status to)
+{
+	if (!vm_is_running(vm))
+		return false;
+	__atomic_store_n(&vm->status, to, __ATOMIC_RELEASE);
+	return true;
+}
+
+bool vm_begin_reboot(struct vm *vm)
+{
+	spin_lock(&vm_stop_lock);
+	bool ok = leave_running_locked(vm, VM_REBOOTING);
+
+	spin_unlock(&vm_stop_lock);
+	return ok;
 }
 
 void vm_stop(struct vm *vm, bool failed, const char *fmt, ...)
@@ -84,7 +189,9 @@ void vm_stop(struct vm *vm, bool failed, const char *fmt, ...)
 	va_end(ap);
 
 	spin_lock(&vm_stop_lock);
-	if (!vm_is_running(vm)) {
+	/* A reboot that cannot complete ends the VM too. */
+	if (!leave_running_locked(vm, VM_STOPPED) &&
+	    !(vm->status == VM_REBOOTING && failed)) {
 		spin_unlock(&vm_stop_lock);
 		return;
 	}
@@ -105,6 +212,7 @@ void vm_stop(struct vm *vm, bool failed, const char *fmt, ...)
 			  "guest in time\n",
 			  vm->name);
 	vm_print_stats(vm);
+	vm_finish_when_quiet(vm);
 	if (power_off) {
 		hv_printf("hartvisor: all VMs have stopped%s; powering off\n",
 			  any_failed ? " (some failed)" : "");

@@ -364,6 +364,61 @@ static void test_translate_corrupt_table(void **state)
 	check_unmapped(&s2, 0x5000);
 }
 
+/* stage2_destroy gives back every table exactly once (the root as its
+ * four pages), never a leaf's memory, and leaves nothing to walk. */
+static unsigned freed_count[MAX_BLOCKS];
+static size_t freed_pages[MAX_BLOCKS];
+static unsigned stray_frees;
+
+static void record_free(hpa_t addr, size_t npages)
+{
+	for (unsigned i = 0; i < nr_blocks; i++) {
+		if (ptr_to_hpa(blocks[i]).val == addr.val) {
+			freed_count[i]++;
+			freed_pages[i] = npages;
+			return;
+		}
+	}
+	stray_frees++;
+}
+
+static void test_destroy(void **state)
+{
+	struct stage2 s2;
+
+	(void)state;
+	memset(freed_count, 0, sizeof(freed_count));
+	stray_frees = 0;
+	init(&s2, 4);
+	/* 4 KiB, 2 MiB and 1 GiB leaves: tables at every level. */
+	assert_int_equal(
+		map(&s2, 0x80000000, 0x80000000, KIB(8) + MIB(2), STAGE2_RWX),
+		HV_OK);
+	assert_int_equal(map(&s2, GIB(8), GIB(8), GIB(1), STAGE2_READ), HV_OK);
+	assert_int_equal(stage2_protect(&s2, gpa(GIB(8) + KIB(4)), STAGE2_READ),
+			 HV_OK); /* splits the 1 GiB leaf twice */
+	unsigned tables = nr_blocks;
+
+	assert_true(tables > 5);
+	stage2_destroy(&s2, record_free);
+	assert_int_equal(stray_frees, 0);
+	for (unsigned i = 0; i < tables; i++)
+		assert_int_equal(freed_count[i], 1);
+	assert_int_equal(freed_pages[0], 4); /* the root */
+	for (unsigned i = 1; i < tables; i++)
+		assert_int_equal(freed_pages[i], 1);
+	assert_int_equal(s2.root.val, 0);
+	hpa_t host;
+
+	assert_int_equal(stage2_translate(&s2, gpa(0x80000000), &host, NULL),
+			 HV_ENOENT);
+	assert_int_equal(stage2_protect(&s2, gpa(0x80000000), STAGE2_READ),
+			 HV_ENOENT);
+	stage2_destroy(&s2, record_free); /* twice: nothing more */
+	assert_int_equal(stray_frees, 0);
+	assert_int_equal(freed_count[0], 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -382,6 +437,7 @@ int main(void)
 		TEST(test_out_of_memory),
 		TEST(test_permissions),
 		TEST(test_translate_corrupt_table),
+		TEST(test_destroy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,11 +2,13 @@
 /*
  * Building VMs from a boot archive (hv/vm/create.c) on the fake machine:
  * a newc cpio with config.dtb and the images it names, built here, and
- * host memory (hv/mm/memory.c) over a malloc'd block. The VMs come out
- * loaded and their boot vCPU starts at the kernel entry with a0 = 0 and
- * a1 = the device tree, on the fake arch. A fault in one VM's part of the
- * config or its images leaves out that VM only, with its name, the file
- * and the reason.
+ * host memory (hv/mm/memory.c) over a malloc'd block full of garbage.
+ * The VMs come out loaded, with the rest of their RAM zero, and their
+ * boot vCPU starts at the kernel entry with a0 = 0 and a1 = the device
+ * tree, on the fake arch. A fault in one VM's part of the config or its
+ * images leaves out that VM only, with its name, the file and the
+ * reason, and gives back everything it had taken; a VM that stops gives
+ * back its RAM, its stage-2 table and its VMID.
  */
 #include <stdlib.h>
 #include "vmconfig_test_util.h" /* cmocka, libfdt, the config builder */
@@ -14,6 +16,7 @@
 #include <hv/image.h>
 #include <hv/page_alloc.h>
 #include <hv/platform.h>
+#include <hv/vmid.h>
 #include "sbi_guest.h"
 
 #define SLICE 1000
@@ -125,6 +128,8 @@ static int setup(void **state)
 	free(host_ram);
 	host_ram = aligned_alloc(2UL << 20, HOST_RAM);
 	assert_non_null(host_ram);
+	/* What a previous owner left (nothing zeroes RAM for us). */
+	memset(host_ram, 0xa5, HOST_RAM);
 	memory_init((uint64_t)(uintptr_t)host_ram, HOST_RAM);
 	/* As boot reserves the hypervisor image: VMs get none of it. */
 	memory_reserve((uint64_t)(uintptr_t)host_ram, RESERVED);
@@ -208,10 +213,31 @@ static void test_vms_are_built_and_boot(void **state)
 	assert_int_equal(boot->a0, 0);
 	assert_int_equal(boot->a1, fdt_addr);
 	assert_true(fdt_addr > entry && fdt_addr < GUEST_RAM_BASE + (8 << 20));
+	/* The rest of the RAM is zero: nothing of the garbage shows. */
+	const uint8_t *last = guest_ptr(linux0, GUEST_RAM_BASE + (8 << 20) - 1);
+
+	assert_int_equal(*last, 0);
+	assert_int_equal(*(uint8_t *)guest_ptr(linux0, GUEST_RAM_BASE), 0);
+	assert_int_equal(*(uint8_t *)guest_ptr(bare1, GUEST_RAM_BASE + 0x1000),
+			 0);
 	/* The small VM's kernel sits at the base of its RAM. */
 	assert_int_equal(bare1->vcpus[0].boot_addr, GUEST_RAM_BASE);
 	assert_memory_equal(guest_ptr(bare1, GUEST_RAM_BASE), small_kernel,
 			    sizeof(small_kernel));
+}
+
+/* Stop a VM as the console monitor would (not from one of its vCPUs);
+ * the last one powers the machine off. */
+static void stop_from_outside(struct vm *vm)
+{
+	jmp_buf power_off;
+
+	if (setjmp(power_off) == 0) {
+		fake_shutdown_jump = &power_off;
+		vm_stop(vm, false, "test");
+	}
+	fake_shutdown_jump = NULL;
+	assert_false(vm_is_running(vm));
 }
 
 /* A bad part of one VM leaves out that VM only, saying why. */
@@ -255,13 +281,61 @@ static void test_a_bad_vm_is_left_out(void **state)
 		struct build b = {.overrides = {cases[i].override}};
 
 		setup(NULL);
+		size_t free_before = memory_free_pages();
+
 		build_archive(&b, cases[i].files);
 		vms_create_from_archive(archive, archive_len);
 		assert_int_equal(num_vms, 1);
 		assert_non_null(strstr(fake_printed, cases[i].message));
 		assert_true(vm_is_running(&vms[0]));
 		assert_int_equal(vms[0].vcpus[0].state, VCPU_RUNNABLE);
+		/* The one left out took nothing with it: once the other has
+		 * stopped too, every page is back. */
+		stop_from_outside(&vms[0]);
+		assert_int_equal(memory_free_pages(), free_before);
 	}
+}
+
+/* A VM that stops gives back its RAM, tables and VMID; the next owner
+ * of its VMID flushes it from every hart first. */
+static void test_a_stopped_vm_gives_its_memory_back(void **state)
+{
+	(void)state;
+	struct build b = {0};
+	size_t free_before = memory_free_pages();
+
+	build_archive(&b, WITH_ALL);
+	vms_create_from_archive(archive, archive_len);
+	assert_int_equal(num_vms, 2);
+	struct vm *linux0 = &vms[0], *bare1 = &vms[1];
+	size_t free_running = memory_free_pages();
+	size_t linux0_pages = (8UL << 20) / PAGE_SIZE;
+
+	assert_true(free_before - free_running > linux0_pages + (4UL << 8));
+	stop_from_outside(linux0);
+	assert_true(memory_free_pages() > free_running + linux0_pages);
+	assert_int_equal(linux0->ram_size, 0);
+	assert_int_equal(linux0->stage2.root.val, 0);
+	assert_int_equal(linux0->vmid, 0);
+	assert_int_equal(guest_mem_range(linux0, gpa(GUEST_RAM_BASE), 1, NULL),
+			 HV_EFAULT);
+	/* The other VM keeps its RAM and VMID 2; VMID 1 comes back, once
+	 * the clean ones are gone, flushed on every hart. */
+	assert_true(vm_is_running(bare1));
+	assert_int_equal(bare1->vmid, 2);
+	unsigned vmid;
+
+	for (unsigned want = 3; want < (1U << 14); want++) {
+		assert_int_equal(vmid_alloc(14, &vmid), HV_OK);
+		assert_int_equal(vmid, want);
+	}
+	assert_int_equal(fake_harts[1].stage2_flushes, 0);
+	assert_int_equal(vmid_alloc(14, &vmid), HV_OK);
+	assert_int_equal(vmid, 1);
+	for (unsigned i = 0; i < 4; i++)
+		assert_int_equal(fake_harts[i].stage2_flushed_vmid, 1);
+	stop_from_outside(bare1);
+	assert_int_equal(memory_free_pages(), free_before);
 }
 
 static void test_bad_images_and_vmids(void **state)
@@ -287,6 +361,52 @@ static void test_bad_images_and_vmids(void **state)
 	assert_non_null(strstr(fake_printed, "VM \"bare1\" not started: no "
 					     "VMID left (the hart has 1 VMID "
 					     "bits)"));
+}
+
+/* A reboot (not from one of its vCPUs here: at once) reloads the images
+ * from the boot archive into zeroed RAM, with a DTB that counts the
+ * boot, and starts vCPU 0 at the entry again; the other VM keeps its
+ * RAM as it was. */
+static void test_reboot_reloads_from_the_archive(void **state)
+{
+	(void)state;
+	struct build b = {0};
+
+	build_archive(&b, WITH_ALL);
+	vms_create_from_archive(archive, archive_len);
+	assert_int_equal(num_vms, 2);
+	struct vm *linux0 = &vms[0], *bare1 = &vms[1];
+	uint64_t entry = GUEST_RAM_BASE + KERNEL_TEXT_OFFSET;
+	uint8_t *scribble = guest_ptr(linux0, GUEST_RAM_BASE + 0x1000);
+	uint8_t *kernel_copy = guest_ptr(linux0, entry);
+	uint8_t *other = guest_ptr(bare1, GUEST_RAM_BASE + 0x1000);
+	hpa_t ram = linux0->ram_host;
+
+	memset(scribble, 0x77, 4096);
+	memset(kernel_copy, 0x66, 64); /* the old instance changed its text */
+	memset(other, 0x55, 16);
+	guest_run_hart(0);
+	vm_reboot(linux0, "cold reboot", "none");
+	assert_true(vm_is_running(linux0));
+	assert_int_equal(linux0->boots, 1);
+	assert_int_equal(linux0->ram_host.val, ram.val); /* same block */
+	assert_int_equal(scribble[0], 0);
+	assert_int_equal(scribble[4095], 0);
+	assert_memory_equal(kernel_copy, kernel, sizeof(kernel));
+	assert_int_equal(other[15], 0x55);
+	assert_int_equal(linux0->vcpus[0].state, VCPU_RUNNABLE);
+	assert_int_equal(linux0->vcpus[0].boot_addr, entry);
+	for (unsigned i = 1; i < 4; i++)
+		assert_int_equal(linux0->vcpus[i].state, VCPU_OFFLINE);
+	const void *fdt = guest_ptr(linux0, linux0->vcpus[0].boot_opaque);
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	const fdt32_t *boot =
+		fdt_getprop(fdt, chosen, "hartvisor,boot-count", NULL);
+
+	assert_non_null(boot);
+	assert_int_equal(fdt32_to_cpu(*boot), 2);
+	assert_non_null(strstr(fake_printed, "VM \"linux0\" restarted (boot "
+					     "2)"));
 }
 
 /* Nothing starts without a usable archive, config or scheduler. */
@@ -325,6 +445,10 @@ int main(void)
 		cmocka_unit_test_setup(test_vms_are_built_and_boot, setup),
 		cmocka_unit_test_setup(test_a_bad_vm_is_left_out, setup),
 		cmocka_unit_test_setup(test_bad_images_and_vmids, setup),
+		cmocka_unit_test_setup(test_a_stopped_vm_gives_its_memory_back,
+				       setup),
+		cmocka_unit_test_setup(test_reboot_reloads_from_the_archive,
+				       setup),
 		cmocka_unit_test_setup(test_no_vm_without_a_config, setup),
 	};
 

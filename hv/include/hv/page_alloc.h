@@ -31,10 +31,16 @@ void page_allocator_free(struct page_allocator *pa, uint64_t addr,
 
 #define BITS_TO_WORDS(n) (((n) + 63) / 64)
 
-/* The hypervisor's global allocator (hv/memory.c): locked, zeroing. */
+/* The hypervisor's global allocator (hv/mm/memory.c): locked; every block
+ * it hands out is zeroed. */
 void memory_init(uint64_t ram_base, uint64_t ram_size);
 void memory_reserve(uint64_t addr, uint64_t size);
 hpa_t memory_alloc_pages(size_t npages, size_t align_pages);
+/* Give back a block (no hart may still reach it: a stopped VM's RAM only
+ * once none of its vCPUs runs, its page tables only with its VMID
+ * retired). hpa 0 is ignored. */
+void memory_release_pages(hpa_t addr, size_t npages);
+/* Pages not allocated (leak checks). */
 size_t memory_free_pages(void);
 
 #endif

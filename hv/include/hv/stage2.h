@@ -18,6 +18,9 @@
  * align_pages pages, or hpa 0 on failure. */
 typedef hpa_t (*stage2_alloc_fn)(size_t npages, size_t align_pages);
 
+/* Gives back what a stage2_alloc_fn returned. */
+typedef void (*stage2_free_fn)(hpa_t addr, size_t npages);
+
 struct stage2 {
 	unsigned levels; /* 3 for Sv39x4, 4 for Sv48x4 */
 	hpa_t root;	 /* 16 KiB root table */
@@ -47,6 +50,11 @@ int stage2_translate(const struct stage2 *s2, gpa_t addr, hpa_t *host,
 int stage2_protect(struct stage2 *s2, gpa_t page, unsigned long perms);
 /* The same with every permission back (RWX), as guest RAM is mapped. */
 int stage2_unprotect(struct stage2 *s2, gpa_t page);
+/* Free every table (the root last) and forget the root: later walks find
+ * nothing mapped. The leaves' memory is not the table's to free. Only
+ * once no hart can walk the table: no vCPU of its VM runs, and its VMID
+ * is flushed before any reuse. */
+void stage2_destroy(struct stage2 *s2, stage2_free_fn free_pages);
 /* Number of guest-physical address bits the scheme covers. */
 unsigned stage2_gpa_bits(const struct stage2 *s2);
 

@@ -30,15 +30,31 @@
 
 enum vm_status {
 	VM_RUNNING,
-	VM_STOPPED, /* ended: shutdown, reset to stop, or stopped by an error */
+	VM_STOPPED,   /* ended: shutdown, or stopped by an error */
+	VM_REBOOTING, /* between an SRST reboot and its restart */
 };
 
 struct vm_debugger;
+struct vm;
+
+/* What the creator of a VM does for its lifetime (hv/vm/create.c). */
+struct vm_ops {
+	/* Reset the virtual devices and load the images into the VM's
+	 * (zeroed) RAM again: the boot vCPU's entry and its a1 (the DTB).
+	 * HV_OK, or an HV_E* code with err saying why. */
+	int (*reload)(struct vm *vm, gpa_t *entry, gpa_t *fdt, char *err,
+		      size_t err_len);
+	/* Give back the VM's RAM, stage-2 tables and VMID; called once no
+	 * vCPU of the VM is switched in on any hart. */
+	void (*release)(struct vm *vm);
+};
 
 struct vm {
 	unsigned index;
 	char name[VM_NAME_MAX];
 	const struct vm_config *config;
+	const struct vm_ops *ops; /* NULL: nothing to reload or release */
+	unsigned boots;		  /* reboots so far */
 	unsigned vmid;
 	struct stage2 stage2;
 	unsigned long hgatp;
@@ -84,6 +100,29 @@ extern unsigned num_vms;
 void vm_stop(struct vm *vm, bool failed, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 bool vm_is_running(struct vm *vm);
+void vm_print_stats(struct vm *vm);
+
+/*
+ * Reboot a VM (SRST): the old instance stops as with vm_stop, and once
+ * none of its vCPUs is switched in anywhere, its RAM is zeroed, its
+ * vCPUs, devices, timers and statistics reset, its images reloaded and
+ * vCPU 0 started at the entry (hv/vm/reboot.c). Callable from one of the
+ * VM's vCPUs (the restart then waits until its hart switched it out).
+ * kind and reason are for the message. A VM without vm->ops->reload is
+ * stopped instead.
+ */
+void vm_reboot(struct vm *vm, const char *kind, const char *reason);
+/* The restart half, once the VM is quiet (vm_finish_pending). */
+void vm_reboot_now(struct vm *vm);
+/* RUNNING -> REBOOTING; false if the VM was not running. */
+bool vm_begin_reboot(struct vm *vm);
+/* Give back a stopped VM's resources, or restart a rebooting one, once
+ * none of its vCPUs is switched in on any hart: now if that is so (and
+ * we are not one of them), else from this hart's deferred call after it
+ * switched its vCPU out. vm_finish_pending does the work for every VM
+ * that waits for it (a sched_defer function). */
+void vm_finish_when_quiet(struct vm *vm);
+void vm_finish_pending(void *unused);
 
 /*
  * Pause a VM: every vCPU leaves the guest, saves its complete state to

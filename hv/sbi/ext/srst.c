@@ -2,8 +2,8 @@
 /*
  * SBI System Reset (EID "SRST"): "the system" is the calling VM. Shutdown
  * ends the VM; when no VM is left the hypervisor powers the machine off.
- * A reboot ends the VM as well (reported as such): hartvisor does not
- * reload a VM's images yet.
+ * A cold or warm reboot restarts the VM from its images with zeroed RAM
+ * (hv/vm/reboot.c); the other VMs go on. Neither call returns.
  */
 #include <hv/errno.h>
 #include <hv/sbi.h>
@@ -36,12 +36,17 @@ static int sbi_srst_handle(struct vcpu *vcpu, const struct sbi_call *call,
 	if (type > SRST_TYPE_WARM_REBOOT || !reason_valid(reason))
 		return HV_EINVAL;
 	bool failure = reason == SRST_REASON_SYSTEM_FAILURE;
+	const char *why = reason == SRST_REASON_NONE ? "none"
+			  : failure		     ? "system failure"
+						     : "other";
 
-	vm_stop(vcpu->vm, failure, "%s (reason: %s)",
-		type == SRST_TYPE_SHUTDOWN ? "shutdown" : "reboot requested",
-		reason == SRST_REASON_NONE ? "none"
-		: failure		   ? "system failure"
-					   : "other");
+	if (type == SRST_TYPE_SHUTDOWN)
+		vm_stop(vcpu->vm, failure, "shutdown (reason: %s)", why);
+	else
+		vm_reboot(vcpu->vm,
+			  type == SRST_TYPE_COLD_REBOOT ? "cold reboot"
+							: "warm reboot",
+			  why);
 	result->no_return = true;
 	return HV_OK;
 }
