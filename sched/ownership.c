@@ -133,10 +133,13 @@ bool sched_make_runnable_locked(struct vcpu *vcpu)
 	struct runqueue *rq = &vcpu->cpu->rq;
 	uint64_t now = arch_time_now();
 
-	if (vcpu->state != VCPU_RUNNABLE)
-		vcpu->se.woken = true; /* from blocked or offline */
+	/* From blocked or offline: a wakeup, whose wait starts now. A vCPU
+	 * that was already runnable (moved, let go) keeps its wait. */
+	if (vcpu->state != VCPU_RUNNABLE) {
+		vcpu->se.woken = true;
+		vcpu->se.ready_since = now;
+	}
 	vcpu->state = VCPU_RUNNABLE;
-	vcpu->se.ready_since = now;
 	sched_timer_remove(rq, &vcpu->se);
 	/* The current vCPU is queued by switch_out, a parked or moving one
 	 * when it is let go. */

@@ -66,6 +66,7 @@ static void test_migrate_runnable_vcpu(void **state)
 	assert_int_equal(cpus[0].rq.nr_queued, 1);
 	unsigned ipis1 = fake_harts[1].ipis_received;
 
+	fake_advance_time(300); /* it waits, then moves */
 	assert_int_equal(sched_migrate(v0, &cpus[1]), HV_OK);
 	assert_ptr_equal(v0->cpu, &cpus[1]);
 	assert_int_equal(cpus[0].rq.nr_queued, 0);
@@ -77,8 +78,11 @@ static void test_migrate_runnable_vcpu(void **state)
 	assert_false(v0->moving);
 	fake_guest = guest_wfi;
 	assert_null(fake_step(0));
+	fake_advance_time(200);
 	assert_ptr_equal(fake_step(1), v0);
 	assert_int_equal(entry_hart, 1);
+	/* Its wait counts from its start, across the move (steal time). */
+	assert_true(v0->stats.wait_ticks >= 500);
 }
 
 /* A blocked vCPU's deadlines (SBI timer, stimecmp) move with it: the new
