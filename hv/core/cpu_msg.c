@@ -8,12 +8,52 @@
  * always has an IPI pending behind it. A synchronous caller's done flag
  * is written with release after fn ran, and read with acquire, so
  * everything fn wrote is visible to the caller once it sees done.
+ *
+ * The halt request of a panic bypasses the queues (their locks may be
+ * held by the very hart that panicked): a flag, set once, and an IPI.
  */
 #include <arch/arch.h>
 #include <hv/cpu_msg.h>
 #include <hv/errno.h>
 #include <hv/host_irq.h>
 #include <hv/percpu.h>
+
+/* The hart that asked every other one to halt (0: none), and how many
+ * have. The requester's this_cpu() is only compared, never followed: a
+ * panic may come before the per-CPU data is set up. */
+static uintptr_t halt_requester;
+static uint32_t harts_halted;
+
+void cpu_msg_halt_others(void)
+{
+	uintptr_t none = 0, me = (uintptr_t)this_cpu() | 1;
+
+	if (!__atomic_compare_exchange_n(&halt_requester, &none, me, false,
+					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		return;
+	for (unsigned i = 0; i < HV_MAX_HARTS; i++)
+		if (&cpus[i] != this_cpu() &&
+		    __atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
+			arch_ipi_send(&cpus[i]);
+}
+
+unsigned cpu_msg_harts_halted(void)
+{
+	return __atomic_load_n(&harts_halted, __ATOMIC_ACQUIRE);
+}
+
+/* Stop here if another hart asked for it: whatever this hart was doing
+ * (it may hold a lock the requester needs not), it does no more. */
+static void halt_if_requested(void)
+{
+	uintptr_t requester =
+		__atomic_load_n(&halt_requester, __ATOMIC_ACQUIRE);
+
+	if (!requester || requester == ((uintptr_t)this_cpu() | 1))
+		return;
+	__atomic_fetch_add(&harts_halted, 1, __ATOMIC_RELEASE);
+	arch_halt();
+}
 
 static int queue_message(struct cpu *cpu, cpu_msg_fn fn, void *arg,
 			 uint32_t *done)
@@ -62,6 +102,7 @@ void cpu_msg_serve(void)
 {
 	struct cpu_msg_queue *q = &this_cpu()->msgs;
 
+	halt_if_requested();
 	for (;;) {
 		struct cpu_msg msg;
 

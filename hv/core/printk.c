@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <hv/console.h>
+#include <hv/panic.h>
 #include <hv/printk.h>
 #include <arch/arch.h>
 
@@ -19,7 +20,8 @@ void hv_printf(const char *fmt, ...)
 }
 
 /* The panic message takes the lock-free emergency path: the panicking
- * hart may hold a console lock, or the console may be what broke. */
+ * hart may hold a console lock, or the console may be what broke. Then
+ * the whole machine stops (hv/core/panic.c), not only this hart. */
 void hv_panic(const char *fmt, ...)
 {
 	char buf[512];
@@ -32,5 +34,5 @@ void hv_panic(const char *fmt, ...)
 	if (len > 0)
 		console_write_emergency(buf, MIN((size_t)len, sizeof(buf) - 1));
 	console_write_emergency("\n", 1);
-	arch_halt();
+	panic_stop_machine();
 }

@@ -44,4 +44,15 @@ void cpu_msg_serve(void);
  * relax. No lock may be held. */
 void cpu_relax_serving(void);
 
+/*
+ * The emergency stop (a hypervisor panic): every other online hart is
+ * sent an IPI and halts the next time it serves its messages (a guest
+ * exit, its idle loop, any wait loop), without taking a lock and whatever
+ * it holds. Lock-free and callable from any context; a second request
+ * (another hart panicking too) is ignored. cpu_msg_harts_halted() counts
+ * the harts that have stopped so far.
+ */
+void cpu_msg_halt_others(void);
+unsigned cpu_msg_harts_halted(void);
+
 #endif
