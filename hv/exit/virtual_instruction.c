@@ -8,6 +8,7 @@
 #include <arch/vcpu_arch.h>
 #include <hv/console.h>
 #include <hv/exit.h>
+#include <hv/vdev.h>
 #include <hv/vcpu.h>
 
 #define INSN_WFI 0x10500073U
@@ -25,6 +26,8 @@ enum exit_action exit_handle_virtual_instruction(struct vcpu *vcpu)
 		vcpu->arch.sepc += 4;
 		console_vm_flush(
 			vcpu->vm); /* an idle guest may show a prompt */
+		/* Its hart may not exit again for the UART: resume sending. */
+		vdev_vcpu_idle(vcpu->vm);
 		return sched_block(vcpu, SCHED_BLOCK_WFI, 0, 0)
 			       ? EXIT_RESCHEDULE
 			       : EXIT_RESUME;

@@ -13,6 +13,7 @@
 #include <hv/cpu_msg.h>
 #include <hv/platform.h>
 #include <hv/vcpu.h>
+#include <hv/vdev.h>
 
 /* How long an external interrupt may stay hidden behind a due timer
  * interrupt before the guest is made to exit and shown it. */
@@ -95,12 +96,16 @@ bool vcpu_timer_expired(struct vcpu *vcpu, uint64_t now)
 	return now >= vcpu_timer_deadline(vcpu);
 }
 
+/* Device events (the UART's transmit pauses) count too: whichever of
+ * the VM's running vCPUs exits first raises them (hv/vcpu/run.c). */
 uint64_t vcpu_running_deadline(struct vcpu *vcpu)
 {
 	uint64_t due = __atomic_load_n(&vcpu->timer_deadline, __ATOMIC_RELAXED);
 	uint64_t show_hidden = vcpu->ext_irq_hidden_until;
 
-	return show_hidden && show_hidden < due ? show_hidden : due;
+	if (show_hidden && show_hidden < due)
+		due = show_hidden;
+	return MIN(due, vdev_next_event(vcpu->vm));
 }
 
 /*

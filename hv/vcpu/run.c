@@ -7,6 +7,7 @@
 #include <arch/arch.h>
 #include <hv/exit.h>
 #include <hv/vcpu.h>
+#include <hv/vdev.h>
 #include <hv/vm.h>
 
 /* Take the requests posted to the vCPU (the acknowledgement) and do the
@@ -31,6 +32,7 @@ static void sync_interrupts(struct vcpu *vcpu)
 
 	if (__atomic_exchange_n(&vcpu->ipi_pending, 0, __ATOMIC_SEQ_CST))
 		arch->virq_injected |= VIRQ_SOFT;
+	vdev_poll(vcpu->vm, now); /* may raise the UART's line */
 	/* Held back while the timer interrupt is due (hv/vcpu/irq.c). */
 	vcpu->ext_irq_synced =
 		__atomic_load_n(&vcpu->ext_irq_level, __ATOMIC_SEQ_CST);

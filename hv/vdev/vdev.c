@@ -7,10 +7,18 @@
  * Lock order: vm->device_lock, then (through vcpu_set_ext_irq) a
  * runqueue lock, or the console lock (through the UART's tx).
  */
+#include <arch/arch.h>
 #include <hv/console.h>
 #include <hv/errno.h>
+#include <hv/platform.h>
 #include <hv/vdev.h>
 #include <hv/vm.h>
+
+/* How long the UART's THR-empty interrupt pauses after a burst (see
+ * hv/vdev/vuart.c): longer than the few traps between the guest's last
+ * THR write and its next IIR read and PLIC claim, short next to the
+ * burst's own cost (two traps a byte). */
+#define UART_TX_PAUSE_US 1000
 
 static void plic_context_line(void *opaque, unsigned context, bool level)
 {
@@ -37,6 +45,39 @@ void vdev_init(struct vm *vm)
 	vplic_init(&vm->plic, GUEST_PLIC_SOURCES, vm->num_vcpus,
 		   plic_context_line, vm);
 	vuart_init(&vm->uart, uart_tx, uart_irq, vm);
+	vuart_set_tx_pacing(&vm->uart, arch_time_now,
+			    platform.timebase_frequency * UART_TX_PAUSE_US /
+				    1000000);
+}
+
+uint64_t vdev_next_event(struct vm *vm)
+{
+	uint64_t pause_end = vuart_tx_pause_end(&vm->uart);
+
+	return pause_end ? pause_end : UINT64_MAX;
+}
+
+/* Locked: the pause may have been ended or pushed back meanwhile. */
+static void end_tx_pause(struct vm *vm, uint64_t now)
+{
+	spin_lock(&vm->device_lock);
+	uint64_t pause_end = vuart_tx_pause_end(&vm->uart);
+
+	if (pause_end && now >= pause_end)
+		vuart_end_tx_pause(&vm->uart);
+	spin_unlock(&vm->device_lock);
+}
+
+void vdev_poll(struct vm *vm, uint64_t now)
+{
+	if (now >= vdev_next_event(vm))
+		end_tx_pause(vm, now);
+}
+
+void vdev_vcpu_idle(struct vm *vm)
+{
+	if (vdev_next_event(vm) != UINT64_MAX)
+		end_tx_pause(vm, UINT64_MAX);
 }
 
 static bool in_window(gpa_t addr, uint64_t base, uint64_t size)

@@ -10,6 +10,24 @@
  *
  * The interrupt output is a level recomputed after every access; irq() is
  * only called when that level changes.
+ *
+ * Transmit pacing. With THRE back at once, Linux's 8250 interrupt handler
+ * keeps transmitting for as long as its buffer has data: it loops while
+ * IIR reports THRE (up to 512 passes of 16 bytes), and the PLIC driver
+ * loops while a claim returns the UART. Natively each register access
+ * costs nanoseconds and a writer on another CPU cannot keep up; here each
+ * one is a trap to the hypervisor (about 100 us under TCG), so the writer
+ * does keep up, and the CPU that takes the UART interrupt stayed in
+ * hardirq context, interrupts off, for as long as the stream lasted:
+ * tens of seconds (hard LOCKUP and RCU stall reports). Real hardware
+ * breaks that loop with the time a FIFO takes on the wire. So with
+ * pacing on, after every VUART_TX_BURST bytes the THR-empty interrupt
+ * pauses until tx_pause_ticks after the last THR write: the handler's
+ * next IIR read and claim find nothing, it returns, and the guest takes
+ * its other interrupts. Only the interrupt pauses: LSR still says empty,
+ * so polled writers (printk, earlycon) never wait. The caller ends the
+ * pause when its time comes (vuart_tx_pause_end, vuart_end_tx_pause);
+ * accesses also end it once the clock passed it.
  */
 #include <hv/types.h>
 #include <hv/errno.h>
@@ -74,6 +92,11 @@ static bool in_loopback(const struct vuart *uart)
 	return uart->mcr & MCR_LOOPBACK;
 }
 
+static bool tx_paused(const struct vuart *uart)
+{
+	return uart->tx_paused_until != 0;
+}
+
 static uint8_t interrupt_identification(const struct vuart *uart)
 {
 	uint8_t fifo_bits = uart->fcr & FCR_FIFO_ENABLE ? IIR_FIFOS_ENABLED : 0;
@@ -82,7 +105,7 @@ static uint8_t interrupt_identification(const struct vuart *uart)
 		return fifo_bits | IIR_RX_LINE_STATUS;
 	if ((uart->ier & IER_ERBFI) && uart->rx_count)
 		return fifo_bits | IIR_RX_DATA;
-	if ((uart->ier & IER_ETBEI) && uart->thre_pending)
+	if ((uart->ier & IER_ETBEI) && uart->thre_pending && !tx_paused(uart))
 		return fifo_bits | IIR_THR_EMPTY;
 	if ((uart->ier & IER_EDSSI) && (uart->msr & MSR_DELTAS))
 		return fifo_bits | IIR_MODEM_STATUS;
@@ -177,12 +200,37 @@ void vuart_init(struct vuart *uart, vuart_tx_fn tx, vuart_irq_fn irq,
 	uart->opaque = opaque;
 }
 
+static void set_tx_pause(struct vuart *uart, uint64_t until)
+{
+	__atomic_store_n(&uart->tx_paused_until, until, __ATOMIC_RELAXED);
+}
+
+/* A byte went out: count it towards the burst, or push the pause back
+ * (the FIFO has more to send). A pause never ends at 0, which means none. */
+static void pace_transmit(struct vuart *uart)
+{
+	if (!uart->clock)
+		return;
+	if (!tx_paused(uart) && ++uart->tx_burst < VUART_TX_BURST)
+		return;
+	set_tx_pause(uart, (uart->clock() + uart->tx_pause_ticks) | 1);
+}
+
+static void settle_tx_pause(struct vuart *uart)
+{
+	if (tx_paused(uart) && uart->clock() >= uart->tx_paused_until) {
+		set_tx_pause(uart, 0);
+		uart->tx_burst = 0;
+	}
+}
+
 static void transmit(struct vuart *uart, uint8_t byte)
 {
 	if (in_loopback(uart))
 		rx_push(uart, byte);
 	else if (uart->tx)
 		uart->tx(uart->opaque, byte);
+	pace_transmit(uart);
 	/* The byte left THR at once, so THR is empty again. Writing THR
 	 * consumed the previous THRE condition and this raises a new one;
 	 * the level is only recomputed afterwards, so the line stays high
@@ -275,6 +323,7 @@ int vuart_mmio_read(struct vuart *uart, uint64_t offset, unsigned width,
 {
 	if (width != 1 || offset >= VUART_MMIO_SIZE)
 		return HV_EINVAL;
+	settle_tx_pause(uart);
 	*value = offset < NUM_REGISTERS ? read_register(uart, offset) : 0;
 	update_irq(uart);
 	return HV_OK;
@@ -285,10 +334,30 @@ int vuart_mmio_write(struct vuart *uart, uint64_t offset, unsigned width,
 {
 	if (width != 1 || offset >= VUART_MMIO_SIZE)
 		return HV_EINVAL;
+	settle_tx_pause(uart);
 	if (offset < NUM_REGISTERS)
 		write_register(uart, offset, (uint8_t)value);
 	update_irq(uart);
 	return HV_OK;
+}
+
+void vuart_set_tx_pacing(struct vuart *uart, vuart_clock_fn clock,
+			 uint64_t pause_ticks)
+{
+	uart->clock = clock;
+	uart->tx_pause_ticks = pause_ticks;
+	uart->tx_burst = 0;
+	set_tx_pause(uart, 0);
+	update_irq(uart);
+}
+
+void vuart_end_tx_pause(struct vuart *uart)
+{
+	if (!tx_paused(uart))
+		return;
+	set_tx_pause(uart, 0);
+	uart->tx_burst = 0;
+	update_irq(uart);
 }
 
 /* In loopback the serial input is disconnected: console bytes wait. */

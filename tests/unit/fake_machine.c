@@ -10,6 +10,7 @@
 #include <hv/printk.h>
 #include "drivers/plic.h"
 #include "drivers/sbi_client.h"
+#include <hv/vdev.h>
 #include "fake_machine.h"
 #include "sched/internal.h"
 #include "sched/policy.h"
@@ -77,6 +78,23 @@ WEAK void console_poll_input(void)
 
 WEAK void console_drain(void)
 {
+}
+
+WEAK uint64_t vdev_next_event(struct vm *vm)
+{
+	(void)vm;
+	return UINT64_MAX;
+}
+
+WEAK void vdev_poll(struct vm *vm, uint64_t now)
+{
+	(void)vm;
+	(void)now;
+}
+
+WEAK void vdev_vcpu_idle(struct vm *vm)
+{
+	(void)vm;
 }
 
 WEAK unsigned plic_claim(unsigned hartid)
