@@ -20,6 +20,7 @@
  * entries of the old instance are tagged with the VMID the new one keeps:
  * forgetting where each vCPU last ran makes every first entry flush them.
  */
+#include <stdio.h>
 #include <string.h>
 #include <arch/arch.h>
 #include <hv/console.h>
@@ -67,7 +68,7 @@ static void reset_vcpu(struct vcpu *vcpu)
 
 void vm_reboot_now(struct vm *vm)
 {
-	char err[160];
+	char err[128];
 	gpa_t entry, fdt;
 
 	console_vm_flush(vm);
@@ -78,7 +79,10 @@ void vm_reboot_now(struct vm *vm)
 	memset(vm->last_vcpu_on_hart, 0, sizeof(vm->last_vcpu_on_hart));
 	vm->boots++; /* before the reload: the new DTB tells the guest */
 	if (vm->ops->reload(vm, &entry, &fdt, err, sizeof(err))) {
-		vm_stop(vm, true, "reboot failed: %s", err);
+		char why[VM_STOP_REASON_MAX];
+
+		snprintf(why, sizeof(why), "reboot failed: %s", err);
+		vm_end_reboot(vm, why);
 		return;
 	}
 	/* The guest clock starts at 0 again, after the load, as at boot. */
@@ -90,7 +94,8 @@ void vm_reboot_now(struct vm *vm)
 		arch_vcpu_set_stage2(arch, vm->hgatp, vm->htimedelta,
 				     arch->sstc);
 	}
-	__atomic_store_n(&vm->status, VM_RUNNING, __ATOMIC_RELEASE);
+	if (!vm_end_reboot(vm, NULL))
+		return; /* stopped meanwhile: it stays stopped */
 	hv_printf("hartvisor: VM \"%s\" restarted (boot %u)\n", vm->name,
 		  vm->boots + 1);
 	/* As at creation: the boot vCPU starts like an HSM start. */

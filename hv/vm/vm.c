@@ -13,6 +13,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <hv/console.h>
 #include <hv/errno.h>
 #include <hv/percpu.h>
@@ -123,7 +124,7 @@ static bool wait_for_rebooting(struct vm *vm)
 		return false;
 	if (vm_quiesce(vm) == HV_OK && vm_quiet(vm))
 		return true;
-	vm_stop(vm, true, "reboot failed: a vCPU did not leave the guest");
+	vm_end_reboot(vm, "reboot failed: a vCPU did not leave the guest");
 	return false;
 }
 
@@ -161,46 +162,33 @@ void vm_finish_when_quiet(struct vm *vm)
 
 /* Under vm_stop_lock: the VM leaves RUNNING for `to`. False if it was
  * not running (stopped, or already rebooting). */
-static bool leave_running_locked(struct vm *vm, enum vm_status to)
-{
-	if (!vm_is_running(vm))
-		return false;
-	__atomic_store_n(&vm->status, to, __ATOMIC_RELEASE);
-	return true;
-}
-
 bool vm_begin_reboot(struct vm *vm)
 {
 	spin_lock(&vm_stop_lock);
-	bool ok = leave_running_locked(vm, VM_REBOOTING);
+	bool ok = vm_is_running(vm);
 
+	if (ok) {
+		vm->stop_pending = false;
+		__atomic_store_n(&vm->status, VM_REBOOTING, __ATOMIC_RELEASE);
+	}
 	spin_unlock(&vm_stop_lock);
 	return ok;
 }
 
-void vm_stop(struct vm *vm, bool failed, const char *fmt, ...)
+/* Under vm_stop_lock: the VM is STOPPED; true if the machine must power
+ * off (no foreground VM left). */
+static bool mark_stopped_locked(struct vm *vm, bool failed, bool *any_failed)
 {
-	char reason[160];
-	va_list ap;
-	bool any_failed;
-
-	va_start(ap, fmt);
-	vsnprintf(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
-
-	spin_lock(&vm_stop_lock);
-	/* A reboot that cannot complete ends the VM too. */
-	if (!leave_running_locked(vm, VM_STOPPED) &&
-	    !(vm->status == VM_REBOOTING && failed)) {
-		spin_unlock(&vm_stop_lock);
-		return;
-	}
 	vm->failed = failed;
 	__atomic_store_n(&vm->status, VM_STOPPED, __ATOMIC_RELEASE);
-	bool power_off = all_foreground_vms_stopped(&any_failed);
+	return all_foreground_vms_stopped(any_failed);
+}
 
-	spin_unlock(&vm_stop_lock);
-
+/* After the status went to STOPPED: wait for the vCPUs, report, give the
+ * resources back and, with no foreground VM left, power off. */
+static void finish_stop(struct vm *vm, const char *reason, bool power_off,
+			bool any_failed)
+{
 	/* Running vCPUs see the status at their next exit; make that now,
 	 * and wait for them, so their statistics are complete too. */
 	int quiet = vm_quiesce(vm);
@@ -218,4 +206,49 @@ void vm_stop(struct vm *vm, bool failed, const char *fmt, ...)
 			  any_failed ? " (some failed)" : "");
 		sbi_client_shutdown(any_failed);
 	}
+}
+
+void vm_stop(struct vm *vm, bool failed, const char *fmt, ...)
+{
+	char reason[VM_STOP_REASON_MAX];
+	va_list ap;
+	bool any_failed, power_off;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+
+	spin_lock(&vm_stop_lock);
+	if (vm->status == VM_REBOOTING && !vm->stop_pending) {
+		/* Its restart is under way: it stops instead, then (the
+		 * first request wins, as for a running VM). */
+		vm->stop_pending = true;
+		vm->stop_failed = failed;
+		memcpy(vm->stop_reason, reason, sizeof(reason));
+	}
+	if (!vm_is_running(vm)) {
+		spin_unlock(&vm_stop_lock);
+		return;
+	}
+	power_off = mark_stopped_locked(vm, failed, &any_failed);
+	spin_unlock(&vm_stop_lock);
+	finish_stop(vm, reason, power_off, any_failed);
+}
+
+bool vm_end_reboot(struct vm *vm, const char *failure)
+{
+	bool any_failed, power_off;
+
+	spin_lock(&vm_stop_lock);
+	if (!failure && !vm->stop_pending) {
+		__atomic_store_n(&vm->status, VM_RUNNING, __ATOMIC_RELEASE);
+		spin_unlock(&vm_stop_lock);
+		return true;
+	}
+	power_off = mark_stopped_locked(vm, failure || vm->stop_failed,
+					&any_failed);
+	spin_unlock(&vm_stop_lock);
+	finish_stop(vm, failure ? failure : vm->stop_reason, power_off,
+		    any_failed);
+	return false;
 }

@@ -32,6 +32,7 @@ static struct vcpu *a0, *a1, *b0;
 static uint8_t *ram;
 static unsigned reloads;
 static bool ram_zero_at_reload, quiet_at_reload, reload_fails;
+static bool stop_during_reload; /* the monitor stops the VM meanwhile */
 
 static bool vm_switched_in_anywhere(struct vm *vm)
 {
@@ -55,6 +56,11 @@ static int reload(struct vm *vm, gpa_t *entry, gpa_t *fdt, char *err,
 		if (ram[i])
 			ram_zero_at_reload = false;
 	quiet_at_reload = !vm_switched_in_anywhere(vm);
+	if (stop_during_reload) {
+		vm_stop(vm, false, "stopped by the monitor");
+		assert_false(vm_is_running(vm));    /* not yet stopped either */
+		vm_stop(vm, true, "a second stop"); /* the first one wins */
+	}
 	if (reload_fails) {
 		snprintf(err, err_len, "file \"Image\": bad magic");
 		return HV_EFORMAT;
@@ -84,6 +90,7 @@ static int setup(void **state)
 	b0 = &b->vcpus[0];
 	reloads = 0;
 	reload_fails = ram_zero_at_reload = quiet_at_reload = false;
+	stop_during_reload = false;
 	fake_vcpu_start(a, 0, PC);
 	fake_vcpu_start(b, 0, PC);
 	guest_run_hart(0);
@@ -198,6 +205,24 @@ static void test_failed_reload_stops_the_vm(void **state)
 	assert_other_vm_unharmed();
 }
 
+/* A stop requested while the VM reboots (the console monitor, say) is
+ * not lost, nor does the restart undo it: the VM ends stopped. */
+static void test_stop_during_reboot_wins(void **state)
+{
+	(void)state;
+	stop_during_reload = true;
+	assert_false(reset(a0, COLD_REBOOT));
+	assert_int_equal(reloads, 1);
+	assert_false(vm_is_running(a));
+	assert_false(a->failed);
+	assert_int_equal(a0->state, VCPU_DEAD); /* never started again */
+	assert_non_null(strstr(fake_printed,
+			       "VM \"a\" stopped: stopped by the monitor"));
+	assert_null(strstr(fake_printed, "a second stop"));
+	assert_null(strstr(fake_printed, "restarted"));
+	assert_other_vm_unharmed();
+}
+
 /* A VM with nothing to reload is stopped instead, saying so. */
 static void test_no_images_stops_the_vm(void **state)
 {
@@ -242,6 +267,7 @@ int main(void)
 			test_warm_reboot_from_a_sibling_resets_every_vcpu,
 			setup),
 		cmocka_unit_test_setup(test_failed_reload_stops_the_vm, setup),
+		cmocka_unit_test_setup(test_stop_during_reboot_wins, setup),
 		cmocka_unit_test_setup(test_no_images_stops_the_vm, setup),
 		cmocka_unit_test_setup(test_reboots_then_shutdown, setup),
 	};

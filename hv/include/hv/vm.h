@@ -27,6 +27,7 @@
 #define GUEST_PLIC_SOURCES 96
 
 #define VM_CONSOLE_LINE_MAX 256
+#define VM_STOP_REASON_MAX 160
 
 enum vm_status {
 	VM_RUNNING,
@@ -75,8 +76,12 @@ struct vm {
 	char line[VM_CONSOLE_LINE_MAX];
 	unsigned line_len;
 
-	enum vm_status status;	 /* atomic */
-	bool failed;		 /* ended by an error or a failure reset */
+	enum vm_status status; /* atomic */
+	bool failed;	       /* ended by an error or a failure reset */
+	/* A stop requested while rebooting, done instead of the restart
+	 * (vm_stop_lock). */
+	bool stop_pending, stop_failed;
+	char stop_reason[VM_STOP_REASON_MAX];
 	spinlock_t pause_lock;	 /* serializes pause and resume */
 	unsigned pause_count;	 /* pauses in force (gdb, monitor, ...) */
 	uint64_t paused_at;	 /* host time the first of them began */
@@ -114,8 +119,13 @@ void vm_print_stats(struct vm *vm);
 void vm_reboot(struct vm *vm, const char *kind, const char *reason);
 /* The restart half, once the VM is quiet (vm_finish_pending). */
 void vm_reboot_now(struct vm *vm);
-/* RUNNING -> REBOOTING; false if the VM was not running. */
+/* RUNNING -> REBOOTING; false if the VM was not running. A vm_stop while
+ * REBOOTING is kept for vm_end_reboot. */
 bool vm_begin_reboot(struct vm *vm);
+/* REBOOTING -> RUNNING (true: start the boot vCPU), or -> STOPPED with
+ * the usual report and clean-up when the restart failed (failure: why)
+ * or a stop was requested meanwhile (false). */
+bool vm_end_reboot(struct vm *vm, const char *failure);
 /* Give back a stopped VM's resources, or restart a rebooting one, once
  * none of its vCPUs is switched in on any hart: now if that is so (and
  * we are not one of them), else from this hart's deferred call after it
