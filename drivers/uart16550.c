@@ -63,6 +63,13 @@ void uart16550_enable_rx_irq(struct uart16550 *uart)
 	uart_write(uart, UART_IER, 0x01);
 }
 
+void uart16550_set_tx_irq(struct uart16550 *uart, bool on)
+{
+	uint8_t ier = uart_read(uart, UART_IER);
+
+	uart_write(uart, UART_IER, on ? ier | 0x02 : ier & ~0x02);
+}
+
 void uart16550_disable_irqs(struct uart16550 *uart)
 {
 	uart_write(uart, UART_IER, 0);

@@ -27,6 +27,10 @@ bool uart16550_try_putc(struct uart16550 *uart, uint8_t byte);
 int uart16550_getc(struct uart16550 *uart);
 /* Interrupt on received data (IER bit 0), nothing else. */
 void uart16550_enable_rx_irq(struct uart16550 *uart);
+/* The transmitter-empty interrupt (IER bit 1) on or off; the other
+ * sources stay as they are. Turning it on while THR is empty raises it at
+ * once (as on the 16550 and QEMU's model). */
+void uart16550_set_tx_irq(struct uart16550 *uart, bool on);
 /* No interrupt at all (IER = 0). */
 void uart16550_disable_irqs(struct uart16550 *uart);
 

@@ -62,6 +62,7 @@ static bool staged_byte;
 static uint64_t busy_since; /* UART first found busy with bytes waiting */
 static bool stalled;	    /* atomic for readers */
 static bool hold_vm_output; /* the monitor is open (atomic) */
+static bool tx_irq_on;	    /* the UART's THR-empty interrupt is enabled */
 
 void console_init(struct uart16550 *uart)
 {
@@ -79,6 +80,7 @@ void console_init(struct uart16550 *uart)
 	staged_byte = false;
 	busy_since = 0;
 	stalled = false;
+	tx_irq_on = false;
 }
 
 struct uart16550 *console_host_uart(void)
@@ -295,10 +297,7 @@ static void drain_pass(void)
 	bool blocked = false, progress = true;
 
 	next_ring = (next_ring + 1) % NUM_RINGS;
-	if (!stage_flushed()) {
-		note_blocked();
-		return;
-	}
+	blocked = !stage_flushed();
 	while (budget && progress && !blocked) {
 		progress = false;
 		for (unsigned k = 0; k < NUM_RINGS && budget && !blocked; k++) {
@@ -312,6 +311,16 @@ static void drain_pass(void)
 	}
 	if (blocked)
 		note_blocked();
+	/* Output left behind (the UART was busy, or the budget ran out)
+	 * must not wait for the next guest write: the THR-empty interrupt
+	 * brings the console hart back for it. Off once nothing that may
+	 * be shown waits, so the interrupt cannot storm. */
+	bool more = (blocked || budget == 0) && !console_uart_stalled();
+
+	if (more != tx_irq_on) {
+		uart16550_set_tx_irq(host_uart, more);
+		tx_irq_on = more;
+	}
 }
 
 void console_drain(void)

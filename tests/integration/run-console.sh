@@ -107,4 +107,49 @@ printf 'again\rquit\r' >&3
 check input-after-refocus '^\[alpha\] ECHO again'
 check powers-off 'all VMs have stopped; powering off'
 absent no-input-to-unfocused-2 '^\[beta\] ECHO again'
+exec 3>&-
+wait "$qemu_pid" 2>/dev/null
+
+# Both VMs flood the shared console at once (DBCN, as fast as it takes
+# bytes; the echo guest's "flood N"): every line of each must arrive whole
+# and in order, and the hypervisor must report no dropped byte.
+flood_lines=2000
+flood_intact() { # flood_intact VM: its flood_lines lines, in order, exact
+	result=$(tr -d '\r' <"$log" | awk -v p="[$1] F " -v want="$flood_lines" '
+	index($0, p) == 1 {
+		rest = substr($0, length(p) + 1)
+		seq = substr(rest, 1, 5) + 0
+		expect = sprintf("%05d ", n)
+		for (k = 0; k < 55; k++)
+			expect = expect sprintf("%c", 97 + (n * 7 + k) % 26)
+		if (rest != expect) bad++
+		n++
+	}
+	END { print (n == want && bad == 0) ? "ok" : n " lines, " bad + 0 " bad" }')
+	if [ "$result" = ok ]; then
+		echo "PASS flood-intact-$1"
+		passed=$((passed + 1))
+	else
+		echo "FAIL flood-intact-$1: $result (log: $log)"
+		failed=$((failed + 1))
+	fi
+}
+log=$LOGS/console-flood.log
+rm -f "$dir/in"
+mkfifo "$dir/in"
+timeout 120 qemu-system-riscv64 -M virt -cpu rv64,h=true -smp 2 -m 1G \
+	-nographic -bios default -kernel "$BUILD/hartvisor.elf" \
+	-initrd "$dir/boot.cpio" <"$dir/in" >"$log" 2>&1 &
+qemu_pid=$!
+exec 3>"$dir/in"
+check flood-alpha-ready '^\[alpha\] ECHO READY'
+check flood-beta-ready '^\[beta\] ECHO READY'
+printf 'flood %d\r\035nflood %d\r' "$flood_lines" "$flood_lines" >&3
+check flood-alpha-done '^\[alpha\] FLOOD DONE$'
+check flood-beta-done '^\[beta\] FLOOD DONE$'
+flood_intact alpha
+flood_intact beta
+printf 'quit\r\0350quit\r' >&3
+check flood-powers-off 'all VMs have stopped; powering off'
+absent flood-nothing-dropped 'the console dropped'
 finish

@@ -47,6 +47,14 @@ bool uart16550_try_putc(struct uart16550 *uart, uint8_t byte)
 	return true;
 }
 
+static bool tx_irq; /* the THR-empty interrupt the console asked for */
+
+void uart16550_set_tx_irq(struct uart16550 *uart, bool on)
+{
+	assert_ptr_equal(uart, &host_uart);
+	tx_irq = on;
+}
+
 int uart16550_getc(struct uart16550 *uart)
 {
 	assert_ptr_equal(uart, &host_uart);
@@ -88,6 +96,7 @@ static int setup(void **state)
 	console_monitor_reset();
 	monitor_reset();
 	uart_room = -1;
+	tx_irq = false;
 	fake_probe = NULL;
 	console_set_num_vms(2);
 	console_set_focus(0);
@@ -303,6 +312,7 @@ static void test_stalled_uart_blocks_nobody(void **state)
 
 	console_write_hypervisor("lost\n", 5);
 	assert_true(console_uart_stalled());
+	assert_false(tx_irq); /* a stalled UART raises none */
 	assert_in_range(fake_time - start,
 			CONSOLE_STALL_MS * (FAKE_TIMEBASE_HZ / 1000),
 			(CONSOLE_STALL_MS + 5) * (FAKE_TIMEBASE_HZ / 1000));
@@ -335,9 +345,12 @@ static void test_busy_uart_keeps_output(void **state)
 	uart_room = 3;
 	vm_write(a, "abcdefgh");
 	assert_string_equal(screen, "abc");
+	/* The THR-empty interrupt will bring the console hart back. */
+	assert_true(tx_irq);
 	uart_room = -1;
 	console_drain();
 	assert_string_equal(screen, "abcdefgh");
+	assert_false(tx_irq); /* nothing waits: no interrupt storm */
 	struct console_stats stats;
 
 	console_get_stats(a, &stats);
@@ -372,12 +385,14 @@ static void test_flood_cannot_starve_another_vm(void **state)
 	console_get_stats(b, &sb);
 	assert_int_equal(sb.written, 5);
 	assert_int_equal(sa.written + sb.written, 1 + CONSOLE_DRAIN_BUDGET);
+	assert_true(tx_irq); /* the rest goes at the THR-empty interrupt */
 	/* Later passes bring the rest, losing nothing. */
 	for (unsigned pass = 0; pass < 100; pass++)
 		console_drain();
 	console_get_stats(a, &sa);
 	assert_int_equal(sa.written, sizeof(flood) - 1);
 	assert_int_equal(sa.dropped, 0);
+	assert_false(tx_irq);
 }
 
 /* Ctrl-] m opens the monitor: typed lines are its commands (echoed, with
