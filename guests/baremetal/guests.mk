@@ -5,7 +5,8 @@
 # 0x80200000) uses it instead of lib/link.ld. <name>.elf keeps the full
 # debug info for gdb.
 GUEST_DIR := guests/baremetal
-GUEST_NAMES := selftest hostile echo debug schedtest reboot
+GUEST_NAMES := $(filter-out lib,$(patsubst $(GUEST_DIR)/%/,%,\
+	$(wildcard $(GUEST_DIR)/*/)))
 GUEST_OBJ := $(BUILD)/guests/obj
 GUEST_ARCH := -march=rv64imafdc_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 GUEST_CFLAGS := $(GUEST_ARCH) -ffreestanding -nostdlib -O2 -g -std=gnu11 \

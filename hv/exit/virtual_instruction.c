@@ -16,10 +16,18 @@
 /* Return contract: EXIT_RESUME, or EXIT_RESCHEDULE when wfi blocked. */
 enum exit_action exit_handle_virtual_instruction(struct vcpu *vcpu)
 {
-	uint32_t insn = (uint32_t)vcpu->arch.stval;
+	uint32_t insn;
 
-	if (!insn && arch_vcpu_read_insn(vcpu, gva(vcpu->arch.sepc), &insn))
-		insn = 0;
+	/*
+	 * The instruction itself, from guest memory: stval is not to be
+	 * trusted. QEMU 7.2 leaves it stale when a helper raises the
+	 * exception (hlv, hsv in VS-mode), so a guest's hlv after a wfi
+	 * showed the wfi again, and the vCPU slept with nothing to wake it
+	 * (found by the random hostile guest, guests/baremetal/chaos). stval
+	 * is the fallback when the pc cannot be read.
+	 */
+	if (arch_vcpu_read_insn(vcpu, gva(vcpu->arch.sepc), &insn))
+		insn = (uint32_t)vcpu->arch.stval;
 	/* wfi from guest user mode is illegal there, as on a bare hart
 	 * (only VS-mode wfi is ours to emulate). */
 	if (insn == INSN_WFI && vcpu_in_guest_kernel(vcpu)) {

@@ -7,6 +7,9 @@
 #     with passed > 0 and failed = 0, and its TEST lines agree with the
 #     summary's counts,
 #   - no well-behaved VM was stopped by the hypervisor,
+#   - for the chaos-N cases (the seeded random hostile guest, 2 x 50,000
+#     actions per seed; replay one with make fuzz-guest SEED=N): both the
+#     chaos VM and the well-behaved VM beside it finish and pass.
 #   - for the fatal case: hartvisor's stop line for the hostile VM appears
 #     and the hostile VM printed nothing after "HOSTILE FATAL ATTEMPT".
 #   - for the migrate-* cases (test-only "migrate-random" policy): every
@@ -35,6 +38,9 @@ CASES=(
 	"two-vms two-vms 4 alpha:selftest beta:selftest"
 	"one-vm-2harts one-vm-2harts 2 selftest:selftest"
 	"hostile hostile 2 hostile:hostile victim:selftest"
+	"chaos-1 chaos-1 2 chaos:chaos victim:selftest"
+	"chaos-2 chaos-2 2 chaos:chaos victim:selftest"
+	"chaos-3 chaos-3 2 chaos:chaos victim:selftest"
 	"hostile-fatal hostile-fatal 2 !hostile:hostile victim:selftest"
 	"sbi-disable sbi-disable 4 nodbcn:selftest"
 	"migrate-4harts selftest-migrate 4 selftest:selftest"

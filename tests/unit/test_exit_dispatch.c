@@ -30,6 +30,7 @@
 static struct vm *vm, *other;
 static struct vcpu *v0;
 static unsigned long script[12], script_tval[12]; /* exits, in order */
+static uint32_t script_insn[12];
 static unsigned nscript, nentries, ecalls, page_faults;
 static unsigned long entry_sepc[16];
 
@@ -100,11 +101,13 @@ static void guest(struct vcpu *vcpu)
 		fake_harts[fake_current_hart()].live.vstvec = STVEC;
 		vcpu->arch.scause = script[nentries];
 		vcpu->arch.stval = script_tval[nentries];
+		fake_guest_insn = script_insn[nentries];
 		nentries++;
 		return;
 	}
 	if (vcpu == v0)
 		nentries++;
+	fake_guest_insn = INSN_WFI; /* what memory holds at this pc */
 	fake_guest_write_sie(vcpu, 0);
 	fake_exit_wfi(vcpu);
 }
@@ -132,8 +135,11 @@ static int setup(void **state)
 	return 0;
 }
 
+/* An exit the guest makes; the instruction memory holds at its pc is
+ * fake_guest_insn as it is now (0: unreadable). */
 static void add_exit(unsigned long cause, unsigned long tval)
 {
+	script_insn[nscript] = fake_guest_insn;
 	script[nscript] = cause;
 	script_tval[nscript++] = tval;
 }
@@ -269,6 +275,18 @@ static void test_unreadable_instruction_is_illegal(void **state)
 	check_illegal(0);
 }
 
+/* A stale stval (QEMU 7.2 keeps the last one for an hlv in VS-mode) that
+ * says wfi: the instruction in memory decides, and it is illegal. */
+#define INSN_HLV_HU 0x641545f3U
+
+static void test_stale_stval_is_not_trusted(void **state)
+{
+	(void)state;
+	fake_guest_insn = INSN_HLV_HU;
+	add_exit(EXC_VIRTUAL_INST, INSN_WFI);
+	check_illegal(INSN_HLV_HU);
+}
+
 static void test_wfi_read_from_memory_blocks(void **state)
 {
 	(void)state;
@@ -379,6 +397,7 @@ int main(void)
 			test_other_virtual_instruction_is_illegal, setup),
 		cmocka_unit_test_setup(test_unreadable_instruction_is_illegal,
 				       setup),
+		cmocka_unit_test_setup(test_stale_stval_is_not_trusted, setup),
 		cmocka_unit_test_setup(test_wfi_read_from_memory_blocks, setup),
 		cmocka_unit_test_setup(test_breakpoint_goes_to_the_debugger,
 				       setup),
