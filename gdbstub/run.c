@@ -10,6 +10,7 @@
  * reported when the pause completes (the debugger's paused hook), so gdb
  * never sees a stop reply while a sibling vCPU still runs.
  */
+#include <hv/cpu_msg.h>
 #include <hv/errno.h>
 #include <hv/guest_mem.h>
 #include <hv/vcpu_state.h>
@@ -17,26 +18,35 @@
 #include "gdbstub/step.h"
 #include "gdbstub/stub.h"
 
-/* Record the first stop since the last resume; later ones are dropped
- * (all-stop reports one). Returns true if this one was recorded. */
-static bool record_stop_at(const struct gdb_stop *stop)
+/*
+ * Decide a stop (stop NULL: a vCPU held unreported) against a detach,
+ * under stop_lock: false once gdb_run_detach has marked the session
+ * detached (every breakpoint and watchpoint is gone by then: nothing to
+ * stop for). Otherwise the first stop since the last resume is recorded
+ * (*first; all-stop reports one, later ones are dropped) and the caller
+ * does the pause or park it asks for, then calls end_stop(): a detach
+ * waits for that (gdbstub/run.c's gdb_run_detach), so it undoes it.
+ */
+static bool begin_stop(const struct gdb_stop *stop, bool *first)
 {
-	bool first;
-
 	spin_lock(&gdb_target.stop_lock);
-	first = !gdb_target.stop_pending;
-	if (first) {
+	if (gdb_target.state == GDB_DETACHED) {
+		spin_unlock(&gdb_target.stop_lock);
+		return false;
+	}
+	*first = stop && !gdb_target.stop_pending;
+	if (*first) {
 		gdb_target.stop_pending = true;
 		gdb_target.stop = *stop;
 	}
+	gdb_target.stopping++;
 	spin_unlock(&gdb_target.stop_lock);
-	return first;
+	return true;
 }
 
-static bool record_stop(enum gdb_stop_reason reason, unsigned thread)
+static void end_stop(void)
 {
-	return record_stop_at(
-		&(struct gdb_stop){.reason = reason, .thread = thread});
+	__atomic_fetch_sub(&gdb_target.stopping, 1, __ATOMIC_RELEASE);
 }
 
 static void stop_everything(void)
@@ -67,9 +77,39 @@ static void vm_paused(void *ctx)
 		gdb_transport_report_stop(&stop);
 }
 
+static enum exit_action give_back(struct vcpu *vcpu)
+{
+	arch_vcpu_inject_exception(vcpu, EXC_BREAKPOINT, vcpu->arch.sepc);
+	return EXIT_RESUME;
+}
+
+/* Is the instruction at where an ebreak or c.ebreak now? */
+static bool ebreak_at(struct vm *vm, gpa_t where)
+{
+	uint32_t insn = 0;
+
+	if (guest_mem_read(vm, where, &insn, 2))
+		return true; /* cannot tell: the guest's */
+	if ((insn & 0xffff) == GDB_INSN_C_EBREAK)
+		return true;
+	return !guest_mem_read(vm, gpa(where.val + 2), (uint8_t *)&insn + 2,
+			       2) &&
+	       insn == GDB_INSN_EBREAK;
+}
+
+/* The vCPU trapped on one of our breakpoints that gdb removed meanwhile
+ * (a detach racing with the hit): the original instruction is back, so
+ * the vCPU runs it, pc unchanged, once its hart has run fence.i. */
+static enum exit_action run_again(struct vcpu *vcpu)
+{
+	__atomic_fetch_or(&vcpu->requests, VCPU_REQ_FENCE_I, __ATOMIC_SEQ_CST);
+	return EXIT_RESUME;
+}
+
 /* vm_debugger.breakpoint: a breakpoint exception on any hart. Return
- * contract: EXIT_RESCHEDULE when it was ours (the vCPU parks), else
- * EXIT_RESUME with the exception given back to the guest. */
+ * contract: EXIT_RESCHEDULE when it was ours (the vCPU parks);
+ * EXIT_RESUME with the pc unchanged when it was ours but gdb has gone;
+ * else EXIT_RESUME with the exception given back to the guest. */
 static enum exit_action vm_breakpoint(void *ctx, struct vcpu *vcpu)
 {
 	/* The vCPU is loaded on this hart: its live vsatp, not the copy
@@ -81,35 +121,46 @@ static enum exit_action vm_breakpoint(void *ctx, struct vcpu *vcpu)
 						   : GUEST_PRIV_USER,
 	};
 	gpa_t where;
-	bool temporary = false;
+	bool temporary = false, hold, first;
 
 	(void)ctx;
 	if (guest_translate(vcpu->vm, &params, gva(vcpu->arch.sepc),
-			    GUEST_ACCESS_EXECUTE, &where, NULL) ||
-	    !gdb_break_at(where, &temporary)) {
-		arch_vcpu_inject_exception(vcpu, EXC_BREAKPOINT,
-					   vcpu->arch.sepc);
-		return EXIT_RESUME;
-	}
+			    GUEST_ACCESS_EXECUTE, &where, NULL))
+		return give_back(vcpu);
+	if (!gdb_break_at(where, &temporary))
+		return ebreak_at(vcpu->vm, where) ? give_back(vcpu)
+						  : run_again(vcpu);
 	/* A step's breakpoint, hit by another vCPU that gdb let run: hold
 	 * that vCPU where it is, unreported, until the step is over; it
 	 * runs the real instruction once the breakpoint is gone. */
-	if (temporary && vcpu->id + 1 != gdb_target.step_thread) {
-		sched_park(vcpu);
-		return EXIT_RESCHEDULE;
-	}
+	hold = temporary && vcpu->id + 1 != gdb_target.step_thread;
+	struct gdb_stop stop = {
+		.reason = temporary ? GDB_STOP_STEP : GDB_STOP_BREAKPOINT,
+		.thread = vcpu->id + 1,
+	};
+
+	/* Detached since gdb_break_at: the original is back already. */
+	if (!begin_stop(hold ? NULL : &stop, &first))
+		return run_again(vcpu);
 	/* The pc stays at the breakpoint: gdb reports it there and steps
 	 * over it itself (removing it first). */
-	if (record_stop(temporary ? GDB_STOP_STEP : GDB_STOP_BREAKPOINT,
-			vcpu->id + 1))
+	if (hold)
+		sched_park(vcpu);
+	else if (first)
 		stop_everything();
+	end_stop();
 	return EXIT_RESCHEDULE;
 }
 
 void gdb_run_stop_for(const struct gdb_stop *stop)
 {
-	if (record_stop_at(stop))
+	bool first;
+
+	if (!begin_stop(stop, &first))
+		return; /* detached: the vCPU retries on an open page */
+	if (first)
 		stop_everything();
+	end_stop();
 }
 
 void gdb_target_attach(struct vm *vm)
@@ -172,17 +223,8 @@ static int prepare_step(unsigned thread)
 	unsigned count = 0;
 	int err = gdb_step_targets(vcpu, pcs, &count);
 
-	for (unsigned i = 0; !err && i < count; i++) {
-		/* The breakpoint must be exactly as long as the instruction
-		 * it replaces: a 4-byte ebreak over a 2-byte instruction
-		 * would give the next one to other vCPUs half rewritten. */
-		uint16_t low;
-
-		err = gdb_target.ops.read_mem(NULL, thread, pcs[i], &low, 2);
-		if (!err)
-			err = gdb_break_insert_temporary(thread, pcs[i],
-							 step_insn_length(low));
-	}
+	for (unsigned i = 0; !err && i < count; i++)
+		err = gdb_break_insert_temporary(thread, pcs[i]);
 	return err;
 }
 
@@ -236,11 +278,17 @@ int gdb_run_resume(void *ctx, const enum gdb_resume_action *actions,
 
 void gdb_run_interrupt(void *ctx)
 {
+	bool first;
+
 	(void)ctx;
-	if (gdb_target.state != GDB_RUNNING)
+	if (gdb_target.state != GDB_RUNNING ||
+	    !begin_stop(
+		    &(struct gdb_stop){.reason = GDB_STOP_SIGINT, .thread = 1},
+		    &first))
 		return;
-	if (record_stop(GDB_STOP_SIGINT, 1))
+	if (first)
 		stop_everything();
+	end_stop();
 }
 
 void gdb_run_current_stop(void *ctx, struct gdb_stop *stop)
@@ -268,6 +316,12 @@ void gdb_run_detach(void *ctx)
 	gdb_target.stop_pending = false;
 	spin_unlock(&gdb_target.stop_lock);
 	gdb_target.phys = false;
+	/* A breakpoint hit decided before the session was marked detached
+	 * may still be pausing the VM or parking its vCPU: let it finish,
+	 * so that what is undone below is all there is. It never waits
+	 * (vm_pause_begin and sched_park only ask). */
+	while (__atomic_load_n(&gdb_target.stopping, __ATOMIC_ACQUIRE))
+		cpu_relax_serving();
 	/* Released threads may still run while the pause is in force. */
 	if (stopped || vm_is_paused(gdb_target.vm)) {
 		vm_resume(gdb_target.vm);

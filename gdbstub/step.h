@@ -35,6 +35,8 @@ unsigned step_insn_length(uint32_t insn);
 /* The temporary breakpoints for stepping vcpu once (an lr...sc sequence
  * counts as one step). HV_EFAULT if its code cannot be read. */
 int gdb_step_targets(struct vcpu *vcpu, uint64_t pcs[2], unsigned *count);
-int gdb_break_insert_temporary(unsigned thread, uint64_t addr, unsigned kind);
+/* A step's breakpoint at the guest-virtual pc (whatever `monitor phys`
+ * says), as long as the instruction there (gdbstub/breakpoints.c). */
+int gdb_break_insert_temporary(unsigned thread, uint64_t pc);
 
 #endif

@@ -24,6 +24,8 @@ struct vcpu;
 struct vm;
 
 #define GDB_MAX_BREAKPOINTS 64
+#define GDB_INSN_EBREAK 0x00100073U
+#define GDB_INSN_C_EBREAK 0x9002U
 
 struct gdb_breakpoint {
 	bool used;
@@ -57,6 +59,9 @@ struct gdb_vm_target {
 	struct gdb_breakpoint bps[GDB_MAX_BREAKPOINTS];
 	unsigned num_bps;
 	unsigned step_thread; /* thread being single-stepped, 0 if none */
+	/* Breakpoint hits between their decision (under stop_lock) and
+	 * the pause or park they ask for; a detach waits for none. */
+	unsigned stopping;
 };
 
 extern struct gdb_vm_target gdb_target;
@@ -79,6 +84,14 @@ void gdb_breakpoints_hide(unsigned thread, uint64_t addr, void *buf,
 /* Is there a stub breakpoint at this guest-physical address? */
 bool gdb_break_at(gpa_t where, bool *temporary);
 void gdb_break_remove_temporary(void);
+struct ram_access;
+/* Complete a guest load or store on a page holding breakpoints (made
+ * execute-only) as if none were planted: loads see the original bytes, a
+ * store over a breakpoint's bytes changes what it saved (the breakpoint
+ * stays planted, and removing it puts the guest's bytes back). Returns
+ * ram_access_emulate's codes. */
+int gdb_break_emulate(struct vcpu *vcpu, gpa_t addr,
+		      const struct ram_access *access);
 
 /* watch.c: watchpoints (Z2/Z3/Z4) by stage-2 protection. */
 #define GDB_MAX_WATCHPOINTS 64
@@ -90,6 +103,12 @@ void gdb_watch_forget(void);
 /* gdb resumes the VM: pages suspended since the last stop are protected
  * again. */
 void gdb_watch_resume(void);
+/* A software breakpoint was planted at (planted) or removed from where:
+ * the page is execute-only while any is planted on it, so the guest's
+ * loads and stores there come to gdb_watch_guest_page_fault. HV_ENOTSUP
+ * for a VM without a stage-2 table (nothing to do), HV_ENOMEM when the
+ * page table is full. The caller flushes (guest_protect_flush_all). */
+int gdb_watch_break_page(gpa_t where, bool planted);
 /* vm_debugger.guest_page_fault */
 bool gdb_watch_guest_page_fault(void *ctx, struct vcpu *vcpu, gpa_t addr,
 				enum guest_access access,

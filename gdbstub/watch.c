@@ -26,6 +26,14 @@
  * the hypervisor console says so. The guest is never stuck, but hits on
  * that page go unseen meanwhile.
  *
+ * The same table keeps the pages that hold software breakpoints
+ * (gdb_watch_break_page, from breakpoints.c): such a page is
+ * execute-only, whatever its watchpoints ask, so every guest load and
+ * store there faults; one that hits no watchpoint is completed by
+ * gdb_break_emulate with the breakpoints' original bytes in place. An
+ * access that cannot be completed suspends the page as above (and the
+ * guest may then read a planted ebreak until the next resume).
+ *
  * Every permission change is followed by a G-stage TLB flush on every
  * hart (hv/mm/guest_protect.c), outside watch_lock.
  *
@@ -69,6 +77,7 @@ struct watched_page {
 	gpa_t page;
 	unsigned writes;	/* write segments on the page */
 	unsigned reads;		/* read and access segments */
+	unsigned breaks;	/* software breakpoints planted on the page */
 	unsigned long original; /* stage-2 permissions before any watch */
 	bool suspended;		/* permissions back until the next resume */
 };
@@ -97,6 +106,10 @@ static unsigned long wanted_perms(const struct watched_page *pg)
 {
 	if (pg->suspended)
 		return pg->original;
+	/* Execute-only (the G-stage allows it): fetches run the planted
+	 * ebreak, loads and stores come here to see the original bytes. */
+	if (pg->breaks && (pg->original & STAGE2_EXEC))
+		return STAGE2_EXEC;
 	if (pg->reads)
 		return pg->original & ~(STAGE2_READ | STAGE2_WRITE);
 	if (pg->writes)
@@ -108,7 +121,7 @@ static unsigned long wanted_perms(const struct watched_page *pg)
  * uses any more gets its own back and leaves the table. */
 static int page_update(struct watched_page *pg)
 {
-	bool unused = !pg->reads && !pg->writes;
+	bool unused = !pg->reads && !pg->writes && !pg->breaks;
 	int err = guest_protect_page(gdb_target.vm, pg->page,
 				     unused ? pg->original : wanted_perms(pg));
 
@@ -233,7 +246,7 @@ static int add_watch(unsigned w, const gpa_t *starts, const unsigned *lens,
 			if (!watch.segments[s].used)
 				seg = &watch.segments[s];
 		if (!pg || !seg) {
-			if (pg && !pg->reads && !pg->writes)
+			if (pg && !pg->reads && !pg->writes && !pg->breaks)
 				*pg = (struct watched_page){0}; /* just got */
 			err = HV_ENOMEM;
 			break;
@@ -349,6 +362,26 @@ void gdb_watch_resume(void)
 		guest_protect_flush_all(gdb_target.vm);
 }
 
+int gdb_watch_break_page(gpa_t where, bool planted)
+{
+	gpa_t page = gpa(ALIGN_DOWN(where.val, PAGE_SIZE));
+	struct watched_page *pg;
+	int err = HV_OK;
+
+	if (!gdb_target.vm->stage2.root.val)
+		return HV_ENOTSUP;
+	spin_lock(&watch.lock);
+	pg = planted ? get_page(page) : find_page(page);
+	if (!pg)
+		err = planted ? HV_ENOMEM : HV_OK;
+	else if (planted || pg->breaks) {
+		pg->breaks += planted ? 1 : -1U;
+		err = page_update(pg);
+	}
+	spin_unlock(&watch.lock);
+	return err;
+}
+
 /* The watchpoint an access of [addr, addr + width) hits, or -1: one of
  * the kind the access is (a write watch for a write, a read watch for a
  * read, an access watch for either). */
@@ -409,6 +442,7 @@ struct fault {
 	int decode_err; /* HV_ENOENT: page-table walk; other: cannot */
 	int watch;	/* the hit, for PLAN_STOP */
 	bool flush_all; /* permissions changed: every hart flushes */
+	bool breaks;	/* breakpoints on the page: emulate them hidden */
 };
 
 /* What to do with the fault (watch_lock held). */
@@ -425,6 +459,7 @@ static enum fault_plan plan(struct fault *f)
 		return PLAN_RETRY; /* changed since this hart cached it */
 	if (!pg || f->vcpu->vm != gdb_target.vm)
 		return PLAN_NOT_OURS;
+	f->breaks = pg->breaks != 0;
 	if (f->decode_err == HV_OK && matches_fault(a, f->access)) {
 		f->watch = hit(f->addr, a->width, ram_access_reads(a),
 			       ram_access_writes(a));
@@ -487,7 +522,9 @@ bool gdb_watch_guest_page_fault(void *ctx, struct vcpu *vcpu, gpa_t addr,
 		*action = EXIT_RESCHEDULE;
 		return true;
 	case PLAN_EMULATE:
-		if (ram_access_emulate(vcpu, addr, &f.decoded) == HV_OK)
+		if ((f.breaks ? gdb_break_emulate(vcpu, addr, &f.decoded)
+			      : ram_access_emulate(vcpu, addr, &f.decoded)) ==
+		    HV_OK)
 			return true;
 		break;
 	case PLAN_SUSPEND:
@@ -507,9 +544,10 @@ bool gdb_watch_guest_page_fault(void *ctx, struct vcpu *vcpu, gpa_t addr,
 		spin_unlock(&watch.lock);
 		guest_protect_flush_all(vcpu->vm);
 	}
-	hv_info("gdb: watchpoints on guest page %#lx suspended until the VM "
+	hv_info("gdb: %s on guest page %#lx suspended until the VM "
 		"next stops: vCPU %u made an access there that cannot be "
 		"emulated (pc %#lx)",
+		f.breaks ? "watchpoints and breakpoint hiding" : "watchpoints",
 		(unsigned long)ALIGN_DOWN(addr.val, PAGE_SIZE), vcpu->id,
 		vcpu->arch.sepc);
 	return true;

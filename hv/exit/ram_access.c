@@ -353,12 +353,7 @@ int ram_access_emulate(struct vcpu *vcpu, gpa_t addr,
 	bool atomic = access->op == RAM_ACCESS_AMO ||
 		      access->op == RAM_ACCESS_LR ||
 		      access->op == RAM_ACCESS_SC;
-	uint64_t src = access->op == RAM_ACCESS_FP_STORE
-			       ? arch_vcpu_guest_fp(vcpu, access->rs2)
-			       : vcpu_gpr(vcpu, access->rs2);
-	uint64_t value;
 	hpa_t host;
-	void *p;
 
 	if (access->op == RAM_ACCESS_LR || access->op == RAM_ACCESS_SC)
 		return HV_ENOTSUP;
@@ -366,7 +361,18 @@ int ram_access_emulate(struct vcpu *vcpu, gpa_t addr,
 	    (atomic && !aligned) ||
 	    guest_mem_range(vcpu->vm, addr, width, &host) != HV_OK)
 		return HV_EFAULT;
-	p = hpa_to_ptr(host);
+	return ram_access_perform(vcpu, hpa_to_ptr(host), aligned, access);
+}
+
+int ram_access_perform(struct vcpu *vcpu, void *p, bool aligned,
+		       const struct ram_access *access)
+{
+	unsigned width = access->width;
+	uint64_t src = access->op == RAM_ACCESS_FP_STORE
+			       ? arch_vcpu_guest_fp(vcpu, access->rs2)
+			       : vcpu_gpr(vcpu, access->rs2);
+	uint64_t value;
+
 	switch (access->op) {
 	case RAM_ACCESS_LOAD:
 		value = load_any(p, width, aligned);
@@ -387,8 +393,8 @@ int ram_access_emulate(struct vcpu *vcpu, gpa_t addr,
 		vcpu_set_gpr(vcpu, access->rd,
 			     sign_extend(amo(p, access, src), width));
 		break;
-	default: /* LR, SC: refused above */
-		break;
+	default: /* LR, SC: no reservation survives the trap */
+		return HV_ENOTSUP;
 	}
 	vcpu->arch.sepc += access->length;
 	return HV_OK;

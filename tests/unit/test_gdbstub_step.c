@@ -329,11 +329,39 @@ static void test_step_where_nothing_can_be_read(void **state)
 	assert_true(gt_v0->parked);
 }
 
+/* `monitor phys on` makes gdb's addresses guest-physical, but a step
+ * still decodes, and breaks at, the vCPU's guest-virtual next pc. */
+static void test_step_under_paging_with_phys_on(void **state)
+{
+	const uint64_t va = 0xffffffc000200000UL; /* Sv39 */
+	const uint32_t program[] = {gt_addi(A0, A0, 5), gt_addi(A0, A0, 7),
+				    GT_ECALL, gt_jal(0, -4)};
+	char out[64];
+
+	(void)state;
+	gt_program(GT_CODE, program, ARRAY_SIZE(program));
+	gt_sv39_map(va, GT_CODE);
+	assert_int_equal(GT_OPS->write_reg(GT_CTX, 1, GDB_REG_CSR_BASE + 0x180,
+					   gt_sv39_vsatp()),
+			 HV_OK);
+	set_pc(1, va);
+	gt_v0->arch.gpr[A0] = 0;
+	GT_OPS->monitor(GT_CTX, "phys on", out, sizeof(out));
+	assert_true(gdb_target.phys);
+	step_thread_1(va + 4);
+	assert_int_equal(gt_v0->arch.gpr[A0], 5);
+	assert_int_equal(gdb_target.bps[0].where.val, GT_CODE + 4);
+	step_thread_1(va + 8);
+	assert_int_equal(gt_v0->arch.gpr[A0], 12);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_step_addi_then_continue, setup),
 		cmocka_unit_test_setup(test_step_masks_interrupts, setup),
+		cmocka_unit_test_setup(test_step_under_paging_with_phys_on,
+				       setup),
 		cmocka_unit_test_setup(test_step_branches_and_jumps, setup),
 		cmocka_unit_test_setup(test_step_over_lr_sc, setup),
 		cmocka_unit_test_setup(

@@ -95,4 +95,13 @@ bool guest_fault_is_explicit(struct vcpu *vcpu, gpa_t addr);
 int ram_access_emulate(struct vcpu *vcpu, gpa_t addr,
 		       const struct ram_access *access);
 
+/*
+ * The same on the access's bytes at p, wherever they are (a debugger's
+ * copy of them with its breakpoints hidden, say): aligned says whether
+ * p's width-byte access is naturally aligned. The caller checked what
+ * ram_access_emulate checks; LR and SC still get HV_ENOTSUP.
+ */
+int ram_access_perform(struct vcpu *vcpu, void *p, bool aligned,
+		       const struct ram_access *access);
+
 #endif
