@@ -13,9 +13,11 @@
  * others among the eligible, so they run first when they wake but, since
  * eligibility still applies, never get more than their weight's share.
  *
- * An entity that leaves (blocks, moves, is capped) keeps its lag, V minus
- * its vruntime, and gets it back, bounded, when it is queued again: a
- * sleeper is owed at most what it was owed when it left.
+ * An entity that leaves (blocks, moves, is capped, is preempted) keeps its
+ * lag, V minus its vruntime, and gets it back when it is queued again;
+ * after a sleep it is bounded to two slices, so a sleeper is owed at most
+ * what it was owed when it left, and a vCPU that overran cannot carry an
+ * unbounded debt into its next wakeup.
  */
 #include <hv/vm.h>
 #include "sched/cap.h"
@@ -117,9 +119,14 @@ static void place(struct runqueue *rq, struct sched_entity *se)
 
 	se->weight = entity_weight(se);
 	se->latency_class = vm_of(se)->sched.latency_us != 0;
+	/* Bounded after a sleep only: a preempted or moved vCPU keeps all
+	 * of its lag, or a long stint (a host stall under QEMU) would be
+	 * partly forgiven at every preemption. */
 	limit = (int64_t)to_virtual(FAIR_MAX_LAG_REQUESTS * rq->time_slice,
 				    se->weight);
-	lag = se->lag > limit ? limit : se->lag < -limit ? -limit : se->lag;
+	lag = se->lag;
+	if (se->woken)
+		lag = lag > limit ? limit : lag < -limit ? -limit : lag;
 	if (rq->weight_sum)
 		lag = (int64_t)((__int128)lag *
 				(__int128)(rq->weight_sum + se->weight) /

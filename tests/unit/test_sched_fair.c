@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include <hv/errno.h>
+#include "sched/policy.h"
 #include "sched_sim.h"
 
 #define MS SIM_TICKS_PER_MS
@@ -181,6 +182,36 @@ static void test_cap_spans_harts(void **state)
 	assert_in_range(sim_vm_progress(other), 1480 * MS, 1510 * MS);
 }
 
+/* A stint far longer than the slice (a host stall) is charged in full:
+ * a preempted vCPU keeps all its lag, so the other one catches up. */
+static void test_long_stint_is_not_forgiven(void **state)
+{
+	(void)state;
+	sim_start(1, SLICE, "fair");
+	struct vm *vm = fake_vm_create("pair", 2, 0);
+	struct runqueue *rq = &cpus[0].rq;
+	struct sched_entity *a = &vm->vcpus[0].se, *b = &vm->vcpus[1].se;
+	unsigned b_turns = 0;
+
+	vm->sched.weight = 256;
+	rq->policy->enqueue(rq, a);
+	rq->policy->enqueue(rq, b);
+	struct sched_entity *first = rq->policy->pick_next(rq);
+
+	rq->policy->charge(rq, first, 100 * MS); /* 10 slices at once */
+	rq->policy->enqueue(rq, first);
+	for (unsigned i = 0; i < 20; i++) {
+		struct sched_entity *next = rq->policy->pick_next(rq);
+
+		if (next == first)
+			break;
+		b_turns++;
+		rq->policy->charge(rq, next, SLICE);
+		rq->policy->enqueue(rq, next);
+	}
+	assert_in_range(b_turns, 9, 11);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +224,7 @@ int main(void)
 		cmocka_unit_test(test_latency_class_share_is_bounded),
 		cmocka_unit_test(test_cap_holds_on_an_idle_hart),
 		cmocka_unit_test(test_cap_spans_harts),
+		cmocka_unit_test(test_long_stint_is_not_forgiven),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
