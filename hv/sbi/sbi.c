@@ -15,7 +15,7 @@
 static const struct sbi_extension *const sbi_extensions[] = {
 	&sbi_extension_base, &sbi_extension_legacy, &sbi_extension_time,
 	&sbi_extension_ipi,  &sbi_extension_rfence, &sbi_extension_hsm,
-	&sbi_extension_srst, &sbi_extension_dbcn,
+	&sbi_extension_srst, &sbi_extension_dbcn,   &sbi_extension_sta,
 };
 
 int sbi_extension_index(const char *name)

@@ -122,6 +122,7 @@ bool vcpu_apply_boot(struct vcpu *vcpu)
 			vcpu->boot_opaque);
 	vcpu->timer_deadline = UINT64_MAX;
 	__atomic_store_n(&vcpu->ipi_pending, 0, __ATOMIC_SEQ_CST);
+	sbi_sta_disable(vcpu); /* a started hart has no STA record yet */
 	return true;
 }
 

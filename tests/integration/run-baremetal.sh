@@ -14,6 +14,8 @@
 #     and the hostile VM printed nothing after "HOSTILE FATAL ATTEMPT".
 #   - for the migrate-* cases (test-only "migrate-random" policy): every
 #     vCPU migrated at least 3 times.
+#   - for the steal case (SBI STA): the guest checks steal time and
+#     `preempted` itself, beside a busy VM (guests/configs/steal.dts).
 #   - for the share case (weights 1:3, "fair" policy): the light VM got
 #     25 % +- SHARE_TOLERANCE points of each hart by the guests' own work
 #     counts, and 25 % +- SHARE_RUN_TOLERANCE by hartvisor's run-time
@@ -50,6 +52,7 @@ CASES=(
 	"share sched-share 2 light:schedtest heavy:schedtest"
 	"latency sched-latency 2 sleeper:schedtest"
 	"latency-class sched-latency-class 2 sleeper:schedtest"
+	"steal steal 2 measure:steal busy:steal"
 )
 # The measured spread of the share case is documented in
 # guests/configs/sched-share.dts; the tolerances are well outside it.

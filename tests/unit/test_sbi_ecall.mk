@@ -3,7 +3,7 @@
 # and every extension, guest memory with the device windows, and the
 # scheduler core (FAKE_CORE_SRCS, from test_sched_core.mk: hence `=`).
 SBI_TEST_SRCS = tests/unit/sbi_guest.c hv/sbi/sbi.c hv/sbi/error.c \
-	hv/sbi/hart_mask.c $(filter-out hv/sbi/ext/sta.c,$(sort $(wildcard hv/sbi/ext/*.c))) hv/mm/guest_mem.c \
+	hv/sbi/hart_mask.c $(sort $(wildcard hv/sbi/ext/*.c)) hv/mm/guest_mem.c \
 	hv/mm/guest_walk.c hv/vdev/vdev.c hv/vdev/vplic.c hv/vdev/vuart.c \
 	$(FAKE_CORE_SRCS)
 UNIT_TESTS += test_sbi_ecall

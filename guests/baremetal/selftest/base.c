@@ -20,6 +20,7 @@ static const struct named_ext offered[] = {
 	{SBI_EXT_HSM, "hsm"},
 	{SBI_EXT_SRST, "srst"},
 	{SBI_EXT_DBCN, "dbcn"},
+	{SBI_EXT_STA, "sta"},
 	{SBI_LEGACY_SET_TIMER, "legacy-set-timer"},
 	{SBI_LEGACY_PUTCHAR, "legacy-putchar"},
 	{SBI_LEGACY_GETCHAR, "legacy-getchar"},
@@ -31,7 +32,6 @@ static const struct named_ext not_offered[] = {
 	{SBI_EXT_SUSP, "susp"},
 	{SBI_EXT_CPPC, "cppc"},
 	{SBI_EXT_NACL, "nacl"},
-	{SBI_EXT_STA, "sta"},
 	{SBI_EXT_FWFT, "fwft"},
 	{SBI_LEGACY_CLEAR_IPI, "legacy-clear-ipi"},
 	{SBI_LEGACY_SEND_IPI, "legacy-send-ipi"},
@@ -47,11 +47,11 @@ static const struct named_ext unknown_fids[] = {
 	{SBI_EXT_BASE, "base"}, {SBI_EXT_TIME, "time"},
 	{SBI_EXT_IPI, "ipi"},	{SBI_EXT_RFENCE, "rfence"},
 	{SBI_EXT_HSM, "hsm"},	{SBI_EXT_SRST, "srst"},
-	{SBI_EXT_DBCN, "dbcn"},
+	{SBI_EXT_DBCN, "dbcn"}, {SBI_EXT_STA, "sta"},
 };
 static const unsigned long first_unused_fid[] = {
 	SBI_BASE_NUM_FIDS, 1, 1, SBI_RFENCE_NUM_FIDS, SBI_HSM_NUM_FIDS, 1,
-	SBI_DBCN_NUM_FIDS,
+	SBI_DBCN_NUM_FIDS, 1,
 };
 
 static struct sbiret base_call(unsigned long fid)

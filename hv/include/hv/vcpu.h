@@ -10,6 +10,8 @@
 
 #include <hv/types.h>
 #include <arch/vcpu_arch.h>
+#include <hv/steal_time.h>
+#include <hv/steal_time.h>
 #include "sched/sched.h"
 
 enum vcpu_state {
@@ -94,6 +96,7 @@ struct vcpu {
 	uint64_t ext_irq_hidden_until;
 
 	struct vcpu_stats stats;
+	struct vcpu_sta sta; /* SBI STA: see hv/include/hv/steal_time.h */
 };
 
 /* Post interrupts (any hart). */

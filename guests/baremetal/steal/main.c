@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: MIT
+/*
+ * steal: SBI STA from the guest's side (see steal.h for the roles). This
+ * file: the record helpers, registration and its errors, the busy role.
+ */
+#include "csr.h"
+#include "platform.h"
+#include "steal.h"
+#include "test.h"
+#include "timer.h"
+#include "util.h"
+
+const char guest_name[] = "steal";
+
+/* How long the busy VM keeps hart 0 busy: well past the measuring VM's
+ * contended phases (about 0.7 s), boot skew included. */
+#define BUSY_MS 1500
+/* The guest's QEMU virt UART, as hartvisor places it: a device window. */
+#define GUEST_UART 0x10000000UL
+
+struct sbiret sta_set_shmem(unsigned long lo, unsigned long hi,
+			    unsigned long flags)
+{
+	return sbi_ecall(SBI_EXT_STA, SBI_STA_SET_SHMEM, lo, hi, flags, 0, 0,
+			 0);
+}
+
+struct sbiret sta_register(struct sta_record *rec)
+{
+	return sta_set_shmem(virt_to_phys(rec), 0, 0);
+}
+
+bool sta_read_steal(const struct sta_record *rec, uint64_t *steal_ns,
+		    uint32_t *sequence)
+{
+	for (unsigned tries = 0; tries < 1000000; tries++) {
+		uint32_t before = READ_ONCE(rec->sequence);
+		read_barrier();
+		uint32_t lo = READ_ONCE(rec->steal_lo);
+		uint32_t hi = READ_ONCE(rec->steal_hi);
+		read_barrier();
+		uint32_t after = READ_ONCE(rec->sequence);
+
+		if (before == after && !(before & 1)) {
+			*steal_ns = (uint64_t)hi << 32 | lo;
+			*sequence = before;
+			return true;
+		}
+		cpu_relax();
+	}
+	return false;
+}
+
+uint8_t sta_preempted(const struct sta_record *rec)
+{
+	return READ_ONCE(rec->preempted);
+}
+
+uint64_t ticks_to_ns(uint64_t ticks)
+{
+	uint64_t hz = platform.timebase_hz;
+
+	return ticks / hz * 1000000000ULL + ticks % hz * 1000000000ULL / hz;
+}
+
+void sleep_wfi_us(uint64_t us)
+{
+	uint64_t deadline = deadline_after_us(us);
+
+	/* SIE off, STIE on: wfi wakes on the timer without taking it; a
+	 * one-instruction window then lets the handler mask it. */
+	local_irq_disable();
+	timer_arm_sbi(deadline);
+	while (!time_reached(deadline)) {
+		wfi();
+		local_irq_enable();
+		local_irq_disable();
+	}
+	timer_cancel_sbi();
+	local_irq_enable();
+}
+
+static bool record_is(const struct sta_record *rec, uint8_t byte)
+{
+	const volatile uint8_t *bytes = (const volatile uint8_t *)rec;
+
+	for (unsigned i = 0; i < sizeof(*rec); i++)
+		if (bytes[i] != byte)
+			return false;
+	return true;
+}
+
+static struct sta_record probe_rec;
+
+void test_registration(void)
+{
+	unsigned long phys = virt_to_phys(&probe_rec);
+	struct sbiret ret;
+
+	ret = sbi_ecall(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, SBI_EXT_STA, 0, 0, 0,
+			0, 0);
+	check(!ret.error && ret.value == 1, "sta-probe", "error=%ld value=%ld",
+	      ret.error, ret.value);
+	check_sbi("sta-unknown-fid",
+		  sbi_ecall(SBI_EXT_STA, SBI_STA_NUM_FIDS, 0, 0, 0, 0, 0, 0),
+		  SBI_ERR_NOT_SUPPORTED);
+	check_sbi("sta-disable-unregistered",
+		  sta_set_shmem(STA_SHMEM_DISABLE, STA_SHMEM_DISABLE, 0), 0);
+
+	memset(&probe_rec, 0xa5, sizeof(probe_rec));
+	check_sbi("sta-misaligned", sta_set_shmem(phys + 8, 0, 0),
+		  SBI_ERR_INVALID_PARAM);
+	check_sbi("sta-misaligned-32", sta_set_shmem(phys + 32, 0, 0),
+		  SBI_ERR_INVALID_PARAM);
+	check_sbi("sta-flags-nonzero", sta_set_shmem(phys, 0, 1),
+		  SBI_ERR_INVALID_PARAM);
+	check_sbi("sta-disable-flags-nonzero",
+		  sta_set_shmem(STA_SHMEM_DISABLE, STA_SHMEM_DISABLE, 1),
+		  SBI_ERR_INVALID_PARAM);
+	check_sbi("sta-half-disable", sta_set_shmem(STA_SHMEM_DISABLE, 0, 0),
+		  SBI_ERR_INVALID_PARAM);
+	check_sbi("sta-address-hi", sta_set_shmem(phys, 1, 0),
+		  SBI_ERR_INVALID_ADDRESS);
+	check_sbi("sta-past-ram", sta_set_shmem(ram_end(), 0, 0),
+		  SBI_ERR_INVALID_ADDRESS);
+	check_sbi("sta-below-ram", sta_set_shmem(platform.ram_base - 64, 0, 0),
+		  SBI_ERR_INVALID_ADDRESS);
+	check_sbi("sta-device-window", sta_set_shmem(GUEST_UART, 0, 0),
+		  SBI_ERR_INVALID_ADDRESS);
+	check(record_is(&probe_rec, 0xa5), "sta-errors-write-nothing",
+	      "a failed call changed the record");
+
+	check_sbi("sta-register", sta_set_shmem(phys, 0, 0), 0);
+	check(record_is(&probe_rec, 0), "sta-register-zeroes",
+	      "sequence=%u flags=%u preempted=%u", probe_rec.sequence,
+	      probe_rec.flags, probe_rec.preempted);
+	check_sbi("sta-disable",
+		  sta_set_shmem(STA_SHMEM_DISABLE, STA_SHMEM_DISABLE, 0), 0);
+}
+
+/* Spin on hart 0 beside the measuring VM's vCPU 0, which must show as
+ * steal here too; a running vCPU never reads itself preempted. */
+void run_busy(void)
+{
+	static struct sta_record rec;
+	uint64_t start_steal = 0, end_steal = 0, start, elapsed;
+	uint32_t sequence;
+	unsigned long flagged = 0;
+	bool read_ok;
+
+	check_sbi("busy-register", sta_register(&rec), 0);
+	start = read_time();
+	read_ok = sta_read_steal(&rec, &start_steal, &sequence);
+	while (!time_reached(start + us_to_ticks(BUSY_MS * 1000ULL)))
+		flagged += sta_preempted(&rec) != 0;
+	read_ok &= sta_read_steal(&rec, &end_steal, &sequence);
+	elapsed = ticks_to_ns(read_time() - start);
+	check(read_ok, "busy-read-steal", "the sequence never settled");
+	check(flagged == 0, "busy-running-not-preempted",
+	      "read itself preempted %lu times", flagged);
+	/* It shared hart 0 for the other VM's phases: some steal, never
+	 * more than the time that passed. */
+	check(end_steal - start_steal >= 10000000ULL &&
+		      end_steal - start_steal <= elapsed,
+	      "busy-steal-while-shared", "steal %lu us in %lu us",
+	      (unsigned long)((end_steal - start_steal) / 1000),
+	      (unsigned long)(elapsed / 1000));
+}
+
+void guest_main(void)
+{
+	if (str_has_word(platform.bootargs, "role=busy")) {
+		run_busy();
+		return;
+	}
+	if (!str_has_word(platform.bootargs, "role=measure"))
+		test_fatal("steal-role", "bootargs \"%s\" name no role",
+			   platform.bootargs);
+	if (platform.num_harts < 2)
+		test_fatal("steal-needs-2-vcpus", "only %u vCPU(s)",
+			   platform.num_harts);
+	test_registration();
+	test_contention();
+	test_restart_and_disable();
+}
