@@ -34,7 +34,6 @@
 #define SBI_EXT_SRST 0x53525354UL
 #define SBI_EXT_DBCN 0x4442434EUL
 #define SBI_EXT_STA 0x535441UL
-#define SBI_EXT_STA 0x535441UL
 #define SBI_EXT_LEGACY_FIRST 0x00UL
 #define SBI_EXT_LEGACY_LAST 0x0FUL
 
@@ -76,7 +75,6 @@ extern const struct sbi_extension sbi_extension_rfence;
 extern const struct sbi_extension sbi_extension_hsm;
 extern const struct sbi_extension sbi_extension_srst;
 extern const struct sbi_extension sbi_extension_dbcn;
-extern const struct sbi_extension sbi_extension_sta;
 extern const struct sbi_extension sbi_extension_sta;
 
 long sbi_error_from_hv(int err);

@@ -11,7 +11,6 @@
 #include <hv/types.h>
 #include <arch/vcpu_arch.h>
 #include <hv/steal_time.h>
-#include <hv/steal_time.h>
 #include "sched/sched.h"
 
 enum vcpu_state {
