@@ -5,7 +5,9 @@
 # 0x80200000) uses it instead of lib/link.ld. <name>.elf keeps the full
 # debug info for gdb.
 GUEST_DIR := guests/baremetal
-GUEST_NAMES := $(filter-out lib,$(patsubst $(GUEST_DIR)/%/,%,\
+# Every directory but lib (the runtime) and latency (perf/perf.mk builds
+# that one, for the benchmarks).
+GUEST_NAMES := $(filter-out lib latency,$(patsubst $(GUEST_DIR)/%/,%,\
 	$(wildcard $(GUEST_DIR)/*/)))
 GUEST_OBJ := $(BUILD)/guests/obj
 GUEST_ARCH := -march=rv64imafdc_zicsr_zifencei -mabi=lp64 -mcmodel=medany

@@ -29,43 +29,6 @@ static spinlock_t vm_stop_lock = SPINLOCK_INIT;
  * to give back its resources or reload it. */
 static unsigned long vms_to_finish;
 
-static uint64_t ticks_to_ms(uint64_t ticks)
-{
-	return platform.timebase_frequency
-		       ? ticks * 1000 / platform.timebase_frequency
-		       : 0;
-}
-
-/* Per-vCPU accounting: run and wait time, exits by cause. */
-void vm_print_stats(struct vm *vm)
-{
-	for (unsigned i = 0; i < vm->num_vcpus; i++) {
-		const struct vcpu_stats *st = &vm->vcpus[i].stats;
-
-		hv_printf(
-			"hartvisor: VM \"%s\" vCPU %u (hart %u): run %llu ms, "
-			"wait %llu ms, %llu switches, %llu migrations; "
-			"exits: sbi %llu, "
-			"mmio %llu, virtual-insn %llu, ipi %llu, timer %llu, "
-			"external %llu; wfi blocks %llu\n",
-			vm->name, i, vm->vcpus[i].cpu->hartid,
-			(unsigned long long)ticks_to_ms(st->run_ticks),
-			(unsigned long long)ticks_to_ms(st->wait_ticks),
-			(unsigned long long)st->switches_in,
-			(unsigned long long)st->migrations,
-			(unsigned long long)st->exits[EXC_ECALL_VS],
-			(unsigned long long)(st->exits
-						     [EXC_LOAD_GUEST_PAGE_FAULT] +
-					     st->exits
-						     [EXC_STORE_GUEST_PAGE_FAULT]),
-			(unsigned long long)st->exits[EXC_VIRTUAL_INST],
-			(unsigned long long)st->irq_exits[1],
-			(unsigned long long)st->irq_exits[5],
-			(unsigned long long)st->irq_exits[9],
-			(unsigned long long)st->wfi_blocks);
-	}
-}
-
 bool vm_is_running(struct vm *vm)
 {
 	return __atomic_load_n(&vm->status, __ATOMIC_ACQUIRE) == VM_RUNNING;

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The scheduler's per-vCPU statistics: the wake-to-run latency histogram
+ * (log2 buckets, percentiles), what the run loop records in it, and the
+ * lines printed when a VM stops.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <cmocka.h>
+#include "sched_sim.h"
+
+#define MS SIM_TICKS_PER_MS
+#define US SIM_TICKS_PER_US
+
+static void test_histogram_percentiles(void **state)
+{
+	(void)state;
+	struct sched_latency_histogram h;
+
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(sched_latency_percentile_ns(&h, 500), 0);
+	/* 98 samples of 1000 ns, one of 1 ms, one of 5 s. */
+	for (unsigned i = 0; i < 98; i++)
+		sched_latency_record(&h, 1000);
+	sched_latency_record(&h, 1000000);
+	sched_latency_record(&h, 5000000000ULL);
+	assert_int_equal(h.total, 100);
+	assert_int_equal(h.max_ns, 5000000000ULL);
+	/* 1000 ns is in [512, 1024): its bucket's upper bound. */
+	assert_int_equal(sched_latency_percentile_ns(&h, 500), 1023);
+	assert_int_equal(sched_latency_percentile_ns(&h, 980), 1023);
+	/* The 99th sample is 1 ms: [2^19, 2^20). */
+	assert_int_equal(sched_latency_percentile_ns(&h, 990), (1 << 20) - 1);
+	/* The largest never exceeds the maximum seen. */
+	assert_int_equal(sched_latency_percentile_ns(&h, 1000), 5000000000ULL);
+	/* 0 ns counts in bucket 0; huge values in the last bucket. */
+	sched_latency_record(&h, 0);
+	sched_latency_record(&h, ~0ULL);
+	assert_int_equal(h.count[0], 1);
+	assert_int_equal(h.count[SCHED_LATENCY_BUCKETS - 1], 1);
+}
+
+/* A sleeper beside a busy vCPU: each wakeup is recorded, preemptions of
+ * the busy one are counted, and both show in the stop lines. */
+static void test_wakeups_recorded_and_printed(void **state)
+{
+	(void)state;
+	sim_start(1, 10 * MS, "fair");
+	struct vm *busy = sim_vm("busy", 1, 256, 0, SIM_BUSY);
+
+	sim_run(1 * MS); /* the sleeper starts while busy runs */
+	struct vm *sleeper = sim_vm("sleeper", 1, 256, 0, SIM_PERIODIC);
+
+	sim_vcpu(sleeper, 0)->period = 2 * MS;
+	sim_run(200 * MS);
+	const struct vcpu_stats *st = &sleeper->vcpus[0].stats;
+
+	/* Its start, then one per timer wakeup. */
+	assert_int_equal(st->wake_latency.total,
+			 sim_vcpu(sleeper, 0)->wakeups + 1);
+	assert_true(busy->vcpus[0].stats.preemptions >= 90);
+	/* Timer wakeups are owed time and preempt the busy vCPU within the
+	 * minimum run (the log2 bucket of 500 us ends at 2^19 ns); only the
+	 * start, owed nothing, waited for the busy one's slice. */
+	assert_true(sched_latency_percentile_ns(&st->wake_latency, 900) <
+		    (1 << 19));
+	assert_in_range(st->wake_latency.max_ns, 1000000, 10000000);
+	fake_printed[0] = 0;
+	vm_print_stats(sleeper);
+	assert_non_null(strstr(fake_printed, "hartvisor: VM \"sleeper\" vCPU 0 "
+					     "(hart 0): run "));
+	assert_non_null(strstr(fake_printed, "hartvisor: VM \"sleeper\" vCPU 0 "
+					     "sched: steal "));
+	assert_non_null(strstr(fake_printed, " wakeups: p50 "));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_histogram_percentiles),
+		cmocka_unit_test(test_wakeups_recorded_and_printed),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
