@@ -1,15 +1,21 @@
 // SPDX-License-Identifier: MIT
 /*
- * Host PLIC. On QEMU virt hart h has M-mode context 2h and S-mode
- * context 2h + 1; the hypervisor (HS-mode) uses the latter.
+ * Host PLIC. The hypervisor (HS-mode) uses each hart's S-mode context,
+ * which the host DTB names: the PLIC's interrupts-extended, read by
+ * hv/platform/platform.c (not 2h + 1, which is only QEMU virt's layout).
+ * A hart with no S-mode context takes no PLIC interrupts: routing to it
+ * and claiming on it do nothing.
  */
+#include <hv/platform.h>
 #include "drivers/plic.h"
+
+#define NO_CONTEXT (-1)
 
 static volatile uint32_t *plic_base;
 
-static unsigned s_context(unsigned hartid)
+static int s_context(unsigned hartid)
 {
-	return 2 * hartid + 1;
+	return platform_plic_s_context(&platform, hartid);
 }
 
 void plic_init(hpa_t base)
@@ -19,8 +25,12 @@ void plic_init(hpa_t base)
 
 void plic_enable(unsigned source, unsigned hartid)
 {
+	int context = s_context(hartid);
+
+	if (context == NO_CONTEXT)
+		return;
 	volatile uint32_t *enable =
-		plic_base + (0x2000 + 0x80 * s_context(hartid)) / 4;
+		plic_base + (0x2000 + 0x80 * (unsigned)context) / 4;
 
 	plic_base[source] = 1;
 	enable[source / 32] |= 1U << (source % 32);
@@ -28,15 +38,26 @@ void plic_enable(unsigned source, unsigned hartid)
 
 void plic_set_threshold(unsigned hartid, unsigned threshold)
 {
-	plic_base[(0x200000 + 0x1000 * s_context(hartid)) / 4] = threshold;
+	int context = s_context(hartid);
+
+	if (context != NO_CONTEXT)
+		plic_base[(0x200000 + 0x1000 * (unsigned)context) / 4] =
+			threshold;
 }
 
 unsigned plic_claim(unsigned hartid)
 {
-	return plic_base[(0x200004 + 0x1000 * s_context(hartid)) / 4];
+	int context = s_context(hartid);
+
+	if (context == NO_CONTEXT)
+		return 0;
+	return plic_base[(0x200004 + 0x1000 * (unsigned)context) / 4];
 }
 
 void plic_complete(unsigned hartid, unsigned source)
 {
-	plic_base[(0x200004 + 0x1000 * s_context(hartid)) / 4] = source;
+	int context = s_context(hartid);
+
+	if (context != NO_CONTEXT)
+		plic_base[(0x200004 + 0x1000 * (unsigned)context) / 4] = source;
 }

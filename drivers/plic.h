@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The host PLIC: the hypervisor uses the S-mode context of its harts. */
+/* The host PLIC: the hypervisor uses the S-mode context of its harts
+ * (platform.plic_s_context, from the host DTB). */
 #ifndef DRIVERS_PLIC_H
 #define DRIVERS_PLIC_H
 

@@ -192,8 +192,10 @@ static int parse_cpus(const void *dtb, unsigned long boot_hartid,
 	return HV_OK;
 }
 
-static void parse_devices(const void *dtb, struct platform *out)
+/* Returns the PLIC's node, or a negative libfdt error. */
+static int parse_devices(const void *dtb, struct platform *out)
 {
+	int plic;
 	int node, len;
 
 	node = fdt_node_offset_by_compatible(dtb, -1, "ns16550a");
@@ -209,6 +211,7 @@ static void parse_devices(const void *dtb, struct platform *out)
 						     "sifive,plic-1.0.0");
 	if (node >= 0)
 		read_reg(dtb, node, &out->plic_base, &out->plic_size);
+	plic = node;
 	node = fdt_node_offset_by_compatible(dtb, -1, "pci-host-ecam-generic");
 	if (node >= 0) {
 		read_reg(dtb, node, &out->pci_ecam_base, &out->pci_ecam_size);
@@ -222,6 +225,72 @@ static void parse_devices(const void *dtb, struct platform *out)
 				out->pci_io_base = read_cells(r + 3, 2);
 		}
 	}
+	return plic;
+}
+
+#define IRQ_S_EXTERNAL 9 /* a cpu-intc's supervisor external interrupt */
+
+/* The hart id of the cpu node that holds interrupt controller intc, or
+ * -1 if intc is no riscv,cpu-intc under a cpu node. */
+static long intc_hartid(const void *dtb, int intc)
+{
+	int cpu = fdt_parent_offset(dtb, intc), len;
+	const char *type = cpu >= 0 ? get_string(dtb, cpu, "device_type") : 0;
+	const fdt32_t *reg =
+		cpu >= 0 ? fdt_getprop(dtb, cpu, "reg", &len) : NULL;
+
+	if (fdt_node_check_compatible(dtb, intc, "riscv,cpu-intc") || !type ||
+	    strcmp(type, "cpu") || !reg || len < 4)
+		return -1;
+	return fdt32_to_cpu(reg[0]);
+}
+
+int platform_plic_s_context(const struct platform *p, unsigned long hartid)
+{
+	for (unsigned i = 0; i < p->num_harts; i++)
+		if (p->hartids[i] == hartid)
+			return p->plic_s_context[i];
+	return -1;
+}
+
+/*
+ * The PLIC's contexts, in order, are the (interrupt controller, cause)
+ * pairs of its interrupts-extended: a hart's S-mode context is the one
+ * wired to cause 9 of its cpu-intc. QEMU virt happens to make it 2h + 1
+ * (an M-mode context first for every hart), but a machine without M-mode
+ * contexts, or with harts listed in another order, does not.
+ */
+static int parse_plic_contexts(const void *dtb, int plic, struct platform *out,
+			       char *err, size_t err_len)
+{
+	int len;
+	const fdt32_t *cells =
+		fdt_getprop(dtb, plic, "interrupts-extended", &len);
+
+	for (unsigned i = 0; i < HV_MAX_HARTS; i++)
+		out->plic_s_context[i] = -1;
+	for (int context = 0; cells && (context + 1) * 8 <= len; context++) {
+		int intc = fdt_node_offset_by_phandle(
+			dtb, fdt32_to_cpu(cells[2 * context]));
+		long hartid = intc >= 0 ? intc_hartid(dtb, intc) : -1;
+
+		if (hartid < 0 ||
+		    fdt32_to_cpu(cells[2 * context + 1]) != IRQ_S_EXTERNAL)
+			continue;
+		for (unsigned i = 0; i < out->num_harts; i++)
+			if (out->hartids[i] == (unsigned long)hartid &&
+			    out->plic_s_context[i] < 0)
+				out->plic_s_context[i] = context;
+	}
+	/* The boot hart takes the host's interrupts (console, gdb). */
+	if (out->plic_s_context[0] < 0) {
+		snprintf(err, err_len,
+			 "the PLIC's interrupts-extended wires no S-mode "
+			 "context to boot hart %u",
+			 out->hartids[0]);
+		return HV_EFORMAT;
+	}
+	return HV_OK;
 }
 
 static void parse_chosen(const void *dtb, struct platform *out)
@@ -388,11 +457,15 @@ int platform_parse(const void *dtb, unsigned long boot_hartid,
 		snprintf(err, err_len, "no /memory node with a reg");
 		return HV_EFORMAT;
 	}
-	parse_devices(dtb, out);
+	int plic = parse_devices(dtb, out);
+
 	if (!out->uart_base || !out->plic_base) {
 		snprintf(err, err_len, "no ns16550a UART or PLIC");
 		return HV_EFORMAT;
 	}
+	ret = parse_plic_contexts(dtb, plic, out, err, err_len);
+	if (ret)
+		return ret;
 	parse_chosen(dtb, out);
 	/* The DTB itself is as long as its header says. */
 	out->dtb_size = fdt_totalsize(dtb);

@@ -7,7 +7,8 @@
  * larger than the input is not one firmware could give and is skipped.
  * A parse that succeeds must describe a machine boot can use: the boot
  * hart at index 0, distinct hart ids, a terminated ISA string with H,
- * RAM, a UART and a PLIC, and reserved regions that do not wrap.
+ * RAM, a UART and a PLIC with an S-mode context for the boot hart, and
+ * reserved regions that do not wrap.
  */
 #include <stdlib.h>
 #include <libfdt.h>
@@ -48,6 +49,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(memchr(out.mmu_type, '\0', sizeof(out.mmu_type)));
 		check(platform_isa_has_letter(out.isa, 'h'));
 		check(out.uart_base && out.plic_base);
+		check(out.plic_s_context[0] >= 0);
+		check(platform_plic_s_context(&out, boot_hartid) ==
+		      out.plic_s_context[0]);
 		check(out.dtb_size == fdt_totalsize(dtb));
 		check(out.num_reserved <= PLATFORM_MAX_RESERVED);
 		for (unsigned i = 0; i < out.num_reserved; i++)

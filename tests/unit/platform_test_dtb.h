@@ -53,6 +53,14 @@ struct machine {
 	int reserved_reg_len;	 /* 0: the right length */
 	uint64_t reserved_size0; /* 0: the usual size of node 0 */
 	unsigned memreserve;	 /* /memreserve/ entries */
+	/* The PLIC's interrupts-extended: QEMU's (M then S context for
+	 * each cpu in DTB order), S contexts only in reverse cpu order,
+	 * or none. Cpu i's interrupt controller has phandle 100 + i. */
+	enum {
+		PLIC_QEMU,
+		PLIC_S_ONLY_REVERSED,
+		PLIC_NONE
+	} plic_layout;
 };
 
 static char dtb[16384];
@@ -122,9 +130,35 @@ static void build_cpus(const struct machine *m)
 			CHECK(fdt_property_string(dtb, "riscv,isa", c->isa));
 		if (c->mmu)
 			CHECK(fdt_property_string(dtb, "mmu-type", c->mmu));
+		CHECK(fdt_begin_node(dtb, "interrupt-controller"));
+		CHECK(fdt_property_string(dtb, "compatible", "riscv,cpu-intc"));
+		CHECK(fdt_property_u32(dtb, "phandle", 100 + i));
+		CHECK(fdt_end_node(dtb));
 		CHECK(fdt_end_node(dtb));
 	}
 	CHECK(fdt_end_node(dtb));
+}
+
+static void plic_contexts(const struct machine *m)
+{
+	fdt32_t cells[4 * MAX_CPUS];
+	unsigned n = 0;
+
+	for (unsigned k = 0; k < m->num_cpus; k++) {
+		unsigned i = m->plic_layout == PLIC_S_ONLY_REVERSED
+				     ? m->num_cpus - 1 - k
+				     : k;
+
+		if (m->plic_layout == PLIC_QEMU) {
+			cells[n++] = cpu_to_fdt32(100 + i);
+			cells[n++] = cpu_to_fdt32(11); /* M external */
+		}
+		cells[n++] = cpu_to_fdt32(100 + i);
+		cells[n++] = cpu_to_fdt32(9); /* S external */
+	}
+	if (m->plic_layout != PLIC_NONE)
+		CHECK(fdt_property(dtb, "interrupts-extended", cells,
+				   (int)(n * sizeof(cells[0]))));
 }
 
 static void build_soc(const struct machine *m)
@@ -149,6 +183,7 @@ static void build_soc(const struct machine *m)
 			CHECK(fdt_property(dtb, "compatible", both,
 					   sizeof(both)));
 		reg(0x0c000000, 0x600000, 16);
+		plic_contexts(m);
 		CHECK(fdt_end_node(dtb));
 	}
 	if (!m->no_pci) {

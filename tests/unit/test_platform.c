@@ -82,6 +82,10 @@ static void check_virt_common(const struct platform *p, const void *dtb)
 	assert_int_equal(p->uart_irq, 10);
 	assert_int_equal(p->plic_base, 0x0c000000);
 	assert_int_equal(p->plic_size, 0x600000);
+	/* QEMU virt: hart h's S-mode context is 2h + 1. */
+	for (unsigned i = 0; i < p->num_harts; i++)
+		assert_int_equal(platform_plic_s_context(p, p->hartids[i]),
+				 2 * p->hartids[i] + 1);
 	assert_int_equal(p->pci_ecam_base, 0x30000000);
 	assert_int_equal(p->pci_ecam_size, 0x10000000);
 	assert_int_equal(p->pci_io_base, 0x3000000);

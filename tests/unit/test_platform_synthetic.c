@@ -323,6 +323,41 @@ static void test_misaligned_blocks(void **state)
 	assert_string_equal(err, "bad DTB header");
 }
 
+/* The S-mode PLIC context of each hart comes from interrupts-extended. */
+static void test_plic_contexts(void **state)
+{
+	struct machine m = good();
+
+	(void)state;
+	m.num_cpus = 3;
+	m.boot_hartid = 11;
+	assert_int_equal(parse(&m), HV_OK);
+	/* QEMU's layout: cpu i (hart 10 + i) has S context 2i + 1. */
+	assert_int_equal(platform_plic_s_context(&out, 10), 1);
+	assert_int_equal(platform_plic_s_context(&out, 11), 3);
+	assert_int_equal(platform_plic_s_context(&out, 12), 5);
+	assert_int_equal(platform_plic_s_context(&out, 13), -1);
+	assert_int_equal(out.plic_s_context[0], 3); /* the boot hart's */
+
+	/* No M contexts, harts listed backwards: not 2h + 1. */
+	m.plic_layout = PLIC_S_ONLY_REVERSED;
+	assert_int_equal(parse(&m), HV_OK);
+	assert_int_equal(platform_plic_s_context(&out, 12), 0);
+	assert_int_equal(platform_plic_s_context(&out, 11), 1);
+	assert_int_equal(platform_plic_s_context(&out, 10), 2);
+
+	/* A hart without H has no slot, whatever its context. */
+	m.plic_layout = PLIC_QEMU;
+	m.cpu[2].isa = ISA_NO_H;
+	assert_int_equal(parse(&m), HV_OK);
+	assert_int_equal(platform_plic_s_context(&out, 12), -1);
+
+	/* Nothing wired to the boot hart: refused, it takes the host's
+	 * interrupts. */
+	m.plic_layout = PLIC_NONE;
+	expect_error(&m, "wires no S-mode context to boot hart 11");
+}
+
 /* A string property without its NUL is no string: never read past it. */
 static void test_unterminated_strings(void **state)
 {
@@ -379,6 +414,7 @@ int main(void)
 		cmocka_unit_test(test_dtb_size_from_header),
 		cmocka_unit_test(test_unterminated_strings),
 		cmocka_unit_test(test_misaligned_blocks),
+		cmocka_unit_test(test_plic_contexts),
 		cmocka_unit_test(test_short_error_buffer),
 	};
 

@@ -4,7 +4,8 @@
  * budget check (tests/tools/check-stack-usage.py, run on crafted GCC call
  * graphs): an overflow into the guard is seen however shallow, and the
  * budget check fails on a frame too large or not static, a chain too
- * deep, or recursion it has no bound for, and passes what is within.
+ * deep (recursion charged its bound, or with a warning when it has
+ * none), and passes what is within.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -157,13 +158,16 @@ static void test_budget_check(void **state)
 	assert_int_equal(check(300, 4096, "e.ci"), 1);
 	assert_true(output_has("e: dynamic stack frame"));
 
-	/* Recursion: refused, unless it is one the script knows bounds
-	 * (the fair tree's insert, at most 10 deep). */
+	/* Recursion with no stated bound: a warning, charged 4 frames
+	 * (f: 16 bytes, so 64); a known one (the fair tree's insert, at
+	 * most 10 deep) is charged its bound. */
 	write_ci("f.ci",
 		 "graph: { title: \"f.c\"\n" NODE("f", "f.c", "16", "static")
 			 CALL("f", "f") "}\n");
-	assert_int_equal(check(300, 4096, "f.ci"), 1);
-	assert_true(output_has("recursion through f (no known bound)"));
+	assert_int_equal(check(300, 64, "f.ci"), 0);
+	assert_true(output_has("warning: f.c:1:1: recursion through f (no "
+			       "known bound"));
+	assert_int_equal(check(300, 63, "f.ci"), 1);
 	write_ci("insert.ci", "graph: { title: \"t.c\"\n" NODE(
 				      "insert", "sched/fair_tree.c", "48",
 				      "static") CALL("insert", "insert") "}\n");

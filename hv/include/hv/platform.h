@@ -46,6 +46,9 @@ struct platform {
 	uint64_t uart_base;
 	unsigned uart_irq;
 	uint64_t plic_base, plic_size;
+	/* The PLIC context that is usable hart i's S-mode external
+	 * interrupt (from the PLIC's interrupts-extended), or -1. */
+	int plic_s_context[HV_MAX_HARTS];
 	uint64_t pci_ecam_base, pci_ecam_size;
 	uint64_t pci_io_base; /* CPU address of PCI I/O port 0 */
 	uint64_t initrd_start, initrd_end;
@@ -64,6 +67,9 @@ int platform_parse(const void *dtb, unsigned long boot_hartid,
 		   struct platform *out, char *err, size_t err_len);
 /* What an unused hart's reason means, for the boot report. */
 const char *platform_hart_unused_reason(enum platform_hart_unused reason);
+/* The PLIC S-mode context of a usable hart, or -1 (not a usable hart, or
+ * none is wired to it). */
+int platform_plic_s_context(const struct platform *p, unsigned long hartid);
 /* True if a riscv,isa string lists the given single-letter extension. */
 bool platform_isa_has_letter(const char *isa, char letter);
 /* True if a riscv,isa string lists the given multi-letter extension. */
