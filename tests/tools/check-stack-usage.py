@@ -36,7 +36,10 @@ RECURSION_BOUNDS = {
     "hv/mm/stage2.c:free_subtables": 4,
     # hv/vm/vm.c: stopping a VM may finish another stopped one, once.
     "hv/vm/vm.c:vm_stop": 2,
-    "hv/vm/vm.c:finish_stop": 2,
+    # vm_stop and vm_end_reboot both end in finish_stop, whose wait for
+    # the vCPUs serves messages that may finish another VM: at most once
+    # per VM (HV_MAX_VMS).
+    "hv/vm/vm.c:finish_stop": 8,
 }
 UNKNOWN_RECURSION_DEPTH = 4
 
