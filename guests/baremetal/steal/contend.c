@@ -145,8 +145,9 @@ void test_contention(void)
 		test_fatal("sta-observer-ready", "vCPU 1 never got ready");
 	check(obs.register_error == 0, "sta-register-vcpu1", "error=%ld",
 	      obs.register_error);
-	/* Woken from wfi: an update, with no steal (blocked is idle). */
-	check(obs.idle_sequence >= 2 && obs.idle_steal < 2000000,
+	/* Woken from wfi: an update, and the 20 ms blocked are not steal
+	 * (the bound leaves room for a host that is slow to pick it). */
+	check(obs.idle_sequence >= 2 && obs.idle_steal < 10000000,
 	      "sta-wfi-is-not-steal", "sequence=%u steal=%lu ns",
 	      obs.idle_sequence, (unsigned long)obs.idle_steal);
 
