@@ -64,7 +64,7 @@ static bool is_offered(unsigned long eid)
 {
 	static const unsigned long offered[] = {
 		SBI_EXT_BASE, SBI_EXT_TIME, SBI_EXT_IPI,  SBI_EXT_RFENCE,
-		SBI_EXT_HSM,  SBI_EXT_SRST, SBI_EXT_DBCN,
+		SBI_EXT_HSM,  SBI_EXT_SRST, SBI_EXT_DBCN, SBI_EXT_STA,
 	};
 
 	if (eid <= 0x0f) /* the legacy range: exercised separately */
