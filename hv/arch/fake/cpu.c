@@ -127,6 +127,13 @@ void arch_ipi_send(struct cpu *cpu)
 void arch_wait_for_interrupt(void)
 {
 	hart()->waits++;
+	/* A VS interrupt left pending in hvip wakes the hart at once (as on
+	 * QEMU): the idle loop would spin instead of sleeping. */
+	if (hart()->hvip && !hart()->pending &&
+	    fake_time < hart()->timer_deadline) {
+		hart()->spurious_wakeups++;
+		return;
+	}
 	if (fake_wait_hook) {
 		fake_wait_hook();
 		return;

@@ -41,6 +41,10 @@ struct fake_hart {
 	unsigned stage2_flushed_vmid; /* the last one's VMID */
 	unsigned loads, puts, fp_saves, fp_restores;
 	unsigned entries; /* guest entries */
+	/* The VS interrupts the hart holds pending for the guest (hvip), as
+	 * the last entry left them: while any is, wfi returns at once. */
+	unsigned long hvip;
+	unsigned spurious_wakeups; /* wfi that returned for hvip alone */
 	/* arch_relax() never serves this hart's messages: a hart held up
 	 * elsewhere (a test sets it; fake_serve_hart still serves). */
 	bool stalled;

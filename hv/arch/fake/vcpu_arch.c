@@ -77,6 +77,7 @@ void arch_vcpu_put(struct vcpu *vcpu)
 	arch->vstimecmp = live->vstimecmp;
 	/* Poison: state read from a hart that no longer holds it shows. */
 	live->vsscratch = 0xdeadbeefUL;
+	hart()->hvip = 0;
 	this_cpu()->loaded = NULL;
 	hart()->puts++;
 }
@@ -120,9 +121,14 @@ void arch_vcpu_enter(struct vcpu *vcpu)
 
 		vcpu->arch.virq_injected &= ~hidden;
 		fake_guest(vcpu);
+		/* hvip as the guest left it (it may clear its SSIP). */
+		hart()->hvip = vcpu->arch.virq_injected & VIRQ_ALL;
 		vcpu->arch.virq_injected |= hidden;
 		return;
 	}
+	hart()->hvip = vcpu->arch.mask_interrupts
+			       ? 0
+			       : vcpu->arch.virq_injected & VIRQ_ALL;
 	/* No guest hook: it runs until the next host interrupt. */
 	if (hart()->timer_deadline != UINT64_MAX &&
 	    fake_time < hart()->timer_deadline)
@@ -212,6 +218,7 @@ void arch_vcpu_save_wakeup_state(struct vcpu *vcpu)
 {
 	if (!loaded_here(vcpu))
 		return;
+	hart()->hvip = 0; /* as the real arch: see hv/arch/riscv */
 	vcpu->arch.vsie = hart()->live.vsie;
 	if (vcpu->arch.sstc)
 		vcpu->arch.vstimecmp = hart()->live.vstimecmp;

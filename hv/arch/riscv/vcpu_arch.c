@@ -90,6 +90,20 @@ void arch_vcpu_load(struct vcpu *vcpu)
 	this_cpu()->loaded = vcpu;
 }
 
+/*
+ * Its pending VS interrupts stay in virq_injected, and its next entry
+ * writes them back to hvip. Left in the hart, one would end an idle
+ * hart's wfi at once: a blocked vCPU (it may block with VSEIP in hvip
+ * when its line dropped since the entry) would make the hart spin.
+ */
+static void clear_hvip(void)
+{
+	if (this_cpu()->hvip_in_hart) {
+		csr_write(CSR_HVIP, 0);
+		this_cpu()->hvip_in_hart = 0;
+	}
+}
+
 void arch_vcpu_put(struct vcpu *vcpu)
 {
 	struct vcpu_arch *arch = &vcpu->arch;
@@ -106,6 +120,7 @@ void arch_vcpu_put(struct vcpu *vcpu)
 	arch->senvcfg = csr_read(CSR_SENVCFG);
 	if (arch->henvcfg & HENVCFG_STCE)
 		arch->vstimecmp = csr_read(CSR_VSTIMECMP);
+	clear_hvip();
 	/* Release: a hart that sees the vCPU no longer loaded here sees the
 	 * saved CSRs (sched/ownership.c, holder_of). */
 	__atomic_store_n(&this_cpu()->loaded, NULL, __ATOMIC_RELEASE);
@@ -320,6 +335,7 @@ void arch_vcpu_save_wakeup_state(struct vcpu *vcpu)
 {
 	if (!loaded_here(vcpu))
 		return;
+	clear_hvip();
 	vcpu->arch.vsie = csr_read(CSR_VSIE);
 	if (vcpu->arch.henvcfg & HENVCFG_STCE)
 		vcpu->arch.vstimecmp = csr_read(CSR_VSTIMECMP);

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A vCPU that blocks while still loaded must not leave a VS interrupt in
+ * the hart's hvip: the idle hart's wfi would return at once (a pending
+ * VS interrupt wakes it) and the hart would spin instead of sleeping.
+ * The fake arch models hvip and that wakeup (hv/arch/fake).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include "fake_machine.h"
+
+#define SLICE 1000
+#define ENTRY 0x80000000UL
+
+static struct vm *vm;
+
+static int setup(void **state)
+{
+	(void)state;
+	fake_machine_reset(1, SLICE);
+	vm = fake_vm_create("a", 1, 0);
+	return 0;
+}
+
+/* Entered with its external interrupt shown; the device lowers the line
+ * (served from another hart) and the guest idles with only SEIE on. */
+static void guest_idles_after_device_lowers_line(struct vcpu *vcpu)
+{
+	assert_true(vcpu->arch.virq_injected & VIRQ_EXTERNAL);
+	vcpu_set_ext_irq(vcpu, false);
+	fake_guest_write_sie(vcpu, VIRQ_EXTERNAL);
+	fake_exit_wfi(vcpu);
+}
+
+static void test_blocked_vcpu_leaves_hvip_clear(void **state)
+{
+	(void)state;
+	struct vcpu *v0 = &vm->vcpus[0];
+
+	fake_guest = guest_idles_after_device_lowers_line;
+	fake_vcpu_start(vm, 0, ENTRY);
+	vcpu_set_ext_irq(v0, true);
+	assert_ptr_equal(fake_step(0), v0);
+	assert_int_equal(v0->state, VCPU_BLOCKED);
+	assert_ptr_equal(cpus[0].loaded, v0); /* nothing else ran here */
+	assert_int_equal(fake_harts[0].hvip, 0);
+	/* Idle: the hart sleeps in wfi, it does not bounce out of it. */
+	assert_null(fake_step(0));
+	assert_null(fake_step(0));
+	assert_int_equal(fake_harts[0].spurious_wakeups, 0);
+	assert_int_equal(v0->state, VCPU_BLOCKED);
+	/* The device raises its line again: the vCPU wakes and is shown
+	 * the interrupt at its next entry. */
+	fake_guest = NULL;
+	vcpu_set_ext_irq(v0, true);
+	assert_int_equal(v0->state, VCPU_RUNNABLE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_blocked_vcpu_leaves_hvip_clear,
+				       setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
