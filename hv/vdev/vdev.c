@@ -96,6 +96,7 @@ int vdev_access(struct vm *vm, gpa_t addr, unsigned width, bool is_store,
 		uint64_t *value)
 {
 	int ret = HV_ENOENT;
+	bool was_paused = vdev_next_event(vm) != UINT64_MAX;
 
 	spin_lock(&vm->device_lock);
 	if (in_window(addr, GUEST_PLIC_BASE, VPLIC_MMIO_SIZE)) {
@@ -114,5 +115,9 @@ int vdev_access(struct vm *vm, gpa_t addr, unsigned width, bool is_store,
 						 value);
 	}
 	spin_unlock(&vm->device_lock);
+	/* A transmit pause began: the vCPU that caused it runs here, and its
+	 * hart timer now ends the pause (vcpu_running_deadline). */
+	if (!was_paused && vdev_next_event(vm) != UINT64_MAX)
+		sched_update_timer();
 	return ret;
 }
