@@ -544,11 +544,11 @@ bool gdb_watch_guest_page_fault(void *ctx, struct vcpu *vcpu, gpa_t addr,
 		spin_unlock(&watch.lock);
 		guest_protect_flush_all(vcpu->vm);
 	}
-	hv_info("gdb: %s on guest page %#lx suspended until the VM "
-		"next stops: vCPU %u made an access there that cannot be "
+	hv_info("gdb: watchpoints on guest page %#lx suspended until the VM "
+		"next stops%s: vCPU %u made an access there that cannot be "
 		"emulated (pc %#lx)",
-		f.breaks ? "watchpoints and breakpoint hiding" : "watchpoints",
-		(unsigned long)ALIGN_DOWN(addr.val, PAGE_SIZE), vcpu->id,
-		vcpu->arch.sepc);
+		(unsigned long)ALIGN_DOWN(addr.val, PAGE_SIZE),
+		f.breaks ? ", its breakpoints visible to the guest" : "",
+		vcpu->id, vcpu->arch.sepc);
 	return true;
 }

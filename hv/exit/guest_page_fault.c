@@ -37,7 +37,7 @@ static int decode_trapping_insn(struct vcpu *vcpu, struct mmio_insn *insn,
 	if ((vcpu->arch.htinst & 1) &&
 	    mmio_decode_htinst(vcpu->arch.htinst, insn) == HV_OK)
 		return HV_OK;
-	int ret = arch_vcpu_read_insn(vcpu, gva(vcpu->arch.sepc), raw);
+	int ret = guest_trapping_insn(vcpu, raw);
 
 	return ret ? ret : mmio_decode(*raw, insn);
 }

@@ -196,6 +196,32 @@ bool guest_fault_is_explicit(struct vcpu *vcpu, gpa_t addr)
 	       where.val == addr.val;
 }
 
+int guest_trapping_insn(struct vcpu *vcpu, uint32_t *insn)
+{
+	struct guest_walk_params params = {
+		.vsatp = arch_vcpu_guest_vsatp(vcpu),
+		.priv = vcpu_in_guest_kernel(vcpu) ? GUEST_PRIV_SUPERVISOR
+						   : GUEST_PRIV_USER,
+	};
+	uint64_t pc = vcpu->arch.sepc;
+	uint16_t half[2] = {0, 0};
+	gpa_t where;
+
+	if (arch_vcpu_read_insn(vcpu, gva(pc), insn) == HV_OK)
+		return HV_OK;
+	/* Each half on its own: a 4-byte instruction may cross a page. */
+	for (unsigned i = 0; i < 2; i++) {
+		if (guest_translate(vcpu->vm, &params, gva(pc + 2 * i),
+				    GUEST_ACCESS_EXECUTE, &where, NULL) ||
+		    guest_mem_read(vcpu->vm, where, &half[i], 2))
+			return HV_EFAULT;
+		if ((half[0] & 3) != 3)
+			break;
+	}
+	*insn = half[0] | (uint32_t)half[1] << 16;
+	return HV_OK;
+}
+
 int ram_access_from_trap(struct vcpu *vcpu, gpa_t addr, struct ram_access *out)
 {
 	uint64_t htinst = vcpu->arch.htinst;
@@ -210,7 +236,7 @@ int ram_access_from_trap(struct vcpu *vcpu, gpa_t addr, struct ram_access *out)
 	 * be emulated against the page table's address. */
 	if (!guest_fault_is_explicit(vcpu, addr))
 		return HV_ENOENT;
-	if (arch_vcpu_read_insn(vcpu, gva(vcpu->arch.sepc), &raw))
+	if (guest_trapping_insn(vcpu, &raw))
 		return HV_EFAULT;
 	return ram_access_decode(raw, out);
 }

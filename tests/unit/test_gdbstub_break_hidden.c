@@ -69,6 +69,36 @@ static void test_guest_loads_see_the_original(void **state)
 	assert_int_equal(wg_peek64(FUNC) & 0xffffffff, WG_EBREAK);
 }
 
+/* Code on the breakpoint's page that loads from it: the hypervisor
+ * reads the trapping instruction itself even where hlvx cannot (QEMU
+ * 7.2 wants read permission at stage 2 for it), and the page stays
+ * protected. */
+static void test_loads_by_code_on_the_page(void **state)
+{
+	const uint32_t here[] = {wg_load(LWU, S0, A0, 0), WG_ECALL,
+				 wg_jal(0, -4)};
+
+	(void)state;
+	put_function();
+	for (unsigned i = 0; i < ARRAY_SIZE(here); i++)
+		memcpy(wg_ram + (FUNC + 0x20 - GUEST_RAM_BASE) + 4 * i,
+		       &here[i], 4);
+	wg_hlvx_needs_read = true;
+	assert_int_equal(break_at(FUNC, 4), HV_OK);
+	wg_set_reg(GDB_REG_PC, FUNC + 0x20);
+	wg_v0->arch.gpr[A0] = FUNC;
+	fake_printed[0] = 0;
+	wg_resume(true);
+	for (unsigned turn = 0; turn < 4; turn++) {
+		fake_step(0);
+		fake_step(1);
+	}
+	assert_int_equal(wg_v0->arch.sepc, FUNC + 0x28); /* past the ecall */
+	assert_int_equal(wg_v0->arch.gpr[S0], FUNC_INSN0);
+	assert_int_equal(wg_perms(WG_PAGE_A), STAGE2_EXEC);
+	assert_null(strstr(fake_printed, "suspended"));
+}
+
 /* A store over the breakpoint goes into the saved original: the guest
  * reads back what it stored, still hits the breakpoint, and gdb's z0
  * leaves the guest's bytes in RAM. Stores beside it land in RAM. */
@@ -207,6 +237,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TEST(test_guest_loads_see_the_original),
+		TEST(test_loads_by_code_on_the_page),
 		TEST(test_guest_store_over_a_breakpoint),
 		TEST(test_amo_on_a_breakpoint_page),
 		TEST(test_protection_follows_the_breakpoints),

@@ -14,6 +14,7 @@ struct vm *wg_vm;
 uint8_t *wg_ram;
 struct vcpu *wg_v0, *wg_v1;
 bool wg_htinst;
+bool wg_hlvx_needs_read;
 unsigned wg_faults[VM_MAX_VCPUS];
 unsigned wg_stops;
 struct gdb_stop wg_last_stop;
@@ -161,6 +162,13 @@ static bool access(struct vcpu *vcpu, uint32_t insn, uint64_t addr, void *buf,
 		vcpu->arch.stval = addr;
 		vcpu->arch.htinst = wg_htinst ? transformed(insn) : 0;
 		fake_guest_insn = insn;
+		/* QEMU 7.2's hlvx: no read permission, no instruction. */
+		if (wg_hlvx_needs_read &&
+		    (stage2_translate(&vcpu->vm->stage2,
+				      gpa(vcpu->arch.sepc & ~0xfffUL), &host,
+				      &perms) ||
+		     !(perms & STAGE2_READ)))
+			fake_guest_insn = 0;
 		wg_faults[vcpu->id]++;
 		return false;
 	}
@@ -391,6 +399,7 @@ int wg_setup(void **state)
 	wg_v0 = &wg_vm->vcpus[0];
 	wg_v1 = &wg_vm->vcpus[1];
 	wg_htinst = false;
+	wg_hlvx_needs_read = false;
 	wg_next_exit = NULL;
 	memset(wg_faults, 0, sizeof(wg_faults));
 	memset(reserved, 0, sizeof(reserved));

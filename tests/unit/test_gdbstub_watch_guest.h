@@ -96,6 +96,10 @@ extern struct vm *wg_vm;
 extern uint8_t *wg_ram;
 extern struct vcpu *wg_v0, *wg_v1;
 extern bool wg_htinst; /* report the transformed instruction in htinst */
+/* Give the hypervisor no instruction (arch_vcpu_read_insn fails) when
+ * the trapping one is on a page stage 2 makes unreadable, as QEMU 7.2's
+ * hlvx does. */
+extern bool wg_hlvx_needs_read;
 /* Set: vCPU 0's next entry is this exit (the hook describes it) instead
  * of the interpreter's; then it is cleared. */
 extern void (*wg_next_exit)(struct vcpu *vcpu);

@@ -78,6 +78,10 @@ static void check_work(unsigned vcpus)
 	      (unsigned long)watch_1, (unsigned long)watch_2,
 	      (unsigned long)watch_3, (unsigned long)watch_4,
 	      (unsigned long)watch_5);
+	/* gdb's breakpoints never showed through the guest's own loads. */
+	check(code_changes == 0, "code-unchanged",
+	      "%lu iterations read other code bytes at level3/bump_counter",
+	      (unsigned long)code_changes);
 	check(watch_a == n && watch_b == WATCH_B_VALUE &&
 		      watch_neighbor == 7 * n &&
 		      watch_read_sum == n * (WATCH_1_VALUE + WATCH_4_VALUE +

@@ -36,6 +36,7 @@ enum debug_phase {
 extern volatile enum debug_phase debug_phase;
 extern uint64_t debug_iterations, debug_delay_us, debug_spin, spin_count;
 extern uint64_t iterations_done, vcpus_online, rendezvous_arrived;
+extern uint64_t code_changes;
 extern unsigned long vcpu_satp[DEBUG_MAX_VCPUS];
 
 /* The work (work.c). */

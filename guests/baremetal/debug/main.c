@@ -60,6 +60,11 @@
  *   spin_forever()        tight loop (no wfi, no ecall) while debug_spin,
  *                           counting spin_count: for Ctrl-C
  *   pace(us)              wfi until the timer, interrupts off
+ *   code_signature()      the first 32 bytes of level3 and bump_counter
+ *                           (the gdb tests' breakpoints), read as data:
+ *                           compared every iteration with their value
+ *                           before the first, counting code_changes (a
+ *                           stub breakpoint the guest could see)
  *
  * Variables (uint64_t unless noted; all writable from gdb):
  *   debug_iterations  200  (bootarg iterations=N); read every iteration
@@ -107,6 +112,7 @@ uint64_t spin_count;
 uint64_t iterations_done;
 uint64_t vcpus_online;
 uint64_t rendezvous_arrived;
+uint64_t code_changes;
 unsigned long vcpu_satp[DEBUG_MAX_VCPUS];
 
 void debug_main_loop(void);
@@ -159,13 +165,33 @@ DEBUG_FUNC void secondary_main(void *arg)
 	/* Returning stops this vCPU with SBI HSM (harts.c). */
 }
 
+/* The first 32 bytes (gdb breaks after the prologue), by halfword loads:
+ * a function may start at any 2-byte boundary. */
+static uint64_t code_bytes(const void *func)
+{
+	const volatile uint16_t *half = func;
+	uint64_t sum = 0;
+
+	for (unsigned i = 0; i < 16; i++)
+		sum = sum * 31 + half[i];
+	return sum;
+}
+
+static uint64_t code_signature(void)
+{
+	return code_bytes((const void *)level3) * 3 +
+	       code_bytes((const void *)bump_counter);
+}
+
 DEBUG_FUNC void debug_main_loop(void)
 {
-	uint64_t i;
+	uint64_t i, code = code_signature();
 
 	for (i = 1; i <= READ_ONCE(debug_iterations); i++) {
 		if (READ_ONCE(debug_spin))
 			spin_forever();
+		if (code_signature() != code)
+			WRITE_ONCE(code_changes, code_changes + 1);
 		bump_counter();
 		touch_watch_vars(i);
 		fp_work(i);

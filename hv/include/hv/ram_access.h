@@ -84,6 +84,16 @@ int ram_access_from_trap(struct vcpu *vcpu, gpa_t addr, struct ram_access *out);
 bool guest_fault_is_explicit(struct vcpu *vcpu, gpa_t addr);
 
 /*
+ * The instruction at the loaded vCPU's sepc, by hlvx (arch_vcpu_read_insn)
+ * or, where that faults, by a software walk of the live vsatp and a read
+ * of guest RAM. QEMU 7.2's hlvx wants read permission at the G-stage
+ * where the spec asks for execute, so it faults on a page a debugger made
+ * execute-only (the page of a gdb breakpoint), whose code the guest runs
+ * all the same. HV_EFAULT when neither way reads it.
+ */
+int guest_trapping_insn(struct vcpu *vcpu, uint32_t *insn);
+
+/*
  * Perform the access at addr (the faulting guest-physical address) on the
  * VM's RAM as the hart would have: a loaded value (sign- or zero-
  * extended, FLW's NaN-boxed) in rd, sepc past the instruction. Naturally
