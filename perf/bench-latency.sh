@@ -123,6 +123,7 @@ set style data histogram
 set style histogram clustered gap 1
 set style fill solid 0.8 border -1
 set logscale y
+set yrange [0.5:*]
 set ylabel "$unit (log scale)"
 set xtics rotate by -30
 set grid ytics

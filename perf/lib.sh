@@ -100,3 +100,30 @@ bench_plot() {
 	command -v gnuplot >/dev/null 2>&1 || bench_die "gnuplot not found (make deps installs gnuplot-nox)"
 	gnuplot "$1" || bench_die "gnuplot failed on $1"
 }
+
+# bench_qemu_until LOG TIMEOUT_S PATTERN QEMU-ARGS...: run QEMU until a
+# console line matches PATTERN (grep -E), QEMU exits or the timeout, then
+# stop it. For machines that never power off by themselves (busy VMs).
+# Returns 0 if the pattern appeared.
+bench_qemu_until() {
+	log=$1
+	limit=$2
+	pattern=$3
+	shift 3
+	: >"$log"
+	qemu-system-riscv64 "$@" </dev/null >"$log" 2>&1 &
+	pid=$!
+	end=$(($(date +%s) + limit))
+	found=1
+	while kill -0 "$pid" 2>/dev/null && [ "$(date +%s)" -lt "$end" ]; do
+		if grep -Eaq "$pattern" "$log"; then
+			found=0
+			break
+		fi
+		sleep 0.2
+	done
+	grep -Eaq "$pattern" "$log" && found=0
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	return "$found"
+}

@@ -5,6 +5,9 @@
 #   make bench               every benchmark
 #   make bench-quick         a short pass of every benchmark (1 run each)
 #   make bench-latency       bare-metal latency guest: time, SBI, timers, IPIs
+#   make bench-contention    wake-to-run lateness beside busy VMs, per
+#                            policy and time slice
+#   make bench-share         CPU-share accuracy of the fair scheduler
 #   make bench-sched-cost    policy decision cost on the host
 #   make bench-boot          Linux boot to power-off (and exits per boot)
 #   make bench-boot-native   its native baseline alone
@@ -15,26 +18,36 @@
 #   BENCH_RUNS=5 make bench  runs per side (default 3)
 # Other knobs (environment): BENCH_SAMPLES (latency samples per metric and
 # run, 500), BENCH_CLOCKS ("mttcg icount"), BENCH_SCHED_ITERATIONS (20000),
-# BENCH_POLICIES ("round-robin fair"), BENCH_CT_DURATION (cyclictest
+# BENCH_POLICIES (sched-cost, "round-robin fair"), BENCH_CONTENTION_POLICIES
+# ("round-robin fair fair+lat"), BENCH_SLICES_US ("1000 10000"), BENCH_BUSY ("0 1 3 7"),
+# BENCH_SHARE_WINDOWS (10), BENCH_CT_DURATION (cyclictest
 # seconds per run, 10), BENCH_HACKBENCH_LOOPS (50).
 
 BENCH_RUNS ?= 3
 export BENCH_RUNS
 
 .PHONY: bench-quick bench-latency bench-sched-cost bench-boot bench-boot-native \
-	bench-linux bench-prereqs
-bench: bench-latency bench-sched-cost bench-boot bench-linux
+	bench-linux bench-prereqs bench-contention bench-share
+bench: bench-latency bench-contention bench-share bench-sched-cost bench-boot \
+	bench-linux
 
 bench-quick:
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD) BENCH_RUNS=1 \
 		BENCH_SAMPLES=100 BENCH_SCHED_ITERATIONS=5000 \
-		BENCH_CT_DURATION=5 BENCH_HACKBENCH_LOOPS=20 bench
+		BENCH_CT_DURATION=5 BENCH_HACKBENCH_LOOPS=20 BENCH_SHARE_WINDOWS=5 \
+		BENCH_SLICES_US=10000 bench
 
 # The latency guest (guests/baremetal/latency), built like the test guests.
 $(eval $(call guest_rule,latency))
 
 bench-latency: $(BUILD)/guests/latency.img hv
 	$(Q)BUILD=$(BUILD) perf/bench-latency.sh
+
+bench-contention: $(BUILD)/guests/latency.img hv
+	$(Q)BUILD=$(BUILD) perf/bench-contention.sh
+
+bench-share: $(BUILD)/guests/latency.img hv
+	$(Q)BUILD=$(BUILD) perf/bench-share.sh
 
 # Decision cost (perf/sched_cost.c): the policy code on the host, -O2,
 # with the fake arch like the scheduler's unit tests (FAKE_CORE_SRCS,

@@ -6,7 +6,8 @@
 #
 #   run-bench-smoke.sh [CASE...]
 #
-# Cases: latency, sched-cost, boot (one Linux boot per side), rt-tests
+# Cases: latency, contention (round-robin and fair, busy 0 and 1), share
+# (2 windows per scenario), sched-cost, boot (one Linux boot per side), rt-tests
 # (the Linux guest's rt-tests overlay was built and holds cyclictest,
 # hackbench, their libraries and scripts) and, only when named, linux
 # (cyclictest 1 s and hackbench 5 loops, once per side: minutes on a
@@ -20,7 +21,7 @@ logdir=$BUILD/test-logs
 mkdir -p "$logdir"
 passed=0
 failed=0
-cases=${*:-latency sched-cost boot rt-tests}
+cases=${*:-latency contention share sched-cost boot rt-tests}
 
 result() { # result NAME REASON ("" = pass)
 	if [ -z "$2" ]; then
@@ -76,6 +77,26 @@ for c in $cases; do
 				"$out/latency-summary.csv" "$out/latency-mttcg.png" "$out/latency-icount.png")
 		else
 			reason="perf/bench-latency.sh failed"
+		fi ;;
+	contention)
+		if BENCH_RUNS=1 BENCH_SAMPLES=10 BENCH_CONTENTION_POLICIES="round-robin fair" \
+			BENCH_SLICES_US=10000 BENCH_BUSY="0 1" perf/bench-contention.sh >"$log" 2>&1; then
+			reason=$(missing_lines "$out/contention.txt" \
+				"^contention/mttcg/round-robin/slice-10000/busy-0/timer-sstc-idle/p99: $pair" \
+				"^contention/mttcg/fair/slice-10000/busy-1/ipi-idle-oneway/p50: $pair")
+			[ -n "$reason" ] || reason=$(nonempty "$out/contention.csv" "$out/contention.png")
+		else
+			reason="perf/bench-contention.sh failed"
+		fi ;;
+	share)
+		if BENCH_RUNS=1 BENCH_SHARE_WINDOWS=2 perf/bench-share.sh >"$log" 2>&1; then
+			reason=$(missing_lines "$out/share.txt" \
+				"^share/weights-1-3: configured 0.250, measured $num, error [-+]$num" \
+				"^share/weights-1-1: configured 0.500, measured $num" \
+				"^share/cap-25: configured 0.250, measured $num")
+			[ -n "$reason" ] || reason=$(nonempty "$out/share.csv" "$out/share.png")
+		else
+			reason="perf/bench-share.sh failed"
 		fi ;;
 	sched-cost)
 		if BENCH_SCHED_ITERATIONS=500 perf/bench-sched-cost.sh >"$log" 2>&1; then

@@ -95,17 +95,21 @@ static void ipi_series(const char *rt_name, const char *ow_name, bool idle,
 	lat_report(ow_name, one_way, i);
 }
 
-void lat_measure_ipi(void)
+void lat_measure_ipi(bool idle_only)
 {
 	unsigned target = platform.boot_hart == 0 ? 1 : 0;
 
 	if (platform.num_harts < 2) {
 		lat_unavailable("ipi-idle-roundtrip", "one hart");
 		lat_unavailable("ipi-idle-oneway", "one hart");
-		lat_unavailable("ipi-spin-roundtrip", "one hart");
-		lat_unavailable("ipi-spin-oneway", "one hart");
+		if (!idle_only) {
+			lat_unavailable("ipi-spin-roundtrip", "one hart");
+			lat_unavailable("ipi-spin-oneway", "one hart");
+		}
 		return;
 	}
 	ipi_series("ipi-idle-roundtrip", "ipi-idle-oneway", true, target);
-	ipi_series("ipi-spin-roundtrip", "ipi-spin-oneway", false, target);
+	if (!idle_only)
+		ipi_series("ipi-spin-roundtrip", "ipi-spin-oneway", false,
+			   target);
 }

@@ -71,7 +71,8 @@ void lat_report(const char *name, uint64_t *samples, unsigned n);
 void lat_unavailable(const char *name, const char *why);
 
 void lat_measure_local(void);
-void lat_measure_timers(void);
-void lat_measure_ipi(void);
+/* idle_only: only the wake-ups from wfi (contention runs). */
+void lat_measure_timers(bool idle_only);
+void lat_measure_ipi(bool idle_only);
 
 #endif

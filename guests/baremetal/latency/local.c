@@ -99,15 +99,19 @@ static void timer_series(const char *name, bool sstc, bool idle)
 	lat_report(name, samples, i);
 }
 
-void lat_measure_timers(void)
+void lat_measure_timers(bool idle_only)
 {
 	timer_series("timer-sbi-idle", false, true);
-	timer_series("timer-sbi-spin", false, false);
+	if (!idle_only)
+		timer_series("timer-sbi-spin", false, false);
 	if (!platform.has_sstc) {
 		lat_unavailable("timer-sstc-idle", "no sstc in riscv,isa");
-		lat_unavailable("timer-sstc-spin", "no sstc in riscv,isa");
+		if (!idle_only)
+			lat_unavailable("timer-sstc-spin",
+					"no sstc in riscv,isa");
 		return;
 	}
 	timer_series("timer-sstc-idle", true, true);
-	timer_series("timer-sstc-spin", true, false);
+	if (!idle_only)
+		timer_series("timer-sstc-spin", true, false);
 }

@@ -6,10 +6,17 @@
  * trips, and reports each as a BENCH line (stats.c). Its TEST lines only
  * say that every metric got its samples: nothing here judges speed.
  *
- * bootargs: "samples=N" (default 200, at most LAT_MAX_SAMPLES).
+ * bootargs: "samples=N" (default 200, at most LAT_MAX_SAMPLES);
+ * "contention": only the wake-ups from idle (timers and IPIs, for
+ * perf/bench-contention.sh); "busy": no measurement, every vCPU spins
+ * forever (the load beside a measured VM); "share=W": no measurement,
+ * vCPU 0 counts loop iterations and prints the count of each of W
+ * one-second windows of guest time, "BENCH-SHARE window=<k> count=<n>"
+ * (perf/bench-share.sh compares the counts of VMs sharing a hart).
  */
 #include "console.h"
 #include "csr.h"
+#include "harts.h"
 #include "latency.h"
 #include "platform.h"
 #include "test.h"
@@ -82,23 +89,6 @@ bool lat_wait_spin(const volatile unsigned long *counter, unsigned long old,
 	return ok;
 }
 
-static unsigned parse_samples(void)
-{
-	const char *p = platform.bootargs;
-
-	for (; *p; p++) {
-		if ((p == platform.bootargs || p[-1] == ' ') &&
-		    !strncmp(p, "samples=", 8)) {
-			unsigned n = 0;
-
-			for (p += 8; *p >= '0' && *p <= '9'; p++)
-				n = n * 10 + (unsigned)(*p - '0');
-			return n;
-		}
-	}
-	return 200;
-}
-
 /* Cycles per time tick over about 5 ms; under icount also whether
  * `instret` and `cycle` count the same thing. */
 static void calibrate(void)
@@ -123,9 +113,73 @@ static void calibrate(void)
 	      (unsigned long)(c1 - c0), (unsigned long)(t1 - t0));
 }
 
+static void spin_forever(void *arg)
+{
+	(void)arg;
+	for (;;)
+		cpu_relax();
+}
+
+static void busy_forever(void)
+{
+	printf("BENCH-BUSY %u vCPUs spinning\n", platform.num_harts);
+	for (unsigned h = 0; h < platform.num_harts; h++)
+		if (h != platform.boot_hart &&
+		    hart_launch(h, spin_forever, NULL))
+			test_fatal("busy-start", "hart %u did not start", h);
+	spin_forever(NULL);
+}
+
+static unsigned parse_word_value(const char *key, unsigned fallback)
+{
+	size_t len = strlen(key);
+
+	for (const char *p = platform.bootargs; *p; p++) {
+		if ((p == platform.bootargs || p[-1] == ' ') &&
+		    !strncmp(p, key, len) && p[len] == '=') {
+			unsigned n = 0;
+
+			for (p += len + 1; *p >= '0' && *p <= '9'; p++)
+				n = n * 10 + (unsigned)(*p - '0');
+			return n;
+		}
+	}
+	return fallback;
+}
+
+static void count_windows(unsigned windows)
+{
+	uint64_t window = us_to_ticks(1000000);
+	uint64_t end = read_time() + window;
+	unsigned long total = 0;
+
+	for (unsigned k = 1; k <= windows; k++, end += window) {
+		unsigned long count = 0;
+
+		while (!time_reached(end)) {
+			for (unsigned i = 0; i < 1000; i++)
+				barrier();
+			count++;
+		}
+		printf("BENCH-SHARE window=%u count=%lu\n", k, count);
+		total += count;
+	}
+	/* A VM that never ran in its windows has no share to compare. */
+	check(total > 0, "share-progress", "no iteration in %u windows",
+	      windows);
+}
+
 void guest_main(void)
 {
-	lat_samples = parse_samples();
+	bool contention = str_has_word(platform.bootargs, "contention");
+
+	if (str_has_word(platform.bootargs, "busy"))
+		busy_forever();
+	if (parse_word_value("share", 0)) {
+		count_windows(parse_word_value("share", 0));
+		return;
+	}
+	lat_samples = parse_word_value("samples", 200);
 	if (lat_samples == 0 || lat_samples > LAT_MAX_SAMPLES) {
 		test_fatal("samples", "samples=%u: want 1..%u", lat_samples,
 			   LAT_MAX_SAMPLES);
@@ -134,9 +188,10 @@ void guest_main(void)
 	       platform.num_harts, platform.has_sstc);
 	calibrate();
 	lat_vector_install();
-	lat_measure_local();
-	lat_measure_timers();
-	lat_measure_ipi();
+	if (!contention)
+		lat_measure_local();
+	lat_measure_timers(contention);
+	lat_measure_ipi(contention);
 	lat_vector_remove();
 	printf("BENCH-END\n");
 }

@@ -1,0 +1,123 @@
+#!/bin/sh
+# CPU-share accuracy: two 1-vCPU VMs on a 1-hart machine, each counting
+# loop iterations in one-second windows of guest time (the latency guest
+# with bootargs "share=W"). A's share of window k is
+# count_A(k) / (count_A(k) + count_B(k)): both VMs time-share the one hart,
+# so this is the hart time A got. Scenarios (scheduler "fair"):
+#   weights-1-3   weights 256 and 768: A is configured 0.25
+#   weights-1-1   256 and 256: 0.5
+#   cap-25        256 and 256, A capped at 25 %: 0.25
+# Reported per scenario: configured and measured share (the mean over the
+# windows and runs), the error, and the worst window. The last window is
+# left out (one VM may already have stopped). There is no native side: the
+# share is the scheduler's. MTTCG only (noisy: reported, never asserted).
+#
+#   perf/bench-share.sh
+#
+# Environment: BUILD (build), BENCH_RUNS (3), BENCH_SHARE_WINDOWS (windows
+# of 1 s counted per run, 10), BENCH_SHARE_SCENARIOS. Results:
+# $BUILD/bench/share{.csv,.txt}, share.png (A's share per window).
+set -eu
+. "$(dirname "$0")/lib.sh"
+bench_init share
+windows=${BENCH_SHARE_WINDOWS:-10}
+scenarios=${BENCH_SHARE_SCENARIOS:-weights-1-3 weights-1-1 cap-25}
+image=$BUILD/guests/latency.img
+hv_elf=$BUILD/hartvisor.elf
+[ -f "$image" ] || bench_die "$image missing (make BUILD=$BUILD bench-share builds it)"
+[ -f "$hv_elf" ] || bench_die "$hv_elf missing (make BUILD=$BUILD hv)"
+limit=$((120 + 4 * windows))
+echo "run,scenario,window,count_a,count_b,share_a,configured" >"$BENCH_CSV"
+
+# write_config SCENARIO: prints A's configured share.
+write_config() {
+	case "$1" in
+	weights-1-3) a="weight = <256>;" b="weight = <768>;" want=0.25 ;;
+	weights-1-1) a="weight = <256>;" b="weight = <256>;" want=0.5 ;;
+	cap-25) a="weight = <256>; cpu-cap-percent = <25>;" b="weight = <256>;" want=0.25 ;;
+	*) bench_die "unknown scenario '$1'" ;;
+	esac
+	cat >"$BENCH_WORK/$1.dts" <<DTS
+/dts-v1/;
+/ {
+	compatible = "hartvisor,config-v1";
+	hypervisor { scheduler = "fair"; };
+	vms {
+		a { vcpus = <1>; memory-mib = <16>; kernel = "latency.img";
+			bootargs = "share=$((windows + 1))"; hart-affinity = <0>; $a };
+		b { vcpus = <1>; memory-mib = <16>; kernel = "latency.img";
+			bootargs = "share=$((windows + 1))"; hart-affinity = <0>; $b };
+	};
+};
+DTS
+	guests/configs/pack.sh "$BENCH_WORK/$1.dts" "$BENCH_WORK/$1.cpio" "$BUILD/guests"
+	echo "$want"
+}
+
+for sc in $scenarios; do
+	want=$(write_config "$sc")
+	i=1
+	while [ "$i" -le "$RUNS" ]; do
+		log=$BENCH_WORK/$sc-$i.log
+		bench_qemu "$log" "$limit" -M virt -cpu rv64,h=true -smp 1 -m 1G -nographic \
+			-bios default -kernel "$hv_elf" -initrd "$BENCH_WORK/$sc.cpio" || true
+		tr -d '\r' <"$log" >"$log.clean"
+		for vm in a b; do
+			grep -q "^\[$vm\] GUEST latency SUMMARY: passed=[1-9][0-9]* failed=0" "$log.clean" || {
+				echo "bench-share: $sc run $i: VM $vm failed; last lines of $log:" >&2
+				tail -n 15 "$log.clean" >&2
+				exit 1
+			}
+		done
+		awk -v run="$i" -v sc="$sc" -v want="$want" -v last="$windows" '
+		/^\[[ab]\] BENCH-SHARE / {
+			vm = substr($1, 2, 1)
+			split($3, w, "="); split($4, c, "=")
+			count[vm, w[2]] = c[2]
+		}
+		END {
+			for (k = 1; k <= last; k++) {
+				a = count["a", k]; b = count["b", k]
+				if (a + b == 0) exit 1
+				printf "%s,%s,%d,%d,%d,%.4f,%s\n", run, sc, k, a, b, a / (a + b), want
+			}
+		}' "$log.clean" >>"$BENCH_CSV" || bench_die "$sc run $i: missing windows in $log"
+		echo "  share $sc: run $i/$RUNS done" >&2
+		i=$((i + 1))
+	done
+done
+
+awk -F, 'NR > 1 {
+	if (!($2 in n)) order[++ns] = $2
+	n[$2]++; sum[$2] += $6; want[$2] = $7
+	err = $6 - $7; if (err < 0) err = -err
+	if (err > worst[$2]) worst[$2] = err
+}
+END {
+	for (k = 1; k <= ns; k++) {
+		s = order[k]; m = sum[s] / n[s]
+		printf "share/%s: configured %.3f, measured %.3f, error %+.3f, worst window off by %.3f (%d windows of 1 s)\n",
+			s, want[s], m, m - want[s], worst[s], n[s]
+	}
+}' "$BENCH_CSV" | tee "$BENCH_OUT/share.txt"
+
+gp=$BENCH_WORK/share.gp
+plot="plot"
+for sc in $scenarios; do
+	awk -F, -v sc="$sc" -v w="$windows" 'NR > 1 && $2 == sc { print ($1 - 1) * w + $3, $6, $7 }' \
+		"$BENCH_CSV" >"$BENCH_OUT/share-$sc.dat"
+	plot="$plot \"$BENCH_OUT/share-$sc.dat\" using 1:2 with linespoints title \"$sc measured\", \"\" using 1:3 with lines dashtype 2 title \"$sc configured\","
+done
+cat >"$gp" <<GP
+set terminal pngcairo size 900,520 noenhanced
+set output "$BENCH_OUT/share.png"
+set title "Share of one hart, VM A against VM B (fair scheduler), 1 s windows"
+set xlabel "window (runs one after another)"
+set ylabel "A's share"
+set yrange [0:1]
+set grid
+set key outside right
+${plot%,}
+GP
+bench_plot "$gp"
+echo "share: results in $BENCH_OUT/share.{txt,csv,png}" >&2
