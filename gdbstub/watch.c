@@ -26,6 +26,25 @@
  * the hypervisor console says so. The guest is never stuck, but hits on
  * that page go unseen meanwhile.
  *
+ * Why LR/SC is not completed for the guest (a non-hit LR/SC on a watched
+ * page costs the page its watching until the next resume):
+ *  - An emulated LR leaves the hart without a reservation, and QEMU 7.2
+ *    fails an SC without one before it checks the store's permission:
+ *    no trap, the guest's retry loop emulates its LR again and spins.
+ *  - Where only the SC traps (a write watch: LR runs), the trap has
+ *    dropped QEMU's reservation and the hypervisor sees no reservation
+ *    state: it cannot tell whether another hart stored in between, so it
+ *    can neither succeed the SC (atomicity lost) nor fail it (the retry
+ *    traps the same way, forever).
+ *  - Stepping the sequence with the page open (a hidden breakpoint after
+ *    the sc and on every branch out, the vCPU's interrupts masked, then
+ *    the page protected again) needs the VM's other vCPUs paused for the
+ *    window, or their hits on the page go unseen as now; a pause begun
+ *    and ended inside one vCPU's exit, beside gdb's own run control
+ *    (its stop reports, its step), is more machinery than the rare LR/SC
+ *    on a watched page is worth. tests/unit/test_gdbstub_watch_suspend.c
+ *    pins what happens instead.
+ *
  * The same table keeps the pages that hold software breakpoints
  * (gdb_watch_break_page, from breakpoints.c): such a page is
  * execute-only, whatever its watchpoints ask, so every guest load and

@@ -65,6 +65,39 @@ static void test_lrsc_on_a_watched_page(void **state)
 	assert_true(fake_harts[1].stage2_flushes > before);
 }
 
+/* Where the LR traps (a read watch, or a breakpoint's execute-only
+ * page), it is not emulated either (QEMU's SC would then fail without a
+ * trap, forever): the page is given back, the loop runs natively, and the
+ * console says that the page's breakpoints show meanwhile. */
+static void test_lr_trapping_on_a_protected_page(void **state)
+{
+	(void)state;
+	for (int breakpoint = 0; breakpoint <= 1; breakpoint++) {
+		if (breakpoint)
+			wg_setup(NULL);
+		program_lrsc_loop();
+		wg_v0->arch.gpr[A0] = COUNTER;
+		wg_poke64(COUNTER, 5);
+		fake_printed[0] = 0;
+		assert_int_equal(
+			breakpoint ? wg_insert(GDB_BREAK_SOFTWARE,
+					       WG_PAGE_A + 0x800, 4)
+				   : wg_insert(GDB_WATCH_READ, WG_PAGE_A, 8),
+			HV_OK);
+		wg_resume(true);
+		assert_false(wg_run());
+		assert_int_equal(wg_peek64(COUNTER), 6);
+		assert_int_equal(wg_faults[0], 1); /* the first lr only */
+		assert_int_equal(wg_perms(WG_PAGE_A), STAGE2_RWX);
+		assert_non_null(strstr(fake_printed, "0x80010000 suspended"));
+		assert_true((strstr(fake_printed, "breakpoints visible") !=
+			     NULL) == breakpoint);
+		wg_interrupt();
+		wg_resume(true);
+		assert_int_equal(wg_perms(WG_PAGE_A), STAGE2_EXEC);
+	}
+}
+
 /* An SC to the watched address itself is a hit, before the store. */
 static void test_sc_to_the_watched_address_stops(void **state)
 {
@@ -257,6 +290,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define TEST(fn) cmocka_unit_test_setup(fn, wg_setup)
 		TEST(test_lrsc_on_a_watched_page),
+		TEST(test_lr_trapping_on_a_protected_page),
 		TEST(test_sc_to_the_watched_address_stops),
 		TEST(test_page_table_walk_on_a_watched_page),
 		TEST(test_stale_translations_are_retried),
