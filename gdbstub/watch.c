@@ -387,7 +387,9 @@ int gdb_watch_break_page(gpa_t where, bool planted)
 	struct watched_page *pg;
 	int err = HV_OK;
 
-	if (!gdb_target.vm->stage2.root.val)
+	/* A removal is counted even on a VM whose table is gone (it
+	 * stopped): its page must not stay counted for later. */
+	if (planted && !gdb_target.vm->stage2.root.val)
 		return HV_ENOTSUP;
 	spin_lock(&watch.lock);
 	pg = planted ? get_page(page) : find_page(page);

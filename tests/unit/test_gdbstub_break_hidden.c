@@ -10,6 +10,7 @@
  * instruction, neither stopped nor given to the guest.
  */
 #include <hv/console.h>
+#include <hv/guest_protect.h>
 #include "test_gdbstub_watch_guest.h"
 
 #define RX (STAGE2_READ | STAGE2_EXEC)
@@ -203,6 +204,38 @@ static void test_protection_follows_the_breakpoints(void **state)
 	assert_int_equal(wg_perms(WG_CODE), STAGE2_RWX);
 }
 
+/* The VM stopped for good (its stage-2 table and RAM given back) with
+ * a breakpoint planted: gdb's detach removes it without touching either,
+ * and counts the page free. */
+static void test_detach_after_the_vm_stopped(void **state)
+{
+	hpa_t root = wg_vm->stage2.root;
+	uint64_t ram_size = wg_vm->ram_size;
+
+	(void)state;
+	put_function();
+	assert_int_equal(break_at(FUNC, 4), HV_OK);
+	wg_vm->stage2.root = hpa(0);
+	wg_vm->ram_size = 0;
+	gdb_target.ops.detach(&gdb_target);
+	assert_int_equal(gdb_target.num_bps, 0);
+	assert_int_equal(wg_peek64(FUNC) & 0xffffffff,
+			 WG_EBREAK); /* untouched */
+
+	/* (The table back, to see that the page was counted free.) */
+	wg_vm->stage2.root = root;
+	wg_vm->ram_size = ram_size;
+	put_function();
+	assert_int_equal(guest_protect_page(wg_vm, gpa(WG_PAGE_A), STAGE2_RWX),
+			 HV_OK);
+	gdb_run_attach_stop();
+	assert_int_equal(gdb_run_wait_stopped(), HV_OK);
+	assert_int_equal(break_at(FUNC, 4), HV_OK);
+	assert_int_equal(wg_perms(WG_PAGE_A), STAGE2_EXEC);
+	assert_int_equal(unbreak_at(FUNC, 4), HV_OK);
+	assert_int_equal(wg_perms(WG_PAGE_A), STAGE2_RWX);
+}
+
 /* gdb detaches after the guest trapped on a breakpoint and before the
  * hypervisor handles the trap: the original instruction is back, and
  * the vCPU runs it (no stop, no breakpoint exception for the guest). */
@@ -241,6 +274,7 @@ int main(void)
 		TEST(test_guest_store_over_a_breakpoint),
 		TEST(test_amo_on_a_breakpoint_page),
 		TEST(test_protection_follows_the_breakpoints),
+		TEST(test_detach_after_the_vm_stopped),
 		TEST(test_detach_overtakes_a_hit),
 	};
 
