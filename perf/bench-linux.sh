@@ -166,21 +166,25 @@ bench_summarize
 
 if [ -s "$hist" ]; then
 	# The latency distributions of all runs and CPUs, native against
-	# hartvisor: share of the samples at each latency.
+	# hartvisor, as cumulative shares of the samples (the per-us buckets
+	# are too sparse to read); overflows count at the histogram's end.
 	for side in native hartvisor; do
 		awk -v side="$side" '$1 == side { c[$2] += $3; t += $3 }
-		END { for (us in c) printf "%d %.8f\n", us, c[us] / t }' "$hist" |
-			sort -n >"$BENCH_OUT/linux-cyclictest-$side.dat"
+		END { for (us in c) printf "%d %d %d\n", us, c[us], t }' "$hist" |
+			sort -n | awk '{ sum += $2; printf "%d %.6f\n", $1, sum / $3 }' \
+			>"$BENCH_OUT/linux-cyclictest-$side.dat"
 	done
 	cat >"$BENCH_WORK/cyclictest.gp" <<GP
 set terminal pngcairo size 900,520 noenhanced
 set output "$BENCH_OUT/linux-cyclictest.png"
-set title "cyclictest, 4 CPUs, 1 ms interval, ${duration} s x $RUNS run(s)"
-set xlabel "latency (us)"
-set ylabel "share of samples (log scale)"
-set logscale y
+set title "cyclictest, 4 CPUs, 1 ms interval, ${duration} s x $RUNS run(s): cumulative distribution"
+set xlabel "latency (us, log scale; 2000 = 2000 or more)"
+set ylabel "share of samples at or below"
+set logscale x
+set yrange [0:1]
 set grid
-plot "$BENCH_OUT/linux-cyclictest-native.dat" using 1:2 with steps title "native", \
+set key bottom right
+plot "$BENCH_OUT/linux-cyclictest-native.dat" using 1:2 with steps title "native", \\
      "$BENCH_OUT/linux-cyclictest-hartvisor.dat" using 1:2 with steps title "hartvisor"
 GP
 	bench_plot "$BENCH_WORK/cyclictest.gp"

@@ -8,12 +8,13 @@
 # Environment: BUILD (build), BENCH_SCHED_ITERATIONS (calls per point,
 # 20000), BENCH_POLICIES (policy names, "round-robin fair"; a name this
 # build does not have is reported and skipped). Results:
-# $BUILD/bench/sched-cost.{csv,txt,png}.
+# $BENCH_DIR (default $BUILD/bench)/sched-cost.{csv,txt,png}.
 set -eu
 . "$(dirname "$0")/lib.sh"
 BUILD=${BUILD:-build}
-out=$BUILD/bench
-bin=$out/sched-cost
+out=${BENCH_DIR:-$BUILD/bench}
+mkdir -p "$out"
+bin=$BUILD/bench/sched-cost
 [ -x "$bin" ] || bench_die "$bin missing (make BUILD=$BUILD bench-sched-cost builds it)"
 iterations=${BENCH_SCHED_ITERATIONS:-20000}
 # shellcheck disable=SC2086 # the policy list is a word list on purpose

@@ -3,7 +3,7 @@
 #
 # Every benchmark runs native and hartvisor in the same invocation,
 # interleaved (native 1, hartvisor 1, native 2, ...), and writes under
-# $BUILD/bench/:
+# $BENCH_DIR (default $BUILD/bench; make test's smoke runs use another):
 #   NAME.csv          every measurement: run,side,clock,metric,stat,value,unit
 #   NAME.txt          one line per metric and statistic:
 #                     "NAME/clock/metric/stat: native X, hartvisor Y, ratio R"
@@ -24,7 +24,7 @@ bench_init() {
 	BUILD=${BUILD:-build}
 	RUNS=${BENCH_RUNS:-3}
 	case "$RUNS" in '' | *[!0-9]* | 0) bench_die "BENCH_RUNS must be a positive integer, not '$RUNS'" ;; esac
-	BENCH_OUT=$BUILD/bench
+	BENCH_OUT=${BENCH_DIR:-$BUILD/bench}
 	mkdir -p "$BENCH_OUT"
 	BENCH_CSV=$BENCH_OUT/$BENCH_NAME.csv
 	echo "run,side,clock,metric,stat,value,unit" >"$BENCH_CSV"

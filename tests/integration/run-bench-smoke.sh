@@ -59,7 +59,10 @@ if ! $MAKE --no-print-directory BUILD="$BUILD" bench-prereqs >"$logdir/bench-pre
 	echo "bench-smoke: $passed passed, $failed failed"
 	exit 1
 fi
-out=$BUILD/bench
+# Results away from $BUILD/bench, which keeps the last real figures.
+out=$BUILD/bench-smoke
+BENCH_DIR=$out
+export BENCH_DIR
 
 for c in $cases; do
 	log=$logdir/bench-$c.log
