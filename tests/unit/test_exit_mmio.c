@@ -75,11 +75,21 @@ static int setup(void **state)
 	return 0;
 }
 
+/* The guest's idle wfi after the access. The hypervisor reads a trapping
+ * instruction from guest memory (fake_guest_insn), which must then hold
+ * the wfi, not the access's instruction. */
+static void idle_wfi(struct vcpu *vcpu)
+{
+	fake_guest_insn = 0x10500073U; /* wfi */
+	fake_exit_wfi(vcpu);
+}
+
 /* The guest makes the access; the entry that follows. */
 static const struct guest_entry *access(struct access what)
 {
 	next_access = what;
 	guest_do(v0, fault);
+	guest_do(v0, idle_wfi);
 	guest_wake(v0);
 	guest_run_hart(0);
 	return guest_last(v0);
