@@ -10,6 +10,8 @@
 #   - for the chaos-N cases (the seeded random hostile guest, 2 x 50,000
 #     actions per seed; replay one with make fuzz-guest SEED=N): both the
 #     chaos VM and the well-behaved VM beside it finish and pass.
+#   - for the hostile case: the hostile VM's scan for the secret VM's
+#     pattern ran while the secret VM held it (by the order of their lines).
 #   - for the fatal case: hartvisor's stop line for the hostile VM appears
 #     and the hostile VM printed nothing after "HOSTILE FATAL ATTEMPT".
 #   - for the migrate-* cases (test-only "migrate-random" policy): every
@@ -39,7 +41,7 @@ CASES=(
 	"smp4 selftest-smp4 4 selftest:selftest"
 	"two-vms two-vms 4 alpha:selftest beta:selftest"
 	"one-vm-2harts one-vm-2harts 2 selftest:selftest"
-	"hostile hostile 2 hostile:hostile victim:selftest"
+	"hostile hostile 2 hostile:hostile victim:selftest secret:secret"
 	"chaos-1 chaos-1 2 chaos:chaos victim:selftest"
 	"chaos-2 chaos-2 2 chaos:chaos victim:selftest"
 	"chaos-3 chaos-3 2 chaos:chaos victim:selftest"
@@ -62,6 +64,24 @@ SHARE_RUN_TOLERANCE=${SHARE_RUN_TOLERANCE:-10}
 passed=0
 failed=0
 
+# The hostile VM's secret scan must lie inside the secret VM's hold, or it
+# proved nothing: planted < scan begins, scan done < hold over.
+check_secret_order() {
+	local log=$1 clean planted begins done over
+	clean=$(tr -d '\r' <"$log")
+	line_of() { printf '%s\n' "$clean" | grep -anE "$1" | head -1 | cut -d: -f1; }
+	planted=$(line_of '^\[secret\] secret: planted [0-9]+ blocks$')
+	begins=$(line_of '^\[hostile\] hostile: secret scan begins$')
+	done=$(line_of '^\[hostile\] hostile: secret scan done')
+	over=$(line_of '^\[secret\] secret: hold over$')
+	if [ -z "$planted" ] || [ -z "$begins" ] || [ -z "$done" ] ||
+		[ -z "$over" ]; then
+		echo "secret scan: a planted/begins/done/hold-over line is missing"
+	elif [ "$planted" -gt "$begins" ] || [ "$done" -gt "$over" ]; then
+		echo "secret scan ran outside the secret VM's hold (lines $planted $begins $done $over)"
+	fi
+}
+
 run_case() {
 	local name=$1 config=$2 smp=$3 sstc=$4
 	shift 4
@@ -79,6 +99,9 @@ run_case() {
 		# The migration cases must really have moved vCPUs around.
 		if [ -z "$reason" ] && [ "${name#migrate-}" != "$name" ]; then
 			reason=$(tests/tools/check-migrations.sh "$log")
+		fi
+		if [ -z "$reason" ] && [ "${name%-nosstc}" = hostile ]; then
+			reason=$(check_secret_order "$log")
 		fi
 		if [ -z "$reason" ] && [ "${name#share}" != "$name" ]; then
 			reason=$(tests/tools/check-share.sh --run-tolerance \

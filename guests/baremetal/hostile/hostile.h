@@ -11,5 +11,6 @@ void attack_unmapped_memory(void);
 void attack_privileged_instructions(void);
 void attack_ipi_storm(void);
 void attack_irq_off_spin(void);
+void attack_secret_scan(uint64_t *rng);
 
 #endif

@@ -2,8 +2,9 @@
 /*
  * hostile: a guest that attacks the hypervisor. Garbage in every SBI
  * argument, harts that do not exist, unmapped guest-physical memory
- * (including where other VMs live in host memory), H-extension and M-mode
- * instructions, an IPI storm and a long spin with interrupts off. Each
+ * guest-physical memory, H-extension and M-mode instructions, an IPI
+ * storm, a long spin with interrupts off, and a scan of everything it can
+ * address for the secret another VM planted. Each
  * attack is a check of the outcome the contract promises.
  *
  * bootargs "mode=fatal": finish with an AMO on the UART, which the
@@ -51,6 +52,7 @@ void guest_main(void)
 	attack_privileged_instructions();
 	attack_ipi_storm();
 	attack_irq_off_spin();
+	attack_secret_scan(&rng);
 	if (str_has_word(platform.bootargs, "mode=fatal"))
 		fatal_attempt();
 }

@@ -67,6 +67,7 @@ void guest_main(void)
 	test_ipi();
 	test_hsm();
 	test_rfence();
+	test_rfence_tlb();
 	test_fp();
 	test_hsm_errors();
 }

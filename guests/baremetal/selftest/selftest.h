@@ -17,6 +17,7 @@ void test_hsm(void);
 /* Last: a wrong SBI could accept the bad call and never come back. */
 void test_hsm_errors(void);
 void test_rfence(void);
+void test_rfence_tlb(void);
 void test_fp(void);
 
 /* Secondary-hart checks need at least this many vCPUs. */
