@@ -21,7 +21,7 @@
 #
 # Environment: BUILD (default build), BENCH_RUNS (default 3),
 # HV_BENCH_CONFIG (hartvisor VM-config archive, default
-# $BUILD/configs/linux-boot.cpio), BENCH_TIMEOUT (seconds per run, 300).
+# $BUILD/configs/linux-boot.cpio), BENCH_TIMEOUT (seconds per run, 180).
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -41,7 +41,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 case "$runs" in '' | *[!0-9]* | 0) die "RUNS must be a positive integer, not '$runs'" ;; esac
-timeout_s=${BENCH_TIMEOUT:-300}
+timeout_s=${BENCH_TIMEOUT:-180}
 
 image=$BUILD/linux/Image
 initramfs=$BUILD/linux/initramfs.cpio.gz
@@ -171,7 +171,13 @@ while [ "$i" -le "$runs" ]; do
 	for side in native hartvisor; do
 		[ "$side" = native ] || [ "$native_only" -eq 0 ] || continue
 		log=$work/$side.$i.log
-		result=$("${side}_once" "$log") || die "$side run $i failed (see above)"
+		# One retry, said out loud: OpenSBI 1.1 (the native side's firmware)
+		# rarely loses a secondary hart at start (../shared/notes/platform.md)
+		# and Linux then hangs in "smp: Bringing up secondary CPUs".
+		result=$("${side}_once" "$log") || {
+			echo "  $side run $i/$runs failed: retrying once" >&2
+			result=$("${side}_once" "$log") || die "$side run $i failed twice (see above)"
+		}
 		set -- $result
 		echo "  $side run $i/$runs: guest-clock $1 s, guest-poweroff $2 s, wall $3 s" >&2
 		printf '%s,%s,mttcg,guest-clock,value,%s,s\n%s,%s,mttcg,guest-poweroff,value,%s,s\n%s,%s,mttcg,wall,value,%s,s\n' \
