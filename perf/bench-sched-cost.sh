@@ -23,7 +23,8 @@ iterations=${BENCH_SCHED_ITERATIONS:-20000}
 [ "$(wc -l <"$out/sched-cost.csv")" -gt 1 ] || bench_die "no figures in $out/sched-cost.csv"
 
 # One panel per operation: trimmed-mean ns against runnable vCPUs, one
-# line per policy (a data file per policy: n, then the five operations).
+# line per policy (a data file per policy: n, then the six operations;
+# NaN where a policy has no wake hook or there is one vCPU).
 policies=$(awk -F, 'NR > 1 && !seen[$1]++ { printf "%s ", $1 }' "$out/sched-cost.csv")
 for p in $policies; do
 	awk -F, -v p="$p" 'NR > 1 && $1 == p {
@@ -34,7 +35,7 @@ for p in $policies; do
 		for (i = 1; i <= n; i++) {
 			k = order[i]
 			print k, col[k, "pick"], col[k, "enqueue"], col[k, "dequeue"],
-				col[k, "requeue"], col[k, "charge"]
+				col[k, "requeue"], col[k, "charge"], ((k, "wake") in col ? col[k, "wake"] : "NaN")
 		}
 	}' "$out/sched-cost.csv" >"$out/sched-cost-$p.dat"
 done
@@ -49,7 +50,10 @@ gp=$out/sched-cost.gp
 	echo 'set key top left'
 	echo 'set multiplot layout 2,3 title "Policy decision cost on the host (mean of the calls below p99)"'
 	column=2
-	for op in pick enqueue dequeue requeue charge; do
+	# The wake panel only if some policy has the hook.
+	ops="pick enqueue dequeue requeue charge"
+	grep -q ',wake,' "$out/sched-cost.csv" && ops="$ops wake"
+	for op in $ops; do
 		echo "set title \"$op\""
 		echo 'set xlabel "runnable vCPUs on the runqueue"'
 		echo 'set ylabel "ns per call"'

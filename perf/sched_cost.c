@@ -57,15 +57,17 @@ enum op {
 	OP_PICK,
 	OP_CHARGE,
 	OP_REQUEUE,
+	OP_WAKE,
 	NUM_OPS
 };
 static const char *const op_names[NUM_OPS] = {"dequeue", "enqueue", "pick",
-					      "charge", "requeue"};
+					      "charge",	 "requeue", "wake"};
 static const unsigned sizes[] = {1, 4, 16, 64, 256};
 
 static struct vm bench_vms[NUM_VMS];
 static struct sched_entity *entities[MAX_ENTITIES];
 static uint64_t *samples[NUM_OPS];
+static unsigned num_samples[NUM_OPS];
 static double ns_per_tick = 1.0;
 static uint64_t clock_overhead;
 static uint64_t random_state = 88172645463325252ull;
@@ -140,35 +142,64 @@ static uint64_t timed_cost(uint64_t start, uint64_t end)
 	return spent > clock_overhead ? spent - clock_overhead : 0;
 }
 
-static void one_round(struct runqueue *rq, unsigned n, unsigned i)
+static void record(enum op op, uint64_t start, uint64_t end)
+{
+	samples[op][num_samples[op]++] = timed_cost(start, end);
+}
+
+static void one_round(struct runqueue *rq, unsigned n)
 {
 	const struct sched_policy *p = rq->policy;
-	struct sched_entity *x = entities[next_random() % n];
 	uint64_t ran = 1000 + next_random() % SLICE_TICKS;
-	uint64_t t0, t1, t2, t3, t4, t5;
-	struct sched_entity *picked;
+	struct sched_entity *picked, *x;
+	uint64_t t0, t1, t2;
 
+	if (n == 1) {
+		x = entities[0];
+		t0 = clock_ticks();
+		p->dequeue(rq, x);
+		t1 = clock_ticks();
+		p->enqueue(rq, x);
+		t2 = clock_ticks();
+		record(OP_DEQUEUE, t0, t1);
+		record(OP_ENQUEUE, t1, t2);
+	}
 	t0 = clock_ticks();
-	p->dequeue(rq, x);
-	t1 = clock_ticks();
-	p->enqueue(rq, x);
-	t2 = clock_ticks();
 	picked = p->pick_next(rq);
-	t3 = clock_ticks();
+	t1 = clock_ticks();
+	record(OP_PICK, t0, t1);
 	if (!picked) {
 		fprintf(stderr, "sched-cost: %s picked nothing from %u\n",
 			p->name, n);
 		exit(1);
 	}
+	if (n > 1) {
+		do
+			x = entities[next_random() % n];
+		while (x == picked);
+		t0 = clock_ticks();
+		p->dequeue(rq, x);
+		t1 = clock_ticks();
+		p->enqueue(rq, x);
+		t2 = clock_ticks();
+		record(OP_DEQUEUE, t0, t1);
+		record(OP_ENQUEUE, t1, t2);
+		if (p->wakeup_preempts) {
+			t0 = clock_ticks();
+			bool preempts = p->wakeup_preempts(rq, x, picked, ran);
+			t1 = clock_ticks();
+			record(OP_WAKE, t0, t1);
+			/* Keep the answer alive so the call is not dropped. */
+			asm volatile("" ::"r"(preempts));
+		}
+	}
+	t0 = clock_ticks();
 	p->charge(rq, picked, ran);
-	t4 = clock_ticks();
+	t1 = clock_ticks();
 	p->enqueue(rq, picked);
-	t5 = clock_ticks();
-	samples[OP_DEQUEUE][i] = timed_cost(t0, t1);
-	samples[OP_ENQUEUE][i] = timed_cost(t1, t2);
-	samples[OP_PICK][i] = timed_cost(t2, t3);
-	samples[OP_CHARGE][i] = timed_cost(t3, t4);
-	samples[OP_REQUEUE][i] = timed_cost(t4, t5);
+	t2 = clock_ticks();
+	record(OP_CHARGE, t0, t1);
+	record(OP_REQUEUE, t1, t2);
 }
 
 static void measure(FILE *csv, const char *name, unsigned n,
@@ -183,19 +214,25 @@ static void measure(FILE *csv, const char *name, unsigned n,
 		exit(1);
 	}
 	populate(rq, n);
+	memset(num_samples, 0, sizeof(num_samples));
 	for (unsigned i = 0; i < iterations / 10; i++) /* warm up */
-		one_round(rq, n, i);
+		one_round(rq, n);
+	memset(num_samples, 0, sizeof(num_samples));
 	for (unsigned i = 0; i < iterations; i++)
-		one_round(rq, n, i);
+		one_round(rq, n);
 	for (unsigned op = 0; op < NUM_OPS; op++) {
 		uint64_t *v = samples[op];
-		unsigned below_p99 = iterations * 99 / 100;
+		unsigned count = num_samples[op];
+		unsigned below_p99 = count * 99 / 100;
+
+		if (!count)
+			continue; /* no hook, or one vCPU: nothing to wake */
 		double sum = 0;
 
-		qsort(v, iterations, sizeof(uint64_t), compare_u64);
+		qsort(v, count, sizeof(uint64_t), compare_u64);
 		for (unsigned i = 0; i < below_p99; i++)
 			sum += (double)v[i];
-		double p50 = (double)v[iterations / 2] * ns_per_tick;
+		double p50 = (double)v[count / 2] * ns_per_tick;
 		double p99 = (double)v[below_p99] * ns_per_tick;
 		double mean = sum / below_p99 * ns_per_tick;
 
