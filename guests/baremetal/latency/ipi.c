@@ -61,13 +61,14 @@ static void ipi_series(const char *rt_name, const char *ow_name, bool idle,
 	struct lat_hart_state *me = &lat_state[current_hartid()];
 	struct lat_hart_state *peer = &lat_state[target];
 	unsigned i = 0;
+	char name[64];
 
 	memset(&exchange, 0, sizeof(exchange));
 	exchange.idle = idle;
 	exchange.caller = current_hartid();
 	if (hart_launch(target, partner, &exchange)) {
-		check(false, "ipi-partner-start", "hart %u did not start",
-		      target);
+		snprintf(name, sizeof(name), "%s-partner-start", rt_name);
+		check(false, name, "hart %u did not start", target);
 		return;
 	}
 	csr_set(sie, SIE_SSIE);
@@ -89,7 +90,8 @@ static void ipi_series(const char *rt_name, const char *ow_name, bool idle,
 		one_way[i] = peer->irq_cycle - sent;
 	}
 	csr_clear(sie, SIE_SSIE);
-	check(hart_wait_stopped(target, WAIT_US), "ipi-partner-stop",
+	snprintf(name, sizeof(name), "%s-partner-stop", rt_name);
+	check(hart_wait_stopped(target, WAIT_US), name,
 	      "hart %u did not finish", target);
 	lat_report(rt_name, round_trip, i);
 	lat_report(ow_name, one_way, i);
