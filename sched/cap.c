@@ -35,8 +35,20 @@ static uint64_t roll_period(struct vm *vm, uint64_t now, uint64_t ticks_per_ms)
 
 	if (__atomic_compare_exchange_n(&vm->sched.cap_period_start, &start,
 					next, false, __ATOMIC_ACQ_REL,
-					__ATOMIC_ACQUIRE))
-		__atomic_store_n(&vm->sched.cap_used, 0, __ATOMIC_RELEASE);
+					__ATOMIC_ACQUIRE)) {
+		int64_t used = (int64_t)__atomic_exchange_n(
+			&vm->sched.cap_used, 0, __ATOMIC_ACQ_REL);
+		int64_t budget = (int64_t)(period * cap_of(vm) / 100);
+
+		/* A run that overran its grant (its exit came late: a busy
+		 * host under QEMU) is a debt the next period pays, or caps
+		 * would give more than they say. Only right after the
+		 * period: a VM idle for a whole period owes nothing. */
+		if (used > budget && next - start == period)
+			__atomic_fetch_add(&vm->sched.cap_used,
+					   (uint64_t)(used - budget),
+					   __ATOMIC_ACQ_REL);
+	}
 	return __atomic_load_n(&vm->sched.cap_period_start, __ATOMIC_ACQUIRE);
 }
 

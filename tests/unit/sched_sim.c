@@ -32,6 +32,7 @@ static unsigned num_harts;
 static struct sim_vcpu sims[HV_MAX_VMS][VM_MAX_VCPUS];
 uint64_t sim_idle_violations, sim_idle_violation_ticks;
 int sim_first_hart = -1;
+uint64_t sim_timer_delay;
 static uint64_t violation_since[SIM_HARTS];
 
 static void yield_to_harness(unsigned hart, enum hart_state new_state,
@@ -78,15 +79,19 @@ static bool compute(struct vcpu *vcpu, struct sim_vcpu *sim, uint64_t limit)
 			fake_exit_host_interrupt(vcpu, IRQ_CAUSE_SOFT);
 			return true;
 		}
-		if (now >= h->timer_deadline) {
+		uint64_t fires = h->timer_deadline == UINT64_MAX
+					 ? UINT64_MAX
+					 : h->timer_deadline + sim_timer_delay;
+
+		if (now >= fires) {
 			fake_exit_host_interrupt(vcpu, IRQ_CAUSE_TIMER);
 			return true;
 		}
 		if (limit && now - start >= limit)
 			return false;
 		next = now + SIM_QUANTUM;
-		if (h->timer_deadline < next)
-			next = h->timer_deadline;
+		if (fires < next)
+			next = fires;
 		if (limit && start + limit < next)
 			next = start + limit;
 		sim->progress += next - now;
@@ -166,6 +171,7 @@ void sim_start(unsigned harts, uint64_t slice, const char *policy)
 	memset(sims, 0, sizeof(sims));
 	num_harts = harts;
 	sim_first_hart = -1;
+	sim_timer_delay = 0;
 	sim_idle_violations = sim_idle_violation_ticks = 0;
 	fake_guest = sim_guest;
 	fake_ecall_handler = sim_ecall;

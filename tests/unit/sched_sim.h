@@ -40,6 +40,9 @@ void sim_start(unsigned harts, uint64_t slice, const char *policy);
 struct vm *sim_vm(const char *name, unsigned vcpus, unsigned weight,
 		  unsigned long allowed, enum sim_behaviour behaviour);
 struct sim_vcpu *sim_vcpu(struct vm *vm, unsigned index);
+/* Guests see the hart timer this many ticks late (a busy host delays
+ * QEMU's timer exits). */
+extern uint64_t sim_timer_delay;
 /* If set (>= 0), sim_vm puts every vCPU on this hart to begin with. */
 extern int sim_first_hart;
 /* Let simulated time pass. */

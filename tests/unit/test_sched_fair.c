@@ -167,6 +167,20 @@ static void test_cap_holds_on_an_idle_hart(void **state)
 	assert_in_range(sim_vm_progress(capped), 295 * MS, 305 * MS);
 }
 
+/* Timer exits that come late (a busy host) make a capped vCPU overrun
+ * its grant; the overrun is paid back in the next period. */
+static void test_cap_holds_with_late_timer_exits(void **state)
+{
+	(void)state;
+	sim_start(1, SLICE, "fair");
+	sim_timer_delay = 500 * US;
+	struct vm *capped = sim_vm("capped", 1, 256, 0, SIM_BUSY);
+
+	assert_int_equal(sched_set_vm_cap(capped, 25), HV_OK);
+	sim_run(1000 * MS);
+	assert_in_range(sim_vm_progress(capped), 245 * MS, 260 * MS);
+}
+
 /* A cap counts all of a VM's vCPUs: 2 vCPUs on 2 harts capped at 50 %
  * of one hart; the other VM uses what is left. */
 static void test_cap_spans_harts(void **state)
@@ -224,6 +238,7 @@ int main(void)
 		cmocka_unit_test(test_latency_class_share_is_bounded),
 		cmocka_unit_test(test_cap_holds_on_an_idle_hart),
 		cmocka_unit_test(test_cap_spans_harts),
+		cmocka_unit_test(test_cap_holds_with_late_timer_exits),
 		cmocka_unit_test(test_long_stint_is_not_forgiven),
 	};
 
