@@ -115,7 +115,7 @@ void sched_update_timer(void)
 	current = cpu->current;
 	if (current && current->state == VCPU_RUNNING &&
 	    current == cpu->loaded) {
-		due = current->timer_deadline;
+		due = vcpu_running_deadline(current);
 		if (due > now && due < deadline) /* a past one is raised */
 			deadline = due;
 	}
