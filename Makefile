@@ -99,20 +99,22 @@ include perf/perf.mk
 #   MEM        MiB of RAM per VM (default 256)
 #   SSTC       0 runs on harts without Sstc (the SBI timer path)
 #   BOOTARGS   extra kernel command line
+#   SCHEDULER  the scheduling policy (fair, round-robin)
 VCPUS ?= 4
 HARTS ?= 4
 VMS ?= 1
 MEM ?= 256
 SSTC ?= 1
 BOOTARGS ?=
+SCHEDULER ?= fair
 RUN_DIR := $(BUILD)/run
 comma := ,
 HV_QEMU_CPU := rv64,h=true$(if $(filter 0,$(SSTC)),$(comma)sstc=false)
 
 run: deps
 	$(Q)$(MAKE) --no-print-directory hv linux-guest
-	$(Q)guests/linux/make-config.sh $(RUN_DIR) $(VMS) $(VCPUS) $(MEM) \
-		"console=ttyS0 $(BOOTARGS)"
+	$(Q)SCHEDULER=$(SCHEDULER) guests/linux/make-config.sh $(RUN_DIR) \
+		$(VMS) $(VCPUS) $(MEM) "console=ttyS0 $(BOOTARGS)"
 	@echo "hartvisor: $(VMS) Linux VM(s) x $(VCPUS) vCPUs on $(HARTS) harts." \
 		"Ctrl-] n: next VM's console; Ctrl-A x: quit QEMU."
 	$(Q)qemu-system-riscv64 -M virt -cpu $(HV_QEMU_CPU) -smp $(HARTS) -m 2G \

@@ -174,11 +174,15 @@ static struct vcpu *pick_next(struct cpu *cpu)
 	if (se) {
 		vcpu = vcpu_of_entity(se);
 		vcpu->state = VCPU_RUNNING;
-		vcpu->stats.wait_ticks += now - se->ready_since;
+		/* now was read before the lock: another hart may have made
+		 * it runnable since. */
+		uint64_t waited =
+			now > se->ready_since ? now - se->ready_since : 0;
+
+		vcpu->stats.wait_ticks += waited;
 		if (se->woken)
-			sched_latency_record(
-				&vcpu->stats.wake_latency,
-				ticks_to_ns(now - se->ready_since));
+			sched_latency_record(&vcpu->stats.wake_latency,
+					     ticks_to_ns(waited));
 		se->woken = false;
 		cpu->current = vcpu;
 		sched_balance_account(cpu);

@@ -174,6 +174,7 @@ linux-4harts) linux_case linux-4vcpu-4harts 4 rv64,h=true 1 4 smp 16384 ;;
 linux-2harts) WATCHDOG=on linux_case linux-4vcpu-2harts 2 rv64,h=true 1 4 smp 1024 "0 1 0 1" ;;
 linux-2harts-nosstc) WATCHDOG=on linux_case linux-4vcpu-2harts-nosstc 2 rv64,h=true,sstc=false 1 4 smp 1024 "0 1 0 1" ;;
 shell) shell_case make-run-shell ;;
+linux-fair) SCHEDULER=fair WATCHDOG=on linux_case linux-fair-4vcpu-2harts 2 rv64,h=true 1 4 smp 1024 ;;
 linux-migrate) SCHEDULER=migrate-random linux_case linux-migrate-2harts 2 rv64,h=true 1 4 smp 1024 ;;
 linux-reboot) reboot_case ;;
 *)
@@ -184,6 +185,10 @@ linux-reboot) reboot_case ;;
 	WATCHDOG=on linux_case linux-4vcpu-2harts 2 rv64,h=true 1 4 smp 1024 \
 		"0 1 0 1"
 	linux_case linux-two-vms 4 rv64,h=true 2 2 smp 1024
+	# The fair scheduler overcommitted, vCPUs free to move (balancing),
+	# with the lockup watchdog on.
+	SCHEDULER=fair WATCHDOG=on linux_case linux-fair-4vcpu-2harts 2 \
+		rv64,h=true 1 4 smp 1024
 	linux_case linux-sbi-timer 4 rv64,h=true,sstc=false 1 4 smp 1024
 	# Every vCPU moves to a random hart at every switch (test-only
 	# policy): the migration mechanism under a real SMP kernel.

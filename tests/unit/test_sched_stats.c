@@ -76,11 +76,56 @@ static void test_wakeups_recorded_and_printed(void **state)
 	assert_non_null(strstr(fake_printed, " wakeups: p50 "));
 }
 
+/* The run loop reads the time, then locks its runqueue; another hart
+ * may make a vCPU runnable in between, stamped later than that time. Its
+ * wait is then 0, not a wrapped-around huge value. */
+static struct vm *race_vm;
+static bool race_armed;
+
+static void start_from_other_hart(enum fake_probe point)
+{
+	if (point != FAKE_PROBE_TIME || !race_armed)
+		return;
+	race_armed = false;
+	fake_set_hart(1);
+	fake_time += 100; /* hart 1's clock read comes later */
+	fake_vcpu_start(race_vm, 0, 0x80000000UL);
+	fake_time -= 100;
+	fake_set_hart(0);
+}
+
+static void guest_waits(struct vcpu *vcpu)
+{
+	fake_guest_write_sie(vcpu, 0);
+	fake_exit_wfi(vcpu);
+}
+
+static void test_wakeup_stamped_after_the_loop_read_the_time(void **state)
+{
+	(void)state;
+	fake_machine_reset(2, 10 * MS);
+	race_vm = fake_vm_create("a", 1, 0x1);
+	fake_guest = guest_waits;
+	fake_probe = start_from_other_hart;
+	race_armed = true;
+	fake_set_hart(0);
+	sched_run_once(); /* picks it up: woken after `now` was read */
+	fake_probe = NULL;
+	const struct vcpu_stats *st = &race_vm->vcpus[0].stats;
+
+	assert_int_equal(st->switches_in, 1);
+	assert_int_equal(st->wait_ticks, 0);
+	assert_int_equal(st->wake_latency.total, 1);
+	assert_int_equal(st->wake_latency.max_ns, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_histogram_percentiles),
 		cmocka_unit_test(test_wakeups_recorded_and_printed),
+		cmocka_unit_test(
+			test_wakeup_stamped_after_the_loop_read_the_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
