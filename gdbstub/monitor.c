@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * gdb's `monitor` commands (qRcmd): the shared monitor's (hv/core/monitor.c:
+ * gdb's `monitor` commands (qRcmd): the shared monitor's (hv/core/monitor_commands.c:
  * vms, vcpus, sched, stats, weight, cap, pause, resume) and gdb's own
  * (vm, phys, translate, csrs). Output goes back through O packets.
  */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The console monitor: Ctrl-] then m opens a prompt on the hypervisor
- * console; commands are the shared monitor's (hv/core/monitor.c) plus
+ * console; commands are the shared monitor's (hv/core/monitor_commands.c) plus
  * help and quit. Guests keep running while it is open, but their console
  * output waits in their rings (so it does not tear the monitor's lines)
  * and goes out when the monitor closes; a ring that fills meanwhile

@@ -3,6 +3,6 @@
 # `=`).
 UNIT_TESTS += test_console
 test_console_SRCS = tests/unit/test_console.c hv/core/console.c \
-	hv/core/console_input.c hv/core/console_monitor.c hv/core/monitor.c \
+	hv/core/console_input.c hv/core/console_monitor.c hv/core/monitor_commands.c \
 	hv/core/printk.c hv/core/panic.c hv/vdev/vdev.c hv/vdev/vplic.c hv/vdev/vuart.c \
 	$(FAKE_CORE_SRCS)

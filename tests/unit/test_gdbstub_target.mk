@@ -6,7 +6,7 @@
 # test_sched_core.mk: hence `=`), whose hv/vcpu/run.c the fixture builds
 # (see its end).
 GDBSTUB_TEST_SRCS = tests/unit/test_gdbstub_fixture.c gdbstub/target.c \
-	gdbstub/run.c gdbstub/breakpoints.c gdbstub/monitor.c hv/core/monitor.c gdbstub/stub.c \
+	gdbstub/run.c gdbstub/breakpoints.c gdbstub/monitor.c hv/core/monitor_commands.c gdbstub/stub.c \
 	gdbstub/step.c gdbstub/step_decode.c gdbstub/watch.c hv/mm/guest_mem.c \
 	hv/mm/guest_walk.c hv/mm/guest_protect.c hv/mm/stage2.c \
 	hv/exit/ram_access.c hv/exit/mmio_decode.c hv/vdev/vdev.c \
