@@ -11,3 +11,11 @@ ACTIONS ?= 50000
 fuzz-guest: all
 	$(Q)BUILD=$(BUILD) tests/integration/run-chaos.sh $(SEED) $(ACTIONS) \
 		$(if $(TRACE),trace)
+
+# The soak test: two 4-vCPU Linux VMs on 4 harts, watchdog on, for
+# SOAK_S seconds each (default 30 min); not part of make test
+# (tests/integration/run-soak.sh).
+SOAK_S ?= 1800
+.PHONY: soak
+soak: all linux-guest
+	$(Q)BUILD=$(BUILD) SOAK_S=$(SOAK_S) tests/integration/run-soak.sh

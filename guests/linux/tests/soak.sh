@@ -1,0 +1,112 @@
+#!/bin/sh
+# Soak test for the Linux guest, run by /init for hvtest=soak.
+#
+# Kernel command line: hvtest=soak hvsoak=<seconds> (default 1800).
+# Until that much guest uptime has passed, rounds of
+#   - a TLB shootdown storm (tlbstorm, one pinned thread per CPU),
+#   - IPI-heavy work: on every CPU at once, short-lived processes forked and
+#     reaped and a shell bounced between CPUs with taskset (wakeups and
+#     migrations are IPIs),
+#   - a chunk of console data: 64-byte "HVDATA" lines numbered across the
+#     whole run, with the rest of the round's output kept off the console;
+# then "HVTEST DATA lines=<n> bytes=<n> md5=<md5>" over every HVDATA line
+# (tests/tools/check-linux-console.sh recomputes it on the host, so one
+# lost or changed byte fails), and the checks:
+#   rounds           every round's tlbstorm passed
+#   kernel-warnings  no RCU stall, late timer wakeup or lockup report
+# ending with "HVTEST RESULT soak: PASS" or "HVTEST RESULT soak: FAIL ...".
+set -u
+
+# --- worker mode: soak.sh --ipi-work <cpu> <cpus>: forks and CPU bounces ---
+if [ "${1:-}" = "--ipi-work" ]; then
+	i=0
+	while [ "$i" -lt 40 ]; do
+		/bin/true
+		taskset -p -c $((($2 + i) % $3)) $$ >/dev/null 2>&1
+		i=$((i + 1))
+	done
+	exit 0
+fi
+
+failed=""
+check() { # check <name> <PASS|FAIL> <detail>; appends the guest uptime
+	read -r now _idle </proc/uptime
+	echo "HVTEST CHECK $1: $2 $3 [t=${now}s]"
+	[ "$2" = PASS ] || failed="$failed $1"
+}
+uptime_s() {
+	read -r now _idle </proc/uptime
+	echo "${now%.*}"
+}
+
+duration=1800
+for word in $(cat /proc/cmdline); do
+	case "$word" in hvsoak=*) duration=${word#hvsoak=} ;; esac
+done
+cpus=$(nproc)
+lines_per_round=256
+end=$(($(uptime_s) + duration))
+
+# Kernel messages stay off the console so they cannot split a data line;
+# the warnings that matter are read from dmesg at the end.
+read -r loglevel _rest </proc/sys/kernel/printk
+echo 1 >/proc/sys/kernel/printk
+
+round=0 bad_rounds=0 first_bad=""
+: >/tmp/hvdata
+while [ "$(uptime_s)" -lt "$end" ]; do
+	storm=$(tlbstorm 20 2>&1) || {
+		bad_rounds=$((bad_rounds + 1))
+		[ -n "$first_bad" ] || first_bad="round $round: $(echo "$storm" | tail -n 1)"
+	}
+	pids=""
+	c=0
+	while [ "$c" -lt "$cpus" ]; do
+		taskset -c "$c" sh /tests/soak.sh --ipi-work "$c" "$cpus" &
+		pids="$pids $!"
+		c=$((c + 1))
+	done
+	for p in $pids; do
+		wait "$p" || true
+	done
+	# The data: deterministic, numbered across the run.
+	awk -v first=$((round * lines_per_round)) -v lines="$lines_per_round" 'BEGIN {
+		a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+		x = 12345 + first
+		for (k = 0; k < lines; k++) {
+			s = ""
+			for (j = 0; j < 50; j++) {
+				x = (x * 69069 + 1) % 4294967296
+				s = s substr(a, int(x / 65536) % 62 + 1, 1)
+			}
+			printf "HVDATA %07d %s\n", first + k, substr(s, 1, 48)
+		}
+	}' >/tmp/hvchunk
+	cat /tmp/hvchunk
+	cat /tmp/hvchunk >>/tmp/hvdata
+	round=$((round + 1))
+done
+data_lines=$(wc -l </tmp/hvdata)
+data_bytes=$(wc -c </tmp/hvdata)
+data_md5=$(md5sum </tmp/hvdata | cut -d' ' -f1)
+echo "HVTEST DATA lines=$data_lines bytes=$data_bytes md5=$data_md5"
+echo "$loglevel" >/proc/sys/kernel/printk
+
+if [ "$bad_rounds" -eq 0 ] && [ "$round" -gt 0 ]; then
+	check rounds PASS "$round rounds of tlbstorm, IPI work and console data"
+else
+	check rounds FAIL "$bad_rounds of $round rounds failed; first: $first_bad"
+fi
+warnings=$(dmesg | grep -e 'rcu: INFO' -e 'timer wakeup didn.t happen' \
+	-e 'LOCKUP' -e 'soft lockup' | head -n 3 | tr '\n' ' ')
+if [ -z "$warnings" ]; then
+	check kernel-warnings PASS "no RCU stall, late timer or lockup report"
+else
+	check kernel-warnings FAIL "$warnings"
+fi
+if [ -z "$failed" ]; then
+	echo "HVTEST RESULT soak: PASS"
+	exit 0
+fi
+echo "HVTEST RESULT soak: FAIL$failed"
+exit 1
