@@ -323,9 +323,25 @@ static void drain_pass(void)
 	}
 }
 
+/* Nothing waits and the THR-empty interrupt is off: the usual case at
+ * the exits and idle turns that call console_drain, kept to a few loads
+ * (a full pass cost about 1,200 instructions on every timer exit).
+ * Unlocked reads: a byte appended meanwhile is drained by its writer. */
+static bool nothing_to_do(void)
+{
+	if (__atomic_load_n(&tx_irq_on, __ATOMIC_RELAXED) ||
+	    __atomic_load_n(&stage_len, __ATOMIC_RELAXED))
+		return false;
+	for (unsigned i = 0; i < NUM_RINGS; i++)
+		if (__atomic_load_n(&rings[i].tail, __ATOMIC_ACQUIRE) !=
+		    __atomic_load_n(&rings[i].head, __ATOMIC_RELAXED))
+			return false;
+	return true;
+}
+
 void console_drain(void)
 {
-	if (!host_uart || !ticket_trylock(&drain_lock))
+	if (!host_uart || nothing_to_do() || !ticket_trylock(&drain_lock))
 		return;
 	drain_pass();
 	ticket_unlock(&drain_lock);
