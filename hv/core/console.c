@@ -232,13 +232,29 @@ static void stage_byte(unsigned index, uint8_t byte)
 		r->line_shown = 0; /* a full line's worth shown */
 }
 
-/* Move up to `quantum` bytes of one ring. Returns the bytes taken from
+/* A turn that stops inside a line would let the next ring's line cut
+ * it: stretch `can` (of the `allowed` bytes) to the end of its line, at
+ * most VM_CONSOLE_LINE_MAX bytes more. */
+static uint32_t line_end(const struct out_ring *r, uint32_t can,
+			 uint32_t allowed)
+{
+	uint32_t limit = MIN(allowed, can + VM_CONSOLE_LINE_MAX);
+
+	while (can > 0 && can < limit &&
+	       r->bytes[(r->head + can - 1) & r->mask] != '\n')
+		can++;
+	return can;
+}
+
+/* Move up to `quantum` bytes of one ring, and the rest of the line they
+ * end in. Returns the bytes taken from
  * the ring; *blocked tells that the UART took no more. */
 static uint32_t serve_ring(unsigned index, uint32_t quantum, bool *blocked)
 {
 	struct out_ring *r = &rings[index];
 	uint32_t pending = ring_pending(r), done = 0;
-	uint32_t can = MIN(eligible(index, pending), quantum);
+	uint32_t allowed = eligible(index, pending);
+	uint32_t can = line_end(r, MIN(allowed, quantum), allowed);
 
 	if (pending == 0)
 		__atomic_store_n(&r->show_partial, false, __ATOMIC_RELAXED);
@@ -288,8 +304,9 @@ static void note_blocked(void)
 }
 
 /* One pass, drain_lock held: rings in turn from a rotating start, each
- * up to CONSOLE_DRAIN_QUANTUM bytes per turn, at most
- * CONSOLE_DRAIN_BUDGET bytes in all, so no ring waits behind a flood. */
+ * up to CONSOLE_DRAIN_QUANTUM bytes per turn (and the end of the line
+ * they are in), at most CONSOLE_DRAIN_BUDGET bytes in all (and the end
+ * of a line), so no ring waits behind a flood and no line is cut. */
 static void drain_pass(void)
 {
 	uint32_t budget = CONSOLE_DRAIN_BUDGET;
@@ -297,6 +314,10 @@ static void drain_pass(void)
 	bool blocked = false, progress = true;
 
 	next_ring = (next_ring + 1) % NUM_RINGS;
+	/* A line a busy UART left half shown goes on first: another ring
+	 * would cut it with its own. */
+	if (mid_line_owner >= 0)
+		start = (unsigned)mid_line_owner;
 	blocked = !stage_flushed();
 	while (budget && progress && !blocked) {
 		progress = false;
@@ -305,7 +326,7 @@ static void drain_pass(void)
 			uint32_t n = serve_ring((start + k) % NUM_RINGS,
 						quantum, &blocked);
 
-			budget -= n;
+			budget -= MIN(n, budget); /* a line may overshoot */
 			progress |= n > 0;
 		}
 	}

@@ -64,6 +64,7 @@ dtc -q -I dts -O dtb -o "$dir/config.dtb" "$dir/config.dts"
 (cd "$dir" && printf 'config.dtb\necho.img\n' | cpio --quiet -o -H newc >boot.cpio)
 rm -f "$dir/in"
 mkfifo "$dir/in"
+: >"$log" # check reads it before QEMU's redirection may have run
 timeout 120 qemu-system-riscv64 -M virt -cpu rv64,h=true -smp 2 -m 1G \
 	-nographic -bios default -kernel "$BUILD/hartvisor.elf" \
 	-initrd "$dir/boot.cpio" <"$dir/in" >"$log" 2>&1 &
@@ -137,6 +138,7 @@ flood_intact() { # flood_intact VM: its flood_lines lines, in order, exact
 log=$LOGS/console-flood.log
 rm -f "$dir/in"
 mkfifo "$dir/in"
+: >"$log" # check reads it before QEMU's redirection may have run
 timeout 120 qemu-system-riscv64 -M virt -cpu rv64,h=true -smp 2 -m 1G \
 	-nographic -bios default -kernel "$BUILD/hartvisor.elf" \
 	-initrd "$dir/boot.cpio" <"$dir/in" >"$log" 2>&1 &

@@ -177,6 +177,7 @@ shell) shell_case make-run-shell ;;
 linux-fair) SCHEDULER=fair WATCHDOG=on linux_case linux-fair-4vcpu-2harts 2 rv64,h=true 1 4 smp 1024 ;;
 linux-migrate) SCHEDULER=migrate-random linux_case linux-migrate-2harts 2 rv64,h=true 1 4 smp 1024 ;;
 linux-reboot) reboot_case ;;
+linux-two-vms) linux_case linux-two-vms 4 rv64,h=true 2 2 smp 1024 ;;
 *)
 	bad_cases
 	# The full 1 MiB console check runs once; the other set-ups send

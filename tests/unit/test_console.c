@@ -358,9 +358,36 @@ static void test_busy_uart_keeps_output(void **state)
 	assert_int_equal(stats.written, 8);
 }
 
+/* Every line on screen is "[a] " + `a_len` copies of 'f' or "[b] tick":
+ * no line was cut by another's. Returns the number of b's lines. */
+static unsigned assert_lines_whole(size_t a_len)
+{
+	unsigned b_lines = 0;
+
+	for (const char *line = screen; *line;) {
+		const char *end = strstr(line, "\r\n");
+
+		assert_non_null(end);
+		if (strncmp(line, "[b] ", 4) == 0) {
+			assert_int_equal(end - line, 8);
+			assert_memory_equal(line, "[b] tick", 8);
+			b_lines++;
+		} else {
+			assert_int_equal((size_t)(end - line), 4 + a_len);
+			assert_memory_equal(line, "[a] ", 4);
+			for (size_t i = 0; i < a_len; i++)
+				assert_int_equal(line[4 + i], 'f');
+		}
+		line = end + 2;
+	}
+	return b_lines;
+}
+
 /* A VM flooding the console cannot starve another: a pass moves at most
- * CONSOLE_DRAIN_BUDGET bytes, CONSOLE_DRAIN_QUANTUM from each ring in
- * turn, so the other VM's line is out within the first pass. */
+ * CONSOLE_DRAIN_BUDGET bytes (and the end of a line), a turn
+ * CONSOLE_DRAIN_QUANTUM bytes from each ring (and the end of the line),
+ * so the other VM's line is out within the first pass, and no line is
+ * cut by another's (lines longer than the quantum here). */
 static void test_flood_cannot_starve_another_vm(void **state)
 {
 	(void)state;
@@ -374,17 +401,19 @@ static void test_flood_cannot_starve_another_vm(void **state)
 	vm_write(b, "tick\n");
 	uart_room = -1;
 	console_drain();
-	assert_non_null(strstr(screen, "[b] tick\r\n"));
-	/* Ring bytes moved: the quantum of "a", then all 5 of "b", then a's
-	 * again up to the budget; the screen adds prefixes and \r. One more
-	 * byte of "a" was taken when the UART turned busy, and went out
-	 * first. */
+	assert_int_equal(assert_lines_whole(79), 1);
+	/* Ring bytes moved in that pass: one byte of "a" staged when the
+	 * UART turned busy, then "a" to the end of its line, all 5 of "b",
+	 * then whole lines of "a" until the budget is spent. */
 	struct console_stats sa, sb;
 
 	console_get_stats(a, &sa);
 	console_get_stats(b, &sb);
 	assert_int_equal(sb.written, 5);
-	assert_int_equal(sa.written + sb.written, 1 + CONSOLE_DRAIN_BUDGET);
+	assert_int_equal(sa.written, 4 * 80);
+	assert_true(sa.written + sb.written >= CONSOLE_DRAIN_BUDGET);
+	assert_true(sa.written + sb.written <=
+		    1 + CONSOLE_DRAIN_BUDGET + VM_CONSOLE_LINE_MAX);
 	assert_true(tx_irq); /* the rest goes at the THR-empty interrupt */
 	/* Later passes bring the rest, losing nothing. */
 	for (unsigned pass = 0; pass < 100; pass++)
@@ -393,6 +422,32 @@ static void test_flood_cannot_starve_another_vm(void **state)
 	assert_int_equal(sa.written, sizeof(flood) - 1);
 	assert_int_equal(sa.dropped, 0);
 	assert_false(tx_irq);
+	assert_int_equal(assert_lines_whole(79), 1);
+}
+
+/* A busy UART stops a pass inside a line: the next pass finishes that
+ * line before any other ring's (the "[linux1] HVTEST DATA" line of 72
+ * bytes once came out as two lines, the other VM's line between). */
+static void test_busy_uart_mid_line_keeps_the_line_whole(void **state)
+{
+	(void)state;
+	char line[74];
+
+	memset(line, 'f', 72);
+	line[72] = '\n';
+	line[73] = 0;
+	for (long room = 1; room < 90; room += 7) {
+		clear_screen();
+		uart_room = room; /* busy after `room` bytes of "[a] fff..." */
+		vm_write(a, line);
+		vm_write(b, "tick\n");
+		vm_write(a, line);
+		uart_room = -1;
+		for (unsigned pass = 0; pass < 10; pass++)
+			console_drain();
+		assert_int_equal(assert_lines_whole(72), 1);
+		assert_int_equal(screen_len, 2 * (4 + 72 + 2) + 10);
+	}
 }
 
 /* Ctrl-] m opens the monitor: typed lines are its commands (echoed, with
@@ -578,6 +633,8 @@ int main(void)
 		cmocka_unit_test_setup(test_busy_uart_keeps_output, setup),
 		cmocka_unit_test_setup(test_flood_cannot_starve_another_vm,
 				       setup),
+		cmocka_unit_test_setup(
+			test_busy_uart_mid_line_keeps_the_line_whole, setup),
 		cmocka_unit_test_setup(test_emergency_output, setup),
 		cmocka_unit_test_setup(test_console_monitor, setup),
 		cmocka_unit_test_setup(test_hypervisor_messages, setup),
