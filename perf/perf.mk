@@ -12,7 +12,8 @@
 #   make bench-boot          Linux boot to power-off (and exits per boot)
 #   make bench-boot-native   its native baseline alone
 #   make bench-linux         cyclictest and hackbench (Debian's rt-tests)
-#                            in the Linux guest
+#                            in the Linux guest; cyclictest also beside a
+#                            busy VM, with and without the latency class
 #   make bench-prereqs       build everything the benchmarks run (make
 #                            test's bench-smoke stage uses it)
 #   BENCH_RUNS=5 make bench  runs per side (default 3)
@@ -21,7 +22,9 @@
 # BENCH_POLICIES (sched-cost, "round-robin fair"), BENCH_CONTENTION_POLICIES
 # ("round-robin fair fair+lat"), BENCH_SLICES_US ("1000 10000"), BENCH_BUSY ("0 1 3 7"),
 # BENCH_SHARE_WINDOWS (10), BENCH_CT_DURATION (cyclictest
-# seconds per run, 10), BENCH_HACKBENCH_LOOPS (50).
+# seconds per run, 10), BENCH_HACKBENCH_LOOPS (50), BENCH_CT_SETUPS
+# (cyclictest under hartvisor, "alone busy busy-lc"), BENCH_CT_LATENCY_US
+# (the busy-lc latency class, 500).
 
 BENCH_RUNS ?= 3
 export BENCH_RUNS
@@ -86,7 +89,8 @@ $(BENCH_RT_OVERLAY): perf/linux/fetch-rt-tests.sh perf/linux/cyclictest.sh \
 	@echo "  FETCH   rt-tests libnuma1 libc6 (Debian trixie, riscv64)"
 	$(Q)perf/linux/fetch-rt-tests.sh $(LINUX_DIR) $(BENCH_RT_DIR)
 
-bench-linux: linux-guest hv $(BENCH_RT_OVERLAY)
+# The latency guest is the busy VM beside the cyclictest VM.
+bench-linux: linux-guest hv $(BENCH_RT_OVERLAY) $(BUILD)/guests/latency.img
 	$(Q)BUILD=$(BUILD) perf/bench-linux.sh
 
 bench-prereqs: hv linux-guest $(BUILD)/guests/latency.img $(PERF_SCHED_COST) \

@@ -10,8 +10,9 @@
 # (2 windows per scenario), sched-cost, boot (one Linux boot per side), rt-tests
 # (the Linux guest's rt-tests overlay was built and holds cyclictest,
 # hackbench, their libraries and scripts) and, only when named, linux
-# (cyclictest 1 s and hackbench 5 loops, once per side: minutes on a
-# loaded 2-core host, so make test leaves it to make bench).
+# (cyclictest 1 s natively, alone under hartvisor, beside a busy VM and
+# beside it in the latency class, and hackbench 5 loops, once per side:
+# minutes on a loaded 2-core host, so make test leaves it to make bench).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
@@ -142,6 +143,9 @@ for c in $cases; do
 			perf/bench-linux.sh >"$log" 2>&1; then
 			reason=$(missing_lines "$out/linux.txt" \
 				"^linux/mttcg/cyclictest/p99: $pair" \
+				"^linux/mttcg/cyclictest-busy/p99: $pair" \
+				"^linux/mttcg/cyclictest-busy-lc/p99: $pair" \
+				"^linux/mttcg/cyclictest-busy-lc-hvwake/p99: native -, hartvisor $num us, ratio n/a" \
 				"^linux/mttcg/hackbench/time: $pair")
 			[ -n "$reason" ] || reason=$(nonempty "$out/linux.csv" "$out/linux-cyclictest.png")
 		else
