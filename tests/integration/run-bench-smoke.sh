@@ -145,7 +145,7 @@ for c in $cases; do
 				"^linux/mttcg/cyclictest/p99: $pair" \
 				"^linux/mttcg/cyclictest-busy/p99: $pair" \
 				"^linux/mttcg/cyclictest-busy-lc/p99: $pair" \
-				"^linux/mttcg/cyclictest-busy-lc-hvwake/p99: native -, hartvisor $num us, ratio n/a" \
+				"^linux/mttcg/cyclictest-busy-lc-hvwake/p99: native - us, hartvisor $num us, ratio n/a" \
 				"^linux/mttcg/hackbench/time: $pair")
 			[ -n "$reason" ] || reason=$(nonempty "$out/linux.csv" "$out/linux-cyclictest.png")
 		else
