@@ -11,10 +11,17 @@
  *   idle makes that hart look (an IPI): it then pulls the vCPU.
  * - Push: when a vCPU is preempted, at most once per balance interval per
  *   hart, it moves to the least loaded hart it may use if that hart's
- *   smoothed load is lower by more than one vCPU. The margin is the
- *   hysteresis: moving one vCPU changes the difference by two, so a move
- *   never makes the other hart the busier one, and nothing ping-pongs. A
- *   vCPU that moved recently stays put for a while.
+ *   smoothed load is lower by more than the vCPU's own load. That margin
+ *   is the hysteresis: moving load w changes a difference d by 2w, so the
+ *   move leaves |d - 2w| < d, and the sum of the squared loads of all
+ *   harts falls by 2w(d - w) > 0 at every move: with steady loads the
+ *   moves end, and nothing ping-pongs. A vCPU that moved recently stays
+ *   put for a while.
+ *
+ * The load is what the policy weighs (policy->runqueue_load: the fair
+ * policy's weights, so that one heavy and one light vCPU share a hart
+ * rather than two heavy ones one hart and two light ones another), or
+ * the number of runnable vCPUs.
  *
  * Loads are read without the other harts' locks: a stale value only makes
  * a decision a little worse, and the migration itself re-checks under the
@@ -34,23 +41,60 @@ static bool usable(struct vcpu *vcpu, struct cpu *cpu)
 	       sched_cpu_allowed(vcpu, cpu);
 }
 
-/* The load a hart would have with nothing running (fixed point). */
+/* The hart's load now: its runnable vCPUs, weighed by the policy if it
+ * weighs them (fixed point); rq lock held. */
 static unsigned instant_load(struct cpu *cpu)
 {
-	unsigned running =
-		__atomic_load_n(&cpu->current, __ATOMIC_RELAXED) ? 1 : 0;
+	struct runqueue *rq = &cpu->rq;
 
-	return (__atomic_load_n(&cpu->rq.nr_queued, __ATOMIC_RELAXED) +
-		running) *
-	       SCHED_LOAD_UNIT;
+	if (rq->policy->runqueue_load)
+		return rq->policy->runqueue_load(rq);
+	return (rq->nr_queued + (cpu->current ? 1 : 0)) * SCHED_LOAD_UNIT;
+}
+
+/* The vCPU's part of its hart's load. */
+static unsigned vcpu_load(const struct runqueue *rq, struct vcpu *vcpu)
+{
+	return rq->policy->entity_load ? rq->policy->entity_load(&vcpu->se)
+				       : SCHED_LOAD_UNIT;
+}
+
+/*
+ * The average moves toward the load the hart has had since it last
+ * changed (load_now, at load_at), halving the distance every
+ * SCHED_LOAD_HALF_LIFE_MS: a time average, so that a hart whose load
+ * stays the same (one vCPU running alone makes no decisions) is not left
+ * with the figure of its last decision.
+ */
+static unsigned decayed_load(const struct runqueue *rq, uint64_t now)
+{
+	unsigned avg = __atomic_load_n(&rq->load_avg, __ATOMIC_RELAXED);
+	unsigned target = __atomic_load_n(&rq->load_now, __ATOMIC_RELAXED);
+	uint64_t at = __atomic_load_n(&rq->load_at, __ATOMIC_RELAXED);
+	uint64_t half = SCHED_LOAD_HALF_LIFE_MS * rq->ticks_per_ms;
+	uint64_t elapsed = now > at ? now - at : 0;
+	uint64_t halvings = half ? elapsed / half : 32;
+	uint64_t distance = avg >= target ? avg - target : target - avg;
+
+	if (halvings >= 32)
+		return target;
+	distance >>= halvings;
+	/* Within a half-life, linearly from all of it to half. */
+	distance -= distance * (elapsed % half) / (2 * half);
+	return avg >= target ? target + (unsigned)distance
+			     : target - (unsigned)distance;
 }
 
 void sched_balance_account(struct cpu *cpu)
 {
 	struct runqueue *rq = &cpu->rq;
 
-	/* An exponential average over about eight decisions. */
-	rq->load_avg = rq->load_avg - rq->load_avg / 8 + instant_load(cpu) / 8;
+	/* Readers on other harts take these one by one, unlocked: a mix of
+	 * old and new only makes one decision a little worse. */
+	__atomic_store_n(&rq->load_avg, decayed_load(rq, rq->now),
+			 __ATOMIC_RELAXED);
+	__atomic_store_n(&rq->load_now, instant_load(cpu), __ATOMIC_RELAXED);
+	__atomic_store_n(&rq->load_at, rq->now, __ATOMIC_RELAXED);
 }
 
 static bool idle(struct cpu *cpu)
@@ -60,10 +104,9 @@ static bool idle(struct cpu *cpu)
 }
 
 /* A smoothed load, except that an idle hart counts as empty now. */
-static unsigned load_of(struct cpu *cpu)
+static unsigned load_of(struct cpu *cpu, uint64_t now)
 {
-	return idle(cpu) ? 0
-			 : __atomic_load_n(&cpu->rq.load_avg, __ATOMIC_RELAXED);
+	return idle(cpu) ? 0 : decayed_load(&cpu->rq, now);
 }
 
 /* Waiting in from's queue, and may run on to. An idle hart takes even
@@ -123,7 +166,7 @@ bool sched_balance_pull(struct cpu *cpu)
 		    !__atomic_load_n(&other->online, __ATOMIC_ACQUIRE) ||
 		    !__atomic_load_n(&other->rq.nr_queued, __ATOMIC_RELAXED))
 			continue;
-		if (!busiest || load_of(other) > load_of(busiest))
+		if (!busiest || load_of(other, now) > load_of(busiest, now))
 			busiest = other;
 	}
 	if (!busiest)
@@ -160,7 +203,7 @@ struct cpu *sched_balance_push(struct cpu *cpu, struct vcpu *vcpu, uint64_t now)
 {
 	struct runqueue *rq = &cpu->rq;
 	struct cpu *target = NULL;
-	unsigned mine = load_of(cpu), lowest = mine;
+	unsigned mine = load_of(cpu, now), lowest = mine;
 
 	if (!rq->policy->balance || vcpu->state != VCPU_RUNNABLE ||
 	    now < rq->next_balance)
@@ -176,13 +219,13 @@ struct cpu *sched_balance_push(struct cpu *cpu, struct vcpu *vcpu, uint64_t now)
 
 		if (other == cpu || !usable(vcpu, other))
 			continue;
-		load = load_of(other);
+		load = load_of(other, now);
 		if (load < lowest) {
 			lowest = load;
 			target = other;
 		}
 	}
-	if (!target || mine - lowest <= SCHED_LOAD_UNIT + SCHED_LOAD_UNIT / 2)
+	if (!target || mine - lowest <= vcpu_load(rq, vcpu))
 		return NULL;
 	vcpu->last_migration = now;
 	return target;

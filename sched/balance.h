@@ -6,8 +6,12 @@
 #include <hv/percpu.h>
 #include <hv/vcpu.h>
 
-/* One runnable vCPU in a hart's load. */
+/* One runnable vCPU in a hart's load (of a default-weight 1-vCPU VM, when
+ * the policy weighs them). */
 #define SCHED_LOAD_UNIT 1024
+/* The smoothed load closes half its distance to the present load in this
+ * long (about the eight decisions of 10 ms slices it was averaged over). */
+#define SCHED_LOAD_HALF_LIFE_MS 32
 /* How often a hart considers pushing a preempted vCPU elsewhere. */
 #define SCHED_BALANCE_INTERVAL_MS 20
 /* A vCPU that moved stays where it is for at least this long. */

@@ -283,6 +283,7 @@ static void switch_out(struct cpu *cpu, struct vcpu *vcpu)
 	if (!target && !parked && vcpu->state == VCPU_RUNNABLE &&
 	    !vcpu->se.queued)
 		rq->policy->enqueue(rq, &vcpu->se);
+	sched_balance_account(cpu);
 	spin_unlock(&rq->lock);
 	sbi_sta_switched_out(vcpu, preempted);
 	/* A vCPU that leaves this hart (pause, move) takes its state along:

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Per-VM scheduling parameters and the wake-to-run latency histograms.
+ * Per-VM scheduling parameters, the wake-to-run latency histograms and a
+ * live view of a vCPU's run and wait time.
  * Parameters are plain words read by each hart at its next decision: a
  * change needs no lock, only that every hart eventually sees it.
  */
@@ -63,4 +64,41 @@ uint64_t sched_latency_percentile_ns(const struct sched_latency_histogram *h,
 		}
 	}
 	return h->max_ns;
+}
+
+/*
+ * Another hart may switch the vCPU meanwhile: read the totals again after
+ * the stint, and start over if they moved (the stint was folded in). A
+ * vCPU just picked has its state set before switched_in_at: a start
+ * older than its last wakeup or preemption is the previous stint's.
+ */
+void sched_vcpu_times(const struct vcpu *vcpu, uint64_t now, uint64_t *run,
+		      uint64_t *wait)
+{
+	const struct vcpu_stats *s = &vcpu->stats;
+
+	for (unsigned tries = 0;; tries++) {
+		uint64_t run0 =
+			__atomic_load_n(&s->run_ticks, __ATOMIC_ACQUIRE);
+		uint64_t wait0 =
+			__atomic_load_n(&s->wait_ticks, __ATOMIC_ACQUIRE);
+		enum vcpu_state state =
+			__atomic_load_n(&vcpu->state, __ATOMIC_ACQUIRE);
+		uint64_t ready = __atomic_load_n(&vcpu->se.ready_since,
+						 __ATOMIC_ACQUIRE);
+		uint64_t since =
+			__atomic_load_n(&s->switched_in_at, __ATOMIC_ACQUIRE);
+
+		*run = run0;
+		*wait = wait0;
+		if (state == VCPU_RUNNING && since >= ready && now > since)
+			*run += now - since;
+		else if (state == VCPU_RUNNABLE && now > ready)
+			*wait += now - ready;
+		if (tries == 3 ||
+		    (__atomic_load_n(&s->run_ticks, __ATOMIC_ACQUIRE) == run0 &&
+		     __atomic_load_n(&s->wait_ticks, __ATOMIC_ACQUIRE) ==
+			     wait0))
+			return;
+	}
 }

@@ -42,6 +42,14 @@ struct sched_policy {
 	uint64_t (*next_event)(struct runqueue *rq);
 	/* Harts share the work: pull, wakeup placement, push (balance.c). */
 	bool balance;
+	/*
+	 * Optional, for balancing: the hart's load, its queued and running
+	 * entities weighed, and one entity's part of it, in
+	 * SCHED_LOAD_UNITs for a vCPU that has a default-weight VM to
+	 * itself. Default: every runnable entity is one unit.
+	 */
+	unsigned (*runqueue_load)(const struct runqueue *rq);
+	unsigned (*entity_load)(struct sched_entity *se);
 };
 
 extern const struct sched_policy sched_policy_round_robin;

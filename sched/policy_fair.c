@@ -20,6 +20,8 @@
  * unbounded debt into its next wakeup.
  */
 #include <hv/vm.h>
+#include <hv/vmconfig.h>
+#include "sched/balance.h"
 #include "sched/cap.h"
 #include "sched/fair_tree.h"
 #include "sched/internal.h"
@@ -294,6 +296,24 @@ static uint64_t fair_next_event(struct runqueue *rq)
 	return next;
 }
 
+/* Balancing weighs harts by the weights they run: counting vCPUs, two
+ * heavy vCPUs on one hart and two light ones on another look even, yet
+ * each VM then gets half of a hart there, whatever the weights. */
+#define FAIR_LOAD_WEIGHT ((uint64_t)VM_DEFAULT_WEIGHT * FAIR_WEIGHT_UNIT)
+
+static unsigned fair_runqueue_load(const struct runqueue *rq)
+{
+	return (unsigned)(rq->weight_sum * SCHED_LOAD_UNIT / FAIR_LOAD_WEIGHT);
+}
+
+static unsigned fair_entity_load(struct sched_entity *se)
+{
+	uint64_t load = (uint64_t)entity_weight(se) * SCHED_LOAD_UNIT /
+			FAIR_LOAD_WEIGHT;
+
+	return load ? (unsigned)load : 1;
+}
+
 const struct sched_policy sched_policy_fair = {
 	.name = "fair",
 	.enqueue = fair_enqueue,
@@ -304,4 +324,6 @@ const struct sched_policy sched_policy_fair = {
 	.wakeup_preempts = fair_wakeup_preempts,
 	.next_event = fair_next_event,
 	.balance = true,
+	.runqueue_load = fair_runqueue_load,
+	.entity_load = fair_entity_load,
 };

@@ -47,7 +47,8 @@ void runqueue_init(struct runqueue *rq, const struct sched_policy *policy,
 	/* Far from 0 so that vruntime - lag never wraps. */
 	rq->vbase = 1ULL << 62;
 	rq->nr_timers = 0;
-	rq->load_avg = 0;
+	rq->load_avg = rq->load_now = 0;
+	rq->load_at = 0;
 	rq->next_balance = 0;
 }
 

@@ -95,7 +95,9 @@ struct runqueue {
 	uint64_t ticks_per_ms; /* the timebase, for policies */
 	uint64_t now;	       /* hart time of the current decision */
 	uint32_t random_state; /* for policies that place at random */
-	unsigned load_avg;     /* smoothed runnable vCPUs (sched/balance.c) */
+	/* Load (sched/balance.c): a time average, and the load since load_at. */
+	unsigned load_avg, load_now;
+	uint64_t load_at;
 	uint64_t next_balance; /* when a preempted vCPU may be pushed away */
 	/* Fair policy (sched/policy_fair.c). */
 	struct sched_entity *tree;     /* queued, eligible to be picked */
@@ -202,6 +204,12 @@ void sched_kill(struct vcpu *vcpu);
  */
 struct vm;
 int sched_set_vm_weight(struct vm *vm, unsigned weight);
+/* The vCPU's run and wait time until now, in hart ticks: its statistics
+ * plus the stint under way (a vCPU that runs alone on a hart is rarely
+ * switched out, so its run_ticks alone would stand still). Any hart, no
+ * lock. */
+void sched_vcpu_times(const struct vcpu *vcpu, uint64_t now, uint64_t *run,
+		      uint64_t *wait);
 int sched_set_vm_cap(struct vm *vm, unsigned percent);
 
 /* The name of the policy a hart runs. */

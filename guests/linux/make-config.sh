@@ -6,7 +6,8 @@
 #
 # VMS Linux VMs named linux0, linux1, ... share one Image and initramfs.
 # AFFINITY, if given, is the hart-affinity cell list for every VM.
-# SCHEDULER (environment), if set, names the scheduling policy.
+# SCHEDULER (environment), if set, names the scheduling policy; WEIGHTS,
+# if set, lists one weight per VM ("256 768").
 set -eu
 [ $# -ge 5 ] || { echo "usage: $0 OUTDIR VMS VCPUS MEMORY_MIB BOOTARGS [AFFINITY]" >&2; exit 2; }
 out=$1 vms=$2 vcpus=$3 mem=$4 bootargs=$5 affinity=${6:-}
@@ -33,6 +34,11 @@ mkdir -p "$out"
 		echo "			bootargs = \"$bootargs\";"
 		[ -n "$affinity" ] && echo "			hart-affinity = <$affinity>;"
 		[ "$i" -eq 0 ] && echo "			console-focus;"
+		if [ -n "${WEIGHTS:-}" ]; then
+			weight=$(echo "$WEIGHTS" | awk -v k=$((i + 1)) '{ print $k }')
+			[ -n "$weight" ] || { echo "make-config.sh: no weight for VM $i in WEIGHTS" >&2; exit 2; }
+			echo "			weight = <$weight>;"
+		fi
 		echo "		};"
 		i=$((i + 1))
 	done

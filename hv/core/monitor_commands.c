@@ -15,6 +15,7 @@
 #include <hv/percpu.h>
 #include <hv/platform.h>
 #include <hv/vm.h>
+#include <arch/arch.h>
 
 #define MAX_WORDS 4
 #define WORD_MAX 32
@@ -79,7 +80,9 @@ static void vcpu_line(const struct monitor_view *view, struct vcpu *v,
 		      struct monitor_output *o)
 {
 	char hart[16] = "-";
+	uint64_t run, wait;
 
+	sched_vcpu_times(v, arch_time_now(), &run, &wait);
 	if (v->state != VCPU_OFFLINE && v->state != VCPU_DEAD && v->cpu)
 		snprintf(hart, sizeof(hart), "%u", v->cpu->hartid);
 	monitor_say(o, "%s %u %s/vcpu%u: hart %s, %s, %s-mode%s; ",
@@ -91,8 +94,7 @@ static void vcpu_line(const struct monitor_view *view, struct vcpu *v,
 	monitor_say(o,
 		    "run %llu, wait %llu ticks, %llu switches, %llu "
 		    "migrations; exits: sbi %llu, wfi blocks %llu\n",
-		    (unsigned long long)v->stats.run_ticks,
-		    (unsigned long long)v->stats.wait_ticks,
+		    (unsigned long long)run, (unsigned long long)wait,
 		    (unsigned long long)v->stats.switches_in,
 		    (unsigned long long)v->stats.migrations,
 		    (unsigned long long)v->stats.exits[EXC_ECALL_VS],
@@ -141,17 +143,21 @@ static unsigned long long ticks_to_us(uint64_t ticks)
 
 static void cmd_stats(struct vm *vm, struct monitor_output *o)
 {
+	uint64_t now = arch_time_now();
+
 	for (unsigned k = 0; k < vm->num_vcpus; k++) {
 		const struct vcpu_stats *s = &vm->vcpus[k].stats;
 		const struct sched_latency_histogram *h = &s->wake_latency;
+		uint64_t run, wait;
+
+		sched_vcpu_times(&vm->vcpus[k], now, &run, &wait);
 
 		/* Steal time, as SBI STA reports it to a guest, is the time
 		 * its vCPU was runnable but not running: the wait. */
 		monitor_say(o,
 			    "vcpu%u: run %llu us, wait (steal) %llu us, %llu "
 			    "preemptions, %llu migrations\n",
-			    k, ticks_to_us(s->run_ticks),
-			    ticks_to_us(s->wait_ticks),
+			    k, ticks_to_us(run), ticks_to_us(wait),
 			    (unsigned long long)s->preemptions,
 			    (unsigned long long)s->migrations);
 		monitor_say(

@@ -96,6 +96,107 @@ reboot_case() {
 		linux_case linux-reboot 2 rv64,h=true 1 2 reboot 0
 }
 
+# wait_log LOG PATTERN SECONDS: wait for PATTERN (CRs dropped) in LOG.
+wait_log() {
+	n=0
+	while [ "$n" -lt $(($3 * 10)) ]; do
+		tr -d '\r' <"$1" | grep -aq -- "$2" && return 0
+		sleep 0.1
+		n=$((n + 1))
+	done
+	return 1
+}
+
+# The weight split with Linux: two 4-vCPU VMs with weights 1:3 under the
+# fair scheduler on 4 harts, free to move, each spinning on every CPU
+# (guests/linux/tests/spin.sh) until the host types "stop" to it. While
+# both spin, the console monitor's `stats` of both is read twice,
+# WEIGHTS_WINDOW_S apart: of the run time hartvisor gave the two VMs in
+# between, linux0 must have had 25 +- 10 points (the bare-metal share
+# case's tolerance for run time, guests/configs/sched-share.dts: hartvisor
+# charges a host stall of QEMU's thread to the vCPU that was running).
+# Both VMs must then finish their work and pass.
+weights_case() {
+	name=linux-weights-1-3
+	log=$LOGS/$name.log
+	dir=$CFG/$name
+	window=${WEIGHTS_WINDOW_S:-20}
+	SCHEDULER=fair WEIGHTS="256 768" guests/linux/make-config.sh "$dir" \
+		2 4 256 "console=ttyS0 nowatchdog hvtest=spin" || {
+		fail "$name" "cannot build the config" "$log"
+		return
+	}
+	rm -f "$dir/in"
+	mkfifo "$dir/in"
+	: >"$log"
+	timeout 900 qemu-system-riscv64 -M virt -cpu rv64,h=true -smp 4 -m 2G \
+		-nographic -bios default -kernel "$HV" -initrd "$dir/boot.cpio" \
+		<"$dir/in" >"$log" 2>&1 &
+	qemu=$!
+	exec 4>"$dir/in"
+	why=""
+	for vm in linux0 linux1; do
+		wait_log "$log" "^\[$vm\] HVTEST SPINNING cpus=4" 600 ||
+			why="${why:-$vm never reported its 4 spinners}"
+	done
+	if [ -z "$why" ]; then
+		sleep 3
+		for sample in 1 2; do
+			[ "$sample" -eq 2 ] && sleep "$window"
+			printf '\035mstats linux0\rstats linux1\rquit\r' >&4
+			n=0
+			while [ "$(grep -ac '^hartvisor: monitor closed' "$log")" -lt "$sample" ] &&
+				[ "$n" -lt 600 ]; do
+				sleep 0.1
+				n=$((n + 1))
+			done
+			[ "$n" -lt 600 ] ||
+				why="${why:-the monitor did not answer (sample $sample)}"
+		done
+	fi
+	# linux0 has the console's input focus; Ctrl-] 1 moves it to linux1.
+	printf 'stop\r\0351stop\r' >&4
+	exec 4>&-
+	wait "$qemu"
+	rc=$?
+	[ -n "$why" ] && { fail "$name" "$why" "$log"; return; }
+	[ "$rc" -eq 124 ] && { fail "$name" "timed out" "$log"; return; }
+	for vm in linux0 linux1; do
+		if ! out=$($CHECK --prefix "[$vm] " --test spin "$log" 2>&1); then
+			fail "$name" "$vm: $(echo "$out" | head -3 | tr '\n' ' ')" "$log"
+			return
+		fi
+		grep -q "VM \"$vm\" stopped: shutdown (reason: none)" "$log" || {
+			fail "$name" "$vm did not power off cleanly" "$log"
+			return
+		}
+	done
+	# Run time per VM at each sample, from the monitor's answers
+	# ("monitor> stats VM", then "vcpuN: run <us> us, ...").
+	split=$(tr -d '\r' <"$log" | awk '
+		/^monitor> stats linux[01]$/ { vm = substr($3, 6) + 0
+			if (vm == 0) sample++; next }
+		/^monitor> / { vm = -1; next }
+		vm >= 0 && /^vcpu[0-9]+: run [0-9]+ us/ { run[sample, vm] += $3 }
+		END {
+			if (sample != 2) { print "no two samples"; exit 1 }
+			light = run[2, 0] - run[1, 0]; heavy = run[2, 1] - run[1, 1]
+			if (light <= 0 || heavy <= 0) { print "no run time"; exit 1 }
+			printf "%.1f %d %d\n", 100 * light / (light + heavy), light / 1000, heavy / 1000
+		}')
+	set -- $split
+	if [ $# -ne 3 ]; then
+		fail "$name" "statistics: $split" "$log"
+		return
+	fi
+	echo "linux-weights-1-3: linux0 (weight 256) had $1 % of the run time over ${window} s: $2 ms against $3 ms"
+	if awk -v p="$1" 'BEGIN { exit !(p >= 18 && p <= 32) }'; then
+		pass "$name"
+	else
+		fail "$name" "linux0 had $1 % of the run time, expected 25 +- 7" "$log"
+	fi
+}
+
 # The interactive shell of `make run` itself (the README's command):
 # typing, echo, Ctrl-C interrupting the foreground job, job control,
 # poweroff, all through hartvisor's console.
@@ -177,6 +278,7 @@ shell) shell_case make-run-shell ;;
 linux-fair) SCHEDULER=fair WATCHDOG=on linux_case linux-fair-4vcpu-2harts 2 rv64,h=true 1 4 smp 1024 ;;
 linux-migrate) SCHEDULER=migrate-random linux_case linux-migrate-2harts 2 rv64,h=true 1 4 smp 1024 ;;
 linux-reboot) reboot_case ;;
+linux-weights) weights_case ;;
 linux-two-vms) linux_case linux-two-vms 4 rv64,h=true 2 2 smp 1024 ;;
 *)
 	bad_cases
@@ -190,6 +292,9 @@ linux-two-vms) linux_case linux-two-vms 4 rv64,h=true 2 2 smp 1024 ;;
 	# with the lockup watchdog on.
 	SCHEDULER=fair WATCHDOG=on linux_case linux-fair-4vcpu-2harts 2 \
 		rv64,h=true 1 4 smp 1024
+	# Two 4-vCPU VMs with weights 1:3 on 4 harts: the statistics show
+	# the split.
+	weights_case
 	linux_case linux-sbi-timer 4 rv64,h=true,sstc=false 1 4 smp 1024
 	# Every vCPU moves to a random hart at every switch (test-only
 	# policy): the migration mechanism under a real SMP kernel.

@@ -79,6 +79,9 @@ static void test_vms_and_vcpus(void **state)
 	gt_v0->stats.migrations = 1;
 	gt_v0->stats.exits[EXC_ECALL_VS] = 4;
 	gt_v0->stats.wfi_blocks = 5;
+	/* Waiting since now: no stint under way adds to the totals. */
+	for (unsigned i = 0; i < 3; i++)
+		gt_vm->vcpus[i].se.ready_since = arch_time_now();
 	expect("vcpus",
 	       "thread 1 dbg/vcpu0: hart 0, runnable, S-mode, stopped; run 10, "
 	       "wait 20 ticks, 3 switches, 1 migrations; exits: sbi 4, wfi "

@@ -87,6 +87,38 @@ static void test_overload_evens_out(void **state)
 	assert_int_equal(sim_migrations(), moved);
 }
 
+/* Weights 1:3 with the VMs' vCPUs started badly: all of the heavy VM's
+ * on hart 0, all of the light one's on hart 1, of 4 harts. Counting
+ * vCPUs, 2 per hart looks even whatever the pairs, yet a hart running
+ * two heavy vCPUs and one running two light ones split 50/50 each, and
+ * the light VM then gets 37.5 % or 50 %. Weighing the harts' loads by
+ * the vCPUs' weights gives each VM its share wherever its vCPUs end up:
+ * 25 %/75 %, after which nothing moves. */
+static void test_balance_by_weight(void **state)
+{
+	(void)state;
+	sim_start(4, SLICE, "fair");
+	sim_first_hart = 0;
+	struct vm *heavy = sim_vm("heavy", 4, 768, 0, SIM_BUSY);
+
+	sim_first_hart = 1;
+	struct vm *light = sim_vm("light", 4, 256, 0, SIM_BUSY);
+
+	sim_run(1000 * MS);
+	uint64_t moved = sim_migrations();
+	uint64_t light_before = sim_vm_progress(light);
+	uint64_t heavy_before = sim_vm_progress(heavy);
+
+	sim_run(2000 * MS);
+	assert_int_equal(sim_migrations(), moved);
+	uint64_t l = sim_vm_progress(light) - light_before;
+	uint64_t h = sim_vm_progress(heavy) - heavy_before;
+
+	assert_in_range(l * 1000 / (l + h), 245, 255);
+	/* No hart idled. */
+	assert_in_range(l + h, 4 * 1995 * MS, 4 * 2001 * MS);
+}
+
 /* Sleepers that wake at random-looking times beside busy vCPUs: a hart
  * never sleeps while a vCPU it may run waits (beyond the instant an IPI
  * takes), and woken vCPUs use idle harts. */
@@ -115,6 +147,7 @@ int main(void)
 		cmocka_unit_test(test_round_robin_does_not_balance),
 		cmocka_unit_test(test_no_ping_pong),
 		cmocka_unit_test(test_overload_evens_out),
+		cmocka_unit_test(test_balance_by_weight),
 		cmocka_unit_test(test_no_hart_idles_while_work_waits),
 	};
 
