@@ -22,6 +22,11 @@
 #     25 % +- SHARE_TOLERANCE points of each hart by the guests' own work
 #     counts, and 25 % +- SHARE_RUN_TOLERANCE by hartvisor's run-time
 #     statistics (tests/tools/check-share.sh).
+#   - for the icount-4harts case (-icount shift=0,sleep=off): hartvisor
+#     came up on all 4 harts, each hart ran its pinned sleeper VM, each
+#     sleeper's median timer wake-up lateness is under 10 us (10,000
+#     instructions; checked by the guest), and a second run gives a
+#     byte-identical log (check_icount_run).
 #   - for the latency cases: the sleeping VM's median timer wake-up
 #     lateness beside a spinning VM is below a quarter of the 10 ms slice
 #     (checked by the guest itself, see guests/configs/sched-latency.dts).
@@ -55,6 +60,7 @@ CASES=(
 	"latency sched-latency 2 sleeper:schedtest"
 	"latency-class sched-latency-class 2 sleeper:schedtest"
 	"steal steal 2 measure:steal busy:steal"
+	"icount-4harts icount-4harts 4 sleeper0:schedtest sleeper1:schedtest sleeper2:schedtest sleeper3:schedtest"
 )
 # The measured spread of the share case is documented in
 # guests/configs/sched-share.dts; the tolerances are well outside it.
@@ -82,20 +88,51 @@ check_secret_order() {
 	fi
 }
 
+# Under icount: every hart came up and ran the VM pinned to it, and the
+# run is deterministic (a second run logs the same bytes).
+check_icount_run() {
+	local name=$1 config=$2 smp=$3 sstc=$4 log=$5 h again
+	local clean
+	clean=$(tr -d '\r' <"$log")
+	if ! printf '%s\n' "$clean" | grep -aq "on $smp hart(s)"; then
+		echo "hartvisor did not come up on $smp harts"
+		return
+	fi
+	for h in $(seq 0 $((smp - 1))); do
+		if ! printf '%s\n' "$clean" |
+			grep -aq "VM \"sleeper$h\" vCPU 0 (hart $h): run"; then
+			echo "sleeper$h did not run on hart $h"
+			return
+		fi
+	done
+	again="$BUILD/test-logs/$name.again.log"
+	ICOUNT=1 tests/integration/run-qemu.sh "$name.again" "$config" \
+		"$smp" "$sstc" "$TIMEOUT_S"
+	if ! cmp -s "$log" "$again"; then
+		echo "a second run under icount logged differently:" \
+			"$(diff "$log" "$again" | head -3 | tr '\n' ' ')"
+	fi
+}
+
 run_case() {
 	local name=$1 config=$2 smp=$3 sstc=$4
 	shift 4
-	local log="$BUILD/test-logs/$name.log" reason rc
+	local log="$BUILD/test-logs/$name.log" reason rc icount=0
 
 	if [ ! -f "$BUILD/hartvisor.elf" ]; then
 		reason="$BUILD/hartvisor.elf missing"
 	elif [ ! -f "$BUILD/configs/$config.cpio" ]; then
 		reason="$BUILD/configs/$config.cpio missing"
 	else
-		tests/integration/run-qemu.sh "$name" "$config" "$smp" "$sstc" \
-			"$TIMEOUT_S"
+		[ "${name#icount-}" != "$name" ] && icount=1
+		ICOUNT=$icount tests/integration/run-qemu.sh "$name" "$config" \
+			"$smp" "$sstc" "$TIMEOUT_S"
 		rc=$?
 		reason=$(check_log "$log" "$rc" "$TIMEOUT_S" "$@")
+		if [ -z "$reason" ] && [ "$icount" = 1 ]; then
+			reason=$(check_icount_run "$name" "$config" "$smp" \
+				"$sstc" "$log")
+		fi
 		# The migration cases must really have moved vCPUs around.
 		if [ -z "$reason" ] && [ "${name#migrate-}" != "$name" ]; then
 			reason=$(tests/tools/check-migrations.sh "$log")
@@ -116,7 +153,8 @@ run_case() {
 		share*) echo "    $(tests/tools/check-share.sh -v --run-tolerance \
 			"$SHARE_RUN_TOLERANCE" "$log" light heavy 25 \
 			"$SHARE_TOLERANCE")" ;;
-		latency*) tr -d '\r' <"$log" | grep -a 'LATENCY ' | sed 's/^/    /' ;;
+		latency* | icount*) tr -d '\r' <"$log" | grep -a 'LATENCY ' |
+			sed 's/^/    /' ;;
 		esac
 		passed=$((passed + 1))
 	else

@@ -30,12 +30,17 @@ cpu="rv64,h=true"
 gdb_uart="-device pci-serial,chardev=gdb0 -chardev null,id=gdb0"
 [ "${GDB_UART:-null}" = none ] && gdb_uart=""
 
+# ICOUNT=1: QEMU counts instructions (-icount shift=0,sleep=off; one
+# thread runs the harts in turn, and runs are bit-identical).
+icount=""
+[ "${ICOUNT:-0}" = 1 ] && icount="-icount shift=0,sleep=off"
+
 mkdir -p "$build/test-logs"
 log="$build/test-logs/$case_name.log"
 
 # -k: QEMU gets SIGTERM first and a KILL only if it hangs on to life.
-# shellcheck disable=SC2086 # gdb_uart is a word list on purpose
+# shellcheck disable=SC2086 # gdb_uart and icount are word lists
 timeout -k 10 "$limit" qemu-system-riscv64 -M virt -cpu "$cpu" \
 	-smp "$smp" -m 1G -nographic -bios default \
 	-kernel "$build/hartvisor.elf" -initrd "$build/configs/$config.cpio" \
-	$gdb_uart </dev/null >"$log" 2>&1
+	$gdb_uart $icount </dev/null >"$log" 2>&1
