@@ -36,10 +36,14 @@ static void sync_interrupts(struct vcpu *vcpu)
 	/* Held back while the timer interrupt is due (hv/vcpu/irq.c). */
 	vcpu->ext_irq_synced =
 		__atomic_load_n(&vcpu->ext_irq_level, __ATOMIC_SEQ_CST);
-	if (vcpu_show_external_irq(vcpu, vcpu->ext_irq_synced, now))
-		arch->virq_injected |= VIRQ_EXTERNAL;
-	else
+	if (!vcpu->ext_irq_synced) { /* most entries: nothing to show */
+		vcpu->ext_irq_hidden_until = 0;
 		arch->virq_injected &= ~VIRQ_EXTERNAL;
+	} else if (vcpu_show_external_irq(vcpu, true, now)) {
+		arch->virq_injected |= VIRQ_EXTERNAL;
+	} else {
+		arch->virq_injected &= ~VIRQ_EXTERNAL;
+	}
 	if (now >= __atomic_load_n(&vcpu->timer_deadline, __ATOMIC_RELAXED))
 		arch->virq_injected |= VIRQ_TIMER;
 	else

@@ -42,7 +42,9 @@ struct vm;
 
 struct sbi_call {
 	unsigned long eid, fid;
-	unsigned long args[6];
+	/* a0..a5 where the vCPU's registers are saved: read them before
+	 * changing the vCPU's registers (HSM resume, reset). */
+	const unsigned long *args;
 };
 
 struct sbi_result {
