@@ -52,6 +52,28 @@ static void test_overflow_is_seen(void **state)
 	assert_true(STACK_GUARD_BYTES >= 1024);
 }
 
+/* The quick check looks at the top words only: it sees damage there and
+ * nothing deeper (left to the full check when the hart idles). */
+static void test_quick_check_sees_the_top_words(void **state)
+{
+	(void)state;
+	for (unsigned word = 0; word < STACK_GUARD_WORDS; word++) {
+		bool in_top =
+			word >= STACK_GUARD_WORDS - STACK_GUARD_QUICK_WORDS;
+
+		stack_guard_fill(slot);
+		slot[word] = 0;
+		assert_int_equal(
+			stack_guard_damage_top(slot, STACK_GUARD_QUICK_WORDS),
+			in_top ? (int)word : -1);
+		assert_int_equal(stack_guard_damage(slot), (int)word);
+	}
+	stack_guard_fill(slot);
+	assert_int_equal(stack_guard_damage_top(slot, 1000), -1);
+	slot[0] = 0;
+	assert_int_equal(stack_guard_damage_top(slot, 1000), 0);
+}
+
 /* The budget check on crafted call graphs. */
 static char dir[64];
 
@@ -185,6 +207,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_intact_guard),
 		cmocka_unit_test(test_overflow_is_seen),
+		cmocka_unit_test(test_quick_check_sees_the_top_words),
 		cmocka_unit_test(test_budget_check),
 	};
 

@@ -79,7 +79,7 @@ uint64_t arch_time_now(void)
  * checked, with arch_wait_for_interrupt(). */
 void arch_timer_program(uint64_t deadline)
 {
-	arch_stack_guard_check();
+	arch_stack_guard_check(false);
 	if (hart_has_sstc)
 		csr_write(CSR_STIMECMP, deadline);
 	else
@@ -113,7 +113,7 @@ void arch_ipi_send(struct cpu *cpu)
 
 void arch_wait_for_interrupt(void)
 {
-	arch_stack_guard_check();
+	arch_stack_guard_check(true);
 	__asm__ __volatile__("wfi" ::: "memory");
 }
 

@@ -33,12 +33,14 @@ void arch_stack_guard_arm(void)
 	stack_guard_fill(stack_bottom(this_stack_slot()));
 }
 
-void arch_stack_guard_check(void)
+void arch_stack_guard_check(bool full)
 {
 #ifdef HV_DEBUG
 	unsigned slot = this_stack_slot();
-	int word = slot < HV_MAX_HARTS ? stack_guard_damage(stack_bottom(slot))
-				       : -2;
+	unsigned words = full ? STACK_GUARD_WORDS : STACK_GUARD_QUICK_WORDS;
+	int word = slot < HV_MAX_HARTS
+			   ? stack_guard_damage_top(stack_bottom(slot), words)
+			   : -2;
 
 	if (word == -2)
 		hv_panic("stack pointer %p is outside every hart's stack",
@@ -47,5 +49,7 @@ void arch_stack_guard_check(void)
 		hv_panic("stack overflow on cpu %u: its guard is overwritten "
 			 "%d bytes deep",
 			 slot, (STACK_GUARD_WORDS - word) * 8);
+#else
+	(void)full;
 #endif
 }

@@ -4,8 +4,11 @@
 #ifndef HV_ARCH_RISCV_STACK_GUARD_H
 #define HV_ARCH_RISCV_STACK_GUARD_H
 
+#include <hv/types.h>
+
 void arch_stack_guard_arm(void);
-/* Debug builds (HV_DEBUG): panic if the guard is damaged. */
-void arch_stack_guard_check(void);
+/* Debug builds (HV_DEBUG): panic if the guard is damaged; all of it if
+ * full, else its top STACK_GUARD_QUICK_WORDS words. */
+void arch_stack_guard_check(bool full);
 
 #endif
