@@ -20,7 +20,7 @@ PICOLIBC_SPECS := /usr/lib/picolibc/riscv64-unknown-elf/picolibc.specs
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes
 HV_ARCH := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 CFLAGS := $(HV_ARCH) $(WARNINGS) -std=gnu11 -O2 -g -ffreestanding \
-	-fno-common -fno-strict-aliasing -fno-omit-frame-pointer \
+	-fno-common -fno-strict-aliasing \
 	-specs=$(PICOLIBC_SPECS) -Ihv/include -Ihv/arch/riscv/include -I. -I$(BUILD)/libfdt/include \
 	-MMD -MP
 # Debug builds (the default; DEBUG=0 for a release build) check each
