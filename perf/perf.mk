@@ -16,7 +16,8 @@
 #                            busy VM, with and without the latency class
 #   make bench-prereqs       build everything the benchmarks run (make
 #                            test's bench-smoke stage uses it)
-#   BENCH_RUNS=5 make bench  runs per side (default 3)
+#   BENCH_RUNS=5 make bench  runs per side (default 3; 1 for contention and
+#                            Linux unless BENCH_RUNS is given)
 # Other knobs (environment): BENCH_SAMPLES (latency samples per metric and
 # run, 500), BENCH_CLOCKS ("mttcg icount"), BENCH_SCHED_ITERATIONS (20000),
 # BENCH_POLICIES (sched-cost, "round-robin fair"), BENCH_CONTENTION_POLICIES
@@ -28,6 +29,11 @@
 
 BENCH_RUNS ?= 3
 export BENCH_RUNS
+# The two long groups, contention (24 set-ups) and Linux (cyclictest in 4
+# set-ups, hackbench), take one run unless BENCH_RUNS is given on the
+# command line or in the environment, so that make bench fits in about 30
+# minutes on a 2-core host; each of their runs has many samples.
+BENCH_LONG_RUNS ?= $(if $(filter file,$(origin BENCH_RUNS)),1,$(BENCH_RUNS))
 
 .PHONY: bench-quick bench-latency bench-sched-cost bench-boot bench-boot-native \
 	bench-linux bench-prereqs bench-contention bench-share
@@ -47,7 +53,7 @@ bench-latency: $(BUILD)/guests/latency.img hv
 	$(Q)BUILD=$(BUILD) perf/bench-latency.sh
 
 bench-contention: $(BUILD)/guests/latency.img hv
-	$(Q)BUILD=$(BUILD) perf/bench-contention.sh
+	$(Q)BUILD=$(BUILD) BENCH_RUNS=$(BENCH_LONG_RUNS) perf/bench-contention.sh
 
 bench-share: $(BUILD)/guests/latency.img hv
 	$(Q)BUILD=$(BUILD) perf/bench-share.sh
@@ -91,7 +97,7 @@ $(BENCH_RT_OVERLAY): perf/linux/fetch-rt-tests.sh perf/linux/cyclictest.sh \
 
 # The latency guest is the busy VM beside the cyclictest VM.
 bench-linux: linux-guest hv $(BENCH_RT_OVERLAY) $(BUILD)/guests/latency.img
-	$(Q)BUILD=$(BUILD) perf/bench-linux.sh
+	$(Q)BUILD=$(BUILD) BENCH_RUNS=$(BENCH_LONG_RUNS) perf/bench-linux.sh
 
 bench-prereqs: hv linux-guest $(BUILD)/guests/latency.img $(PERF_SCHED_COST) \
 	$(BENCH_RT_OVERLAY)
