@@ -70,6 +70,9 @@ bool lat_wait_spin(const volatile unsigned long *counter, unsigned long old,
 void lat_report(const char *name, uint64_t *samples, unsigned n);
 void lat_unavailable(const char *name, const char *why);
 
+/* The ns16550a's line status register on QEMU virt (and in a VM). */
+#define LAT_UART_LSR 0x10000005UL
+
 void lat_measure_local(void);
 /* idle_only: only the wake-ups from wfi (contention runs). */
 void lat_measure_timers(bool idle_only);
