@@ -7,7 +7,9 @@
 # VMS Linux VMs named linux0, linux1, ... share one Image and initramfs.
 # AFFINITY, if given, is the hart-affinity cell list for every VM.
 # SCHEDULER (environment), if set, names the scheduling policy; WEIGHTS,
-# if set, lists one weight per VM ("256 768").
+# if set, lists one weight per VM ("256 768"); EXTRA_BOOTARGS, if set,
+# lists words added to each VM's bootargs, ";" between VMs (";hvx=1":
+# linux1 alone).
 set -eu
 [ $# -ge 5 ] || { echo "usage: $0 OUTDIR VMS VCPUS MEMORY_MIB BOOTARGS [AFFINITY]" >&2; exit 2; }
 out=$1 vms=$2 vcpus=$3 mem=$4 bootargs=$5 affinity=${6:-}
@@ -31,7 +33,8 @@ mkdir -p "$out"
 		echo "			memory-mib = <$mem>;"
 		echo "			kernel = \"Image\";"
 		echo "			initrd = \"initramfs.cpio.gz\";"
-		echo "			bootargs = \"$bootargs\";"
+		extra=$(echo "${EXTRA_BOOTARGS:-}" | awk -F';' -v k=$((i + 1)) '{ print $k }')
+		echo "			bootargs = \"$bootargs${extra:+ $extra}\";"
 		[ -n "$affinity" ] && echo "			hart-affinity = <$affinity>;"
 		[ "$i" -eq 0 ] && echo "			console-focus;"
 		if [ -n "${WEIGHTS:-}" ]; then

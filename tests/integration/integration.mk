@@ -13,8 +13,8 @@ fuzz-guest: all
 		$(if $(TRACE),trace)
 
 # The soak test: two 4-vCPU Linux VMs on 4 harts, watchdog on, for
-# SOAK_S seconds each (default 30 min); not part of make test
-# (tests/integration/run-soak.sh).
+# SOAK_S seconds each (default 30 min), one VM rebooting midway
+# (tests/integration/run-soak.sh); make test runs a 3-minute one.
 SOAK_S ?= 1800
 .PHONY: soak
 soak: all linux-guest

@@ -112,7 +112,7 @@ wait_log() {
 # (guests/linux/tests/spin.sh) until the host types "stop" to it. While
 # both spin, the console monitor's `stats` of both is read twice,
 # WEIGHTS_WINDOW_S apart: of the run time hartvisor gave the two VMs in
-# between, linux0 must have had 25 +- 10 points (the bare-metal share
+# between, linux0 must have had 25 +- 7 points (inside the bare-metal share
 # case's tolerance for run time, guests/configs/sched-share.dts: hartvisor
 # charges a host stall of QEMU's thread to the vCPU that was running).
 # Both VMs must then finish their work and pass.

@@ -13,13 +13,19 @@
 #     printed "all VMs have stopped; powering off",
 #   - no RCU stall, late timer wakeup or lockup report appears anywhere,
 #     and the hypervisor reported no panic.
-# Not in `make test`: run it with `make soak [SOAK_S=seconds]`.
+#   - linux1 rebooted once, under load, midway (SOAK_REBOOT_S, default
+#     SOAK_S / 2: its first boot runs the storms and IPI work that long,
+#     checks them and reboots; the second runs the rest with the data),
+#     and hartvisor restarted it ('VM "linux1" restarted (boot 2)').
+# `make test` runs it with SOAK_S=180; `make soak [SOAK_S=seconds]` runs
+# the 30-minute one.
 # Prints "soak: N passed, M failed".
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
 SOAK_S=${SOAK_S:-1800}
 SOAK_MARGIN_S=${SOAK_MARGIN_S:-900}
+SOAK_REBOOT_S=${SOAK_REBOOT_S:-$((SOAK_S / 2))}
 HV=$BUILD/hartvisor.elf
 LOGS=$BUILD/test-logs
 CFG=$BUILD/test-configs/soak
@@ -41,7 +47,8 @@ finish() { # finish <reason or empty>
 }
 
 case $SOAK_S in '' | *[!0-9]*) echo "SOAK_S must be a number of seconds" >&2; exit 2 ;; esac
-guests/linux/make-config.sh "$CFG" 2 4 256 \
+EXTRA_BOOTARGS=";hvsoakreboot=$SOAK_REBOOT_S" \
+	guests/linux/make-config.sh "$CFG" 2 4 256 \
 	"console=ttyS0 hvtest=soak hvsoak=$SOAK_S" ||
 	finish "cannot build the config"
 timeout -k 10 $((SOAK_S + SOAK_MARGIN_S)) qemu-system-riscv64 -M virt \
@@ -60,6 +67,10 @@ for vm in linux0 linux1; do
 	grep -q "VM \"$vm\" stopped: shutdown (reason: none)" "$log" ||
 		reasons="$reasons; $vm did not power off cleanly"
 done
+grep -aq 'VM "linux1" restarted (boot 2)' "$log" ||
+	reasons="$reasons; linux1 was not restarted by its reboot"
+grep -aq '\[linux1\] HVTEST SOAK REBOOT boot 1' "$log" ||
+	reasons="$reasons; linux1's first boot did not reach its reboot"
 grep -q "all VMs have stopped; powering off" "$log" ||
 	reasons="$reasons; the hypervisor did not power off"
 grep -aqE "hartvisor: PANIC|Kernel panic" "$log" &&

@@ -38,6 +38,8 @@ run_stage gdb-transport tests/integration/run-gdb-transport.sh
 run_stage gdb tests/integration/run-gdb.sh
 run_stage console tests/integration/run-console.sh
 run_stage linux tests/integration/run-linux.sh
+# The short soak: 3 minutes of guest uptime per VM, one reboot midway.
+run_stage soak env SOAK_S=180 tests/integration/run-soak.sh
 run_stage bench-smoke tests/integration/run-bench-smoke.sh
 
 echo "$total_passed passed, $total_failed failed"

@@ -15,6 +15,12 @@
 #   rounds           every round's tlbstorm passed
 #   kernel-warnings  no RCU stall, late timer wakeup or lockup report
 # ending with "HVTEST RESULT soak: PASS" or "HVTEST RESULT soak: FAIL ...".
+#
+# hvsoakreboot=<seconds>: the VM reboots once, under load, midway. Its
+# first boot (the DTB's /chosen/hartvisor,boot-count is 1) runs the storm
+# and IPI rounds without console data for that long, checks them
+# ("boot1-rounds", "boot1-kernel-warnings") and reboots (SBI SRST through
+# busybox reboot -f); the second boot runs the rest of hvsoak as above.
 set -u
 
 # --- worker mode: soak.sh --ipi-work <cpu> <cpus>: forks and CPU bounces ---
@@ -39,10 +45,28 @@ uptime_s() {
 	echo "${now%.*}"
 }
 
-duration=1800
+duration=1800 reboot_after=""
 for word in $(cat /proc/cmdline); do
-	case "$word" in hvsoak=*) duration=${word#hvsoak=} ;; esac
+	case "$word" in
+	hvsoak=*) duration=${word#hvsoak=} ;;
+	hvsoakreboot=*) reboot_after=${word#hvsoakreboot=} ;;
+	esac
 done
+boot=1
+prop=/proc/device-tree/chosen/hartvisor,boot-count
+[ -r "$prop" ] && boot=$(od -An -tu1 "$prop" |
+	awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 }')
+first_of_two=""
+if [ -n "$reboot_after" ]; then
+	if [ "$boot" -eq 1 ]; then
+		first_of_two=yes
+		duration=$reboot_after
+	elif [ "$duration" -gt $((reboot_after + 60)) ]; then
+		duration=$((duration - reboot_after))
+	else
+		duration=60
+	fi
+fi
 cpus=$(nproc)
 lines_per_round=256
 end=$(($(uptime_s) + duration))
@@ -69,6 +93,11 @@ while [ "$(uptime_s)" -lt "$end" ]; do
 	for p in $pids; do
 		wait "$p" || true
 	done
+	# The first of two boots sends no data: the check covers one boot.
+	if [ -n "$first_of_two" ]; then
+		round=$((round + 1))
+		continue
+	fi
 	# The data: deterministic, numbered across the run.
 	awk -v first=$((round * lines_per_round)) -v lines="$lines_per_round" 'BEGIN {
 		a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
@@ -86,6 +115,24 @@ while [ "$(uptime_s)" -lt "$end" ]; do
 	cat /tmp/hvchunk >>/tmp/hvdata
 	round=$((round + 1))
 done
+if [ -n "$first_of_two" ]; then
+	echo "$loglevel" >/proc/sys/kernel/printk
+	warnings=$(dmesg | grep -e 'rcu: INFO' -e 'timer wakeup didn.t happen' \
+		-e 'LOCKUP' -e 'soft lockup' | head -n 3 | tr '\n' ' ')
+	if [ "$bad_rounds" -eq 0 ] && [ "$round" -gt 0 ] && [ -z "$warnings" ]; then
+		check boot1-rounds PASS "$round rounds of tlbstorm and IPI work"
+		check boot1-kernel-warnings PASS "none"
+		echo "HVTEST SOAK REBOOT boot $boot after $round rounds"
+		sync
+		reboot -f
+		sleep 30
+		echo "HVTEST RESULT soak: FAIL reboot -f returned"
+		exit 1
+	fi
+	check boot1-rounds FAIL "$bad_rounds of $round rounds failed; first: $first_bad; warnings: $warnings"
+	echo "HVTEST RESULT soak: FAIL on the first boot"
+	exit 1
+fi
 data_lines=$(wc -l </tmp/hvdata)
 data_bytes=$(wc -c </tmp/hvdata)
 data_md5=$(md5sum </tmp/hvdata | cut -d' ' -f1)
