@@ -89,6 +89,10 @@ void sched_balance_account(struct cpu *cpu)
 {
 	struct runqueue *rq = &cpu->rq;
 
+	/* Only balancing reads the loads: a policy without it (round-robin)
+	 * skips the bookkeeping at every switch. */
+	if (!rq->policy->balance)
+		return;
 	/* Readers on other harts take these one by one, unlocked: a mix of
 	 * old and new only makes one decision a little worse. */
 	__atomic_store_n(&rq->load_avg, decayed_load(rq, rq->now),

@@ -55,7 +55,8 @@ $(LINUX_TLBSTORM): guests/linux/tlbstorm.c
 	$(Q)$(LINUX_CROSS)gcc -O2 -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
 		-static -pthread -o $@ $<
 
-$(LINUX_INITRAMFS): guests/linux/mkinitramfs.sh guests/linux/init $(LINUX_TESTS) \
+$(LINUX_INITRAMFS): guests/linux/mkinitramfs.sh guests/linux/init \
+		guests/linux/hvtest-lib.sh $(LINUX_TESTS) \
 		$(LINUX_BUSYBOX) $(LINUX_TLBSTORM)
 	@echo "  CPIO    $@"
 	$(Q)guests/linux/mkinitramfs.sh $(LINUX_BUSYBOX) $(LINUX_TLBSTORM) \

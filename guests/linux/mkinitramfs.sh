@@ -6,7 +6,8 @@
 # Contents: busybox-static as /bin/busybox (applet links are made at boot by
 # /init with `busybox --install -s`), /init, /tests/*.sh, /tests/expected.env
 # (values the tests compare against, computed here on the host with host
-# tools, independently of the guest), /usr/bin/tlbstorm, and the device
+# tools, independently of the guest), /usr/bin/tlbstorm, the tests' shell
+# helpers as /usr/lib/hvtest.sh (guests/linux/hvtest-lib.sh), and the device
 # nodes /dev/console and /dev/null.
 #
 # Device nodes need mknod privileges on disk, so they are not taken from the
@@ -34,11 +35,12 @@ done
 [ -f "$busybox" ] || die "no busybox binary at $busybox"
 [ -f "$tlbstorm" ] || die "no tlbstorm binary at $tlbstorm"
 [ -f "$src/init" ] || die "no $src/init"
+[ -f "$src/hvtest-lib.sh" ] || die "no $src/hvtest-lib.sh"
 
 root=$work/root
 rm -rf "$root"
 mkdir -p "$root/bin" "$root/sbin" "$root/usr/bin" "$root/usr/sbin" \
-	"$root/dev" "$root/proc" "$root/sys" "$root/tmp" "$root/run" \
+	"$root/usr/lib" "$root/dev" "$root/proc" "$root/sys" "$root/tmp" "$root/run" \
 	"$root/root" "$root/etc" "$root/tests"
 
 cp "$busybox" "$root/bin/busybox"
@@ -47,6 +49,7 @@ cp "$tlbstorm" "$root/usr/bin/tlbstorm"
 chmod 0755 "$root/usr/bin/tlbstorm"
 cp "$src/init" "$root/init"
 chmod 0755 "$root/init"
+cp "$src/hvtest-lib.sh" "$root/usr/lib/hvtest.sh"
 for t in "$src"/tests/*.sh; do
 	[ -f "$t" ] || die "no test scripts in $src/tests"
 	cp "$t" "$root/tests/"

@@ -5,12 +5,13 @@
 # this is comes from the DTB (/chosen/hartvisor,boot-count, big-endian
 # u32): the VM's RAM is zeroed at every start, so nothing else survives.
 set -u
+. /usr/lib/hvtest.sh
 prop=/proc/device-tree/chosen/hartvisor,boot-count
 if [ ! -r "$prop" ]; then
 	echo "HVTEST RESULT reboot: FAIL no $prop"
 	exit 1
 fi
-boot=$(od -An -tu1 "$prop" | awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 }')
+boot=$(boot_count)
 read -r uptime _idle </proc/uptime
 echo "HVTEST REBOOT boot $boot, uptime $uptime"
 case "$boot" in

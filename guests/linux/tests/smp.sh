@@ -33,13 +33,7 @@ if [ "${1:-}" = "--work" ]; then
 	exit 0
 fi
 
-failed=""
-check() { # check <name> <PASS|FAIL> <detail>; appends the guest uptime
-	read -r now _idle </proc/uptime
-	echo "HVTEST CHECK $1: $2 $3 [t=${now}s]"
-	[ "$2" = PASS ] || failed="$failed $1"
-}
-
+. /usr/lib/hvtest.sh
 . /tests/expected.env || { echo "HVTEST RESULT smp: FAIL no /tests/expected.env"; exit 1; }
 
 # --- (a) CPU count ---
@@ -56,13 +50,7 @@ else
 	check nproc FAIL "nproc=$have, expected hvcpus=$want"
 fi
 
-# Online CPUs, from the kernel's list (e.g. "0-3" or "0,2-3").
-cpus=$(awk -F, '{
-	for (k = 1; k <= NF; k++) {
-		n = split($k, r, "-")
-		for (c = r[1]; c <= r[n]; c++) printf "%d ", c
-	}
-}' /sys/devices/system/cpu/online)
+cpus=$(online_cpus)
 
 # --- (c) one pinned workload per CPU, all running at once ---
 pids=""
@@ -161,17 +149,13 @@ data_bytes=$(wc -c </tmp/hvdata)
 data_md5=$(md5sum </tmp/hvdata | cut -d' ' -f1)
 # Keep kernel messages off the console while the data goes out, so they
 # cannot split a line: the checksum tests the console path, not what the
-# kernel has to say. Warnings that matter are reported after the data.
-read -r loglevel _rest </proc/sys/kernel/printk
-echo 1 >/proc/sys/kernel/printk
+# kernel has to say. Warnings that matter are read from dmesg once the
+# console has drained.
+console_quiet
 cat /tmp/hvdata
 echo "HVTEST DATA lines=$data_lines bytes=$data_bytes md5=$data_md5"
-echo "$loglevel" >/proc/sys/kernel/printk
-# The kernel's own view of its CPUs: an RCU stall, a late timer wakeup
-# or a lockup report (the watchdog is on where the test enables it) means
-# a vCPU went without its interrupts for seconds. Any of them fails.
-warnings=$(dmesg | grep -e 'rcu: INFO' -e 'timer wakeup didn.t happen' \
-	-e 'LOCKUP' -e 'soft lockup' | head -n 3 | tr '\n' ' ')
+console_loud
+warnings=$(kernel_warnings)
 if [ -z "$warnings" ]; then
 	check kernel-warnings PASS "no RCU stall, late timer or lockup report"
 else

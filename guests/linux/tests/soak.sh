@@ -34,16 +34,7 @@ if [ "${1:-}" = "--ipi-work" ]; then
 	exit 0
 fi
 
-failed=""
-check() { # check <name> <PASS|FAIL> <detail>; appends the guest uptime
-	read -r now _idle </proc/uptime
-	echo "HVTEST CHECK $1: $2 $3 [t=${now}s]"
-	[ "$2" = PASS ] || failed="$failed $1"
-}
-uptime_s() {
-	read -r now _idle </proc/uptime
-	echo "${now%.*}"
-}
+. /usr/lib/hvtest.sh
 
 duration=1800 reboot_after=""
 for word in $(cat /proc/cmdline); do
@@ -52,10 +43,7 @@ for word in $(cat /proc/cmdline); do
 	hvsoakreboot=*) reboot_after=${word#hvsoakreboot=} ;;
 	esac
 done
-boot=1
-prop=/proc/device-tree/chosen/hartvisor,boot-count
-[ -r "$prop" ] && boot=$(od -An -tu1 "$prop" |
-	awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 }')
+boot=$(boot_count)
 first_of_two=""
 if [ -n "$reboot_after" ]; then
 	if [ "$boot" -eq 1 ]; then
@@ -73,8 +61,7 @@ end=$(($(uptime_s) + duration))
 
 # Kernel messages stay off the console so they cannot split a data line;
 # the warnings that matter are read from dmesg at the end.
-read -r loglevel _rest </proc/sys/kernel/printk
-echo 1 >/proc/sys/kernel/printk
+console_quiet
 
 round=0 bad_rounds=0 first_bad=""
 : >/tmp/hvdata
@@ -116,9 +103,8 @@ while [ "$(uptime_s)" -lt "$end" ]; do
 	round=$((round + 1))
 done
 if [ -n "$first_of_two" ]; then
-	echo "$loglevel" >/proc/sys/kernel/printk
-	warnings=$(dmesg | grep -e 'rcu: INFO' -e 'timer wakeup didn.t happen' \
-		-e 'LOCKUP' -e 'soft lockup' | head -n 3 | tr '\n' ' ')
+	console_loud
+	warnings=$(kernel_warnings)
 	if [ "$bad_rounds" -eq 0 ] && [ "$round" -gt 0 ] && [ -z "$warnings" ]; then
 		check boot1-rounds PASS "$round rounds of tlbstorm and IPI work"
 		check boot1-kernel-warnings PASS "none"
@@ -137,15 +123,14 @@ data_lines=$(wc -l </tmp/hvdata)
 data_bytes=$(wc -c </tmp/hvdata)
 data_md5=$(md5sum </tmp/hvdata | cut -d' ' -f1)
 echo "HVTEST DATA lines=$data_lines bytes=$data_bytes md5=$data_md5"
-echo "$loglevel" >/proc/sys/kernel/printk
+console_loud
 
 if [ "$bad_rounds" -eq 0 ] && [ "$round" -gt 0 ]; then
 	check rounds PASS "$round rounds of tlbstorm, IPI work and console data"
 else
 	check rounds FAIL "$bad_rounds of $round rounds failed; first: $first_bad"
 fi
-warnings=$(dmesg | grep -e 'rcu: INFO' -e 'timer wakeup didn.t happen' \
-	-e 'LOCKUP' -e 'soft lockup' | head -n 3 | tr '\n' ' ')
+warnings=$(kernel_warnings)
 if [ -z "$warnings" ]; then
 	check kernel-warnings PASS "no RCU stall, late timer or lockup report"
 else

@@ -22,18 +22,8 @@ if [ "${1:-}" = "--work" ]; then
 	done
 fi
 
-failed=""
-check() { # check <name> <PASS|FAIL> <detail>
-	echo "HVTEST CHECK $1: $2 $3"
-	[ "$2" = PASS ] || failed="$failed $1"
-}
-
-cpus=$(awk -F, '{
-	for (k = 1; k <= NF; k++) {
-		n = split($k, r, "-")
-		for (c = r[1]; c <= r[n]; c++) printf "%d ", c
-	}
-}' /sys/devices/system/cpu/online)
+. /usr/lib/hvtest.sh
+cpus=$(online_cpus)
 pids=""
 for c in $cpus; do
 	taskset -c "$c" sh /tests/spin.sh --work "$c" &
