@@ -7,8 +7,9 @@
 #   online_cpus                  the online CPUs, e.g. "0 1 2 3 "
 #   boot_count                   /chosen/hartvisor,boot-count (1 if absent)
 #   console_quiet / console_loud keep kernel messages off the console while
-#                                test data goes out, then drain it and let
-#                                them through again
+#                                test data goes out, then drain it, let them
+#                                through again and print the kernel warning
+#                                "hvtest: console drained"
 #   kernel_warnings              the first RCU stall, late timer wakeup or
 #                                lockup reports in dmesg (empty if none)
 
@@ -63,6 +64,10 @@ console_quiet() {
 console_loud() {
 	stty -F /dev/console "$(stty -F /dev/console -g)" 2>/dev/null
 	echo "${hvtest_loglevel:-7}" >/proc/sys/kernel/printk
+	# A kernel warning right away: the host's check requires it on a line
+	# of its own after the data (tests/tools/check-linux-console.sh), so a
+	# drain that returned early would cut a queued data line here.
+	echo "<4>hvtest: console drained" >/dev/kmsg
 }
 
 # An RCU stall, a late timer wakeup or a lockup report means a vCPU went

@@ -17,8 +17,11 @@
 # Passes when: exactly one RESULT line and it says PASS, no CHECK line says
 # FAIL, and, when an "HVTEST DATA lines=<n> bytes=<n> md5=<md5>" line is
 # present, the HVDATA lines received (each with "\n") have exactly that
-# count, size and md5. Carriage returns are dropped first (the guest's tty
-# turns "\n" into "\r\n"). Exit status 0 on pass, 1 on fail, 2 on misuse.
+# count, size and md5, and the kernel's "hvtest: console drained" warning
+# (guests/linux/hvtest-lib.sh) follows it on a line of its own: kernel
+# messages came back on only once the data had gone out. Carriage returns
+# are dropped first (the guest's tty turns "\n" into "\r\n"). Exit status 0
+# on pass, 1 on fail, 2 on misuse.
 set -eu
 
 usage() {
@@ -116,6 +119,17 @@ elif [ "$ndata" -eq 1 ]; then
 			fail "console data: only $got_bytes bytes (need at least $min_data)"
 		else
 			data_note=", data $got_bytes bytes md5 ok"
+		fi
+		# The marker the guest prints once the data has drained: after
+		# the DATA line, whole ("[ <time>] hvtest: console drained").
+		data_at=$(grep -a -n '^HVTEST DATA ' "$tmp/console" | cut -d: -f1)
+		marker_at=$(grep -a -n '^\[ *[0-9.]*\] hvtest: console drained$' \
+			"$tmp/console" | tail -n 1 | cut -d: -f1)
+		if [ -z "$marker_at" ]; then
+			fail "no whole 'hvtest: console drained' kernel line (the console" \
+				"drain before kernel messages came back)"
+		elif [ "$marker_at" -lt "$data_at" ]; then
+			fail "'hvtest: console drained' (line $marker_at) before the DATA line ($data_at)"
 		fi
 	fi
 elif [ "$require_data" -eq 1 ]; then
