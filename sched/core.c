@@ -60,16 +60,6 @@ const char *sched_policy_name(const struct cpu *cpu)
 	return cpu->rq.policy->name;
 }
 
-bool sched_should_preempt(struct cpu *cpu)
-{
-	/* Preempt at the end of the slice only if someone else waits, or
-	 * the slice was all the vCPU may have (a cap). */
-	return (__atomic_load_n(&cpu->rq.nr_queued, __ATOMIC_RELAXED) ||
-		__atomic_load_n(&cpu->slice_even_alone, __ATOMIC_RELAXED)) &&
-	       arch_time_now() >=
-		       __atomic_load_n(&cpu->slice_end, __ATOMIC_RELAXED);
-}
-
 /* Vcpus the timer woke in one scan, for balancing after the unlock. */
 #define WOKEN_MAX 4
 

@@ -214,8 +214,6 @@ int sched_set_vm_cap(struct vm *vm, unsigned percent);
 
 /* The name of the policy a hart runs. */
 const char *sched_policy_name(const struct cpu *cpu);
-/* Does the current vCPU have to leave the guest (slice over, a waiter)? */
-bool sched_should_preempt(struct cpu *cpu);
 /* Bring the hart timer in line with the slice and vCPU deadlines. */
 void sched_update_timer(void);
 /* The hart timer fired. */

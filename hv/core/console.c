@@ -50,6 +50,11 @@ static uint64_t last_input_time;
 static uint8_t hv_ring_bytes[CONSOLE_HV_RING_SIZE];
 static uint8_t vm_ring_bytes[HV_MAX_VMS][CONSOLE_RING_SIZE];
 static struct out_ring rings[NUM_RINGS];
+/* Bit i: ring i may hold bytes (atomic). Set by every append that added
+ * some, cleared by the drainer when it empties the ring, so the check
+ * every host interrupt makes is one load (nothing_to_do). */
+static unsigned long rings_waiting;
+_Static_assert(NUM_RINGS <= 8 * sizeof(unsigned long), "one bit per ring");
 
 /* The drainer's state, under drain_lock. */
 static ticket_lock_t drain_lock = TICKET_LOCK_INIT;
@@ -81,6 +86,7 @@ void console_init(struct uart16550 *uart)
 	busy_since = 0;
 	stalled = false;
 	tx_irq_on = false;
+	rings_waiting = 0;
 }
 
 struct uart16550 *console_host_uart(void)
@@ -123,6 +129,16 @@ static uint32_t ring_pending(struct out_ring *r)
 	return __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE) - r->head;
 }
 
+/* The drainer emptied ring `index`: clear its bit, then look again, so
+ * that bytes appended in between keep it set (see ring_append). */
+static void note_drained(unsigned index)
+{
+	__atomic_fetch_and(&rings_waiting, ~(1UL << index), __ATOMIC_SEQ_CST);
+	if (ring_pending(&rings[index]))
+		__atomic_fetch_or(&rings_waiting, 1UL << index,
+				  __ATOMIC_SEQ_CST);
+}
+
 /* Append what fits; a short append counts the rest as dropped unless the
  * caller takes the shortfall back (DBCN reports a partial write). */
 static size_t ring_append(struct out_ring *r, const uint8_t *src, size_t len,
@@ -139,6 +155,11 @@ static size_t ring_append(struct out_ring *r, const uint8_t *src, size_t len,
 		r->bytes[(tail + i) & r->mask] = src[i];
 	__atomic_store_n(&r->tail, tail + (uint32_t)n, __ATOMIC_RELEASE);
 	ticket_unlock(&r->lock);
+	/* After the tail: a drainer that clears the bit and then finds the
+	 * ring empty has not seen these bytes, and this sets it again. */
+	if (n)
+		__atomic_fetch_or(&rings_waiting, 1UL << (r - rings),
+				  __ATOMIC_SEQ_CST);
 	if (count_drops && n < len)
 		__atomic_fetch_add(&r->dropped, len - n, __ATOMIC_RELAXED);
 	return n;
@@ -269,6 +290,10 @@ static uint32_t serve_ring(unsigned index, uint32_t quantum, bool *blocked)
 	if (done && !*blocked && !stage_flushed())
 		*blocked = true;
 	__atomic_store_n(&r->head, r->head + done, __ATOMIC_RELEASE);
+	if (pending == done &&
+	    (__atomic_load_n(&rings_waiting, __ATOMIC_RELAXED) &
+	     (1UL << index)))
+		note_drained(index);
 	return done;
 }
 
@@ -282,6 +307,7 @@ static void drop_everything(void)
 
 		__atomic_fetch_add(&r->dropped, pending, __ATOMIC_RELAXED);
 		__atomic_store_n(&r->head, r->head + pending, __ATOMIC_RELEASE);
+		note_drained(i);
 	}
 	if (staged_byte)
 		__atomic_fetch_add(&rings[staged_ring].dropped, 1,
@@ -350,14 +376,9 @@ static void drain_pass(void)
  * Unlocked reads: a byte appended meanwhile is drained by its writer. */
 static bool nothing_to_do(void)
 {
-	if (__atomic_load_n(&tx_irq_on, __ATOMIC_RELAXED) ||
-	    __atomic_load_n(&stage_len, __ATOMIC_RELAXED))
-		return false;
-	for (unsigned i = 0; i < NUM_RINGS; i++)
-		if (__atomic_load_n(&rings[i].tail, __ATOMIC_ACQUIRE) !=
-		    __atomic_load_n(&rings[i].head, __ATOMIC_RELAXED))
-			return false;
-	return true;
+	return !__atomic_load_n(&tx_irq_on, __ATOMIC_RELAXED) &&
+	       !__atomic_load_n(&stage_len, __ATOMIC_RELAXED) &&
+	       !__atomic_load_n(&rings_waiting, __ATOMIC_ACQUIRE);
 }
 
 void console_drain(void)

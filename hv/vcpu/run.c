@@ -9,13 +9,27 @@
 #include <hv/vcpu.h>
 #include <hv/vdev.h>
 #include <hv/vm.h>
+#include "sched/preempt.h"
+
+/*
+ * Memory ordering. Posters (hv/vcpu/irq.c, sched_kick) write a field and
+ * then read in_guest, with a full fence between (their sequentially
+ * consistent store and load). The runner writes in_guest = true and then
+ * re-reads the fields, with a full fence between
+ * (set_in_guest). That store-load pattern on both sides is all
+ * the protocol needs: either the runner sees the post or the poster sees
+ * in_guest and kicks. The other accesses here are relaxed or acquire:
+ * the fence re-checks whatever they read, and clearing in_guest early
+ * only costs a poster a needless IPI.
+ */
 
 /* Take the requests posted to the vCPU (the acknowledgement) and do the
  * work. Returns true if the vCPU must leave this hart. */
 static bool take_requests(struct vcpu *vcpu)
 {
+	/* Acquire: the work below follows the post it was asked for by. */
 	unsigned long requests =
-		__atomic_exchange_n(&vcpu->requests, 0, __ATOMIC_SEQ_CST);
+		__atomic_exchange_n(&vcpu->requests, 0, __ATOMIC_ACQUIRE);
 
 	if (requests & VCPU_REQ_TLB_FLUSH)
 		arch_vcpu_flush_vs_tlb();
@@ -30,12 +44,12 @@ static void sync_interrupts(struct vcpu *vcpu)
 	struct vcpu_arch *arch = &vcpu->arch;
 	uint64_t now = arch_time_now();
 
-	if (__atomic_exchange_n(&vcpu->ipi_pending, 0, __ATOMIC_SEQ_CST))
+	if (__atomic_exchange_n(&vcpu->ipi_pending, 0, __ATOMIC_ACQUIRE))
 		arch->virq_injected |= VIRQ_SOFT;
 	vdev_poll(vcpu->vm, now); /* may raise the UART's line */
 	/* Held back while the timer interrupt is due (hv/vcpu/irq.c). */
 	vcpu->ext_irq_synced =
-		__atomic_load_n(&vcpu->ext_irq_level, __ATOMIC_SEQ_CST);
+		__atomic_load_n(&vcpu->ext_irq_level, __ATOMIC_RELAXED);
 	if (!vcpu->ext_irq_synced) { /* most entries: nothing to show */
 		vcpu->ext_irq_hidden_until = 0;
 		arch->virq_injected &= ~VIRQ_EXTERNAL;
@@ -50,12 +64,26 @@ static void sync_interrupts(struct vcpu *vcpu)
 		arch->virq_injected &= ~VIRQ_TIMER;
 }
 
+/* Posts made since sync_interrupts(); called after the full fence. */
 static bool posts_outstanding(struct vcpu *vcpu)
 {
-	return __atomic_load_n(&vcpu->requests, __ATOMIC_SEQ_CST) ||
-	       __atomic_load_n(&vcpu->ipi_pending, __ATOMIC_SEQ_CST) ||
-	       __atomic_load_n(&vcpu->ext_irq_level, __ATOMIC_SEQ_CST) !=
+	return __atomic_load_n(&vcpu->requests, __ATOMIC_RELAXED) ||
+	       __atomic_load_n(&vcpu->ipi_pending, __ATOMIC_RELAXED) ||
+	       __atomic_load_n(&vcpu->ext_irq_level, __ATOMIC_RELAXED) !=
 		       vcpu->ext_irq_synced;
+}
+
+/* Announce the entry: in_guest, then the full fence of the store-load
+ * pattern (see the top of this file). */
+static void set_in_guest(struct vcpu *vcpu)
+{
+	__atomic_store_n(&vcpu->in_guest, true, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+static void clear_in_guest(struct vcpu *vcpu)
+{
+	__atomic_store_n(&vcpu->in_guest, false, __ATOMIC_RELAXED);
 }
 
 static bool must_leave(struct vcpu *vcpu)
@@ -75,7 +103,7 @@ static bool must_leave(struct vcpu *vcpu)
 static bool settle_for_entry(struct vcpu *vcpu)
 {
 	if (take_requests(vcpu)) {
-		__atomic_store_n(&vcpu->in_guest, false, __ATOMIC_SEQ_CST);
+		clear_in_guest(vcpu);
 		return false;
 	}
 	sync_interrupts(vcpu);
@@ -94,15 +122,14 @@ void vcpu_run(struct vcpu *vcpu)
 		if (take_requests(vcpu))
 			return;
 		sync_interrupts(vcpu);
-		__atomic_store_n(&vcpu->in_guest, true, __ATOMIC_SEQ_CST);
+		set_in_guest(vcpu);
 		/* A post that raced with the sync would wait for the next
 		 * exit: fold it in first. But siblings that post without
 		 * pause could keep us here for ever: after a few retries,
 		 * enter anyway (settle_for_entry says why that is safe). */
 		if (posts_outstanding(vcpu)) {
 			if (++retries < VCPU_ENTRY_RETRIES) {
-				__atomic_store_n(&vcpu->in_guest, false,
-						 __ATOMIC_SEQ_CST);
+				clear_in_guest(vcpu);
 				continue;
 			}
 			if (!settle_for_entry(vcpu))
@@ -110,7 +137,7 @@ void vcpu_run(struct vcpu *vcpu)
 		}
 		retries = 0;
 		arch_vcpu_enter(vcpu);
-		__atomic_store_n(&vcpu->in_guest, false, __ATOMIC_SEQ_CST);
+		clear_in_guest(vcpu);
 		if (exit_dispatch(vcpu) == EXIT_RESCHEDULE)
 			return;
 	}

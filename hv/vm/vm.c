@@ -29,11 +29,6 @@ static spinlock_t vm_stop_lock = SPINLOCK_INIT;
  * to give back its resources or reload it. */
 static unsigned long vms_to_finish;
 
-bool vm_is_running(struct vm *vm)
-{
-	return __atomic_load_n(&vm->status, __ATOMIC_ACQUIRE) == VM_RUNNING;
-}
-
 static bool all_foreground_vms_stopped(bool *any_failed)
 {
 	bool all = true;

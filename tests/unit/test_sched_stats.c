@@ -42,6 +42,29 @@ static void test_histogram_percentiles(void **state)
 	assert_int_equal(h.count[SCHED_LATENCY_BUCKETS - 1], 1);
 }
 
+/* Every power of two starts its bucket and the value below it ends the
+ * previous one (the hypervisor computes log2 without a clz instruction). */
+static void test_histogram_bucket_edges(void **state)
+{
+	(void)state;
+	struct sched_latency_histogram h;
+
+	for (unsigned k = 1; k < 64; k++) {
+		unsigned last = SCHED_LATENCY_BUCKETS - 1;
+		unsigned want = MIN(k, last), below = MIN(k - 1, last);
+
+		memset(&h, 0, sizeof(h));
+		sched_latency_record(&h, 1ULL << k);
+		sched_latency_record(&h, (1ULL << k) - 1);
+		sched_latency_record(&h, (1ULL << k) + (1ULL << k) / 2);
+		assert_int_equal(h.count[want], below == want ? 3 : 2);
+		assert_int_equal(h.count[below], below == want ? 3 : 1);
+	}
+	memset(&h, 0, sizeof(h));
+	sched_latency_record(&h, 1);
+	assert_int_equal(h.count[0], 1);
+}
+
 /* A sleeper beside a busy vCPU: each wakeup is recorded, preemptions of
  * the busy one are counted, and both show in the stop lines. */
 static void test_wakeups_recorded_and_printed(void **state)
@@ -123,6 +146,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_histogram_percentiles),
+		cmocka_unit_test(test_histogram_bucket_edges),
 		cmocka_unit_test(test_wakeups_recorded_and_printed),
 		cmocka_unit_test(
 			test_wakeup_stamped_after_the_loop_read_the_time),

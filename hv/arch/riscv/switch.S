@@ -20,6 +20,7 @@
 #define VCPU_STVAL 416
 #define VCPU_HTVAL 424
 #define VCPU_HTINST 432
+#define EXC_ECALL_VS 10
 
 	.text
 /* void arch_switch_to_guest(struct vcpu_arch *arch) — returns on the next
@@ -131,13 +132,19 @@ hv_trap_vector:
 	sd	t0, VCPU_HSTATUS(sp)
 	csrr	t0, scause
 	sd	t0, VCPU_SCAUSE(sp)
+	/* The fault details matter to the other exceptions only: interrupts
+	 * (scause < 0) and SBI calls, the most frequent exits, skip them
+	 * (and leave the saved ones stale). */
+	bltz	t0, 1f
+	addi	t0, t0, -EXC_ECALL_VS
+	beqz	t0, 1f
 	csrr	t0, stval
 	sd	t0, VCPU_STVAL(sp)
 	csrr	t0, htval
 	sd	t0, VCPU_HTVAL(sp)
 	csrr	t0, htinst
 	sd	t0, VCPU_HTINST(sp)
-
+1:
 	mv	a0, sp
 	ld	sp, VCPU_HOST_SP(a0)
 	ld	ra, VCPU_HOST_RA(a0)

@@ -30,6 +30,7 @@ _Static_assert(offsetof(struct vcpu_arch, host_s) == 312, "switch.S layout");
 _Static_assert(offsetof(struct vcpu_arch, scause) == 408, "switch.S layout");
 _Static_assert(offsetof(struct vcpu_arch, htinst) == 432, "switch.S layout");
 _Static_assert(offsetof(struct vcpu, arch) == 0, "arch must come first");
+_Static_assert(EXC_ECALL_VS == 10, "switch.S skips the fault details for it");
 
 void arch_vcpu_reset(struct vcpu_arch *arch, unsigned long pc, unsigned long a0,
 		     unsigned long a1)

@@ -64,6 +64,8 @@ struct vcpu_arch {
 	unsigned long host_tp;
 	unsigned long host_s[12];
 	unsigned long scause; /* exit information, captured at the trap */
+	/* Captured for exceptions other than SBI calls (stale after an
+	 * interrupt or an ecall exit: switch.S skips them there). */
 	unsigned long stval;
 	unsigned long htval;
 	unsigned long htinst;

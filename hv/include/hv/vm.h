@@ -104,7 +104,11 @@ extern unsigned num_vms;
  */
 void vm_stop(struct vm *vm, bool failed, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-bool vm_is_running(struct vm *vm);
+/* Inline: every guest entry asks. */
+static inline bool vm_is_running(const struct vm *vm)
+{
+	return __atomic_load_n(&vm->status, __ATOMIC_ACQUIRE) == VM_RUNNING;
+}
 void vm_print_stats(struct vm *vm);
 
 /*
