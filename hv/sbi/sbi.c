@@ -56,7 +56,6 @@ enum exit_action exit_handle_ecall(struct vcpu *vcpu)
 		sbi_find_extension(vcpu->vm, call.eid);
 	int err;
 
-	vcpu->stats.sbi_calls++;
 	result.legacy = call.eid <= SBI_EXT_LEGACY_LAST;
 	err = ext ? ext->handle(vcpu, &call, &result) : HV_ENOTSUP;
 	if (result.no_return)

@@ -5,6 +5,7 @@
  * to go back to the scheduler. See hv/vcpu/irq.c for why no post is lost.
  */
 #include <arch/arch.h>
+#include <asm/vcpu_enter.h>
 #include <hv/exit.h>
 #include <hv/vcpu.h>
 #include <hv/vdev.h>
@@ -38,8 +39,10 @@ static bool take_requests(struct vcpu *vcpu)
 	return requests & (VCPU_REQ_PARK | VCPU_REQ_MIGRATE);
 }
 
-/* Fold posted interrupts into the state the hart loads. */
-static void sync_interrupts(struct vcpu *vcpu)
+/* Fold posted interrupts into the state the hart loads. Inline: every
+ * entry passes here. */
+static inline __attribute__((always_inline)) void
+sync_interrupts(struct vcpu *vcpu)
 {
 	struct vcpu_arch *arch = &vcpu->arch;
 	uint64_t now = arch_time_now();

@@ -14,7 +14,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <arch/arch.h>
 #include <hv/console.h>
+#include <hv/cpu_msg.h>
 #include <hv/errno.h>
 #include <hv/percpu.h>
 #include <hv/platform.h>
@@ -28,6 +30,13 @@ static spinlock_t vm_stop_lock = SPINLOCK_INIT;
 /* Bit i: vms[i] stopped or is rebooting, and waits for vm_finish_pending
  * to give back its resources or reload it. */
 static unsigned long vms_to_finish;
+/* VMs marked stopped whose stop is still being reported (finish_stop):
+ * the hart that powers the machine off waits for those reports, which
+ * other harts print, so that no VM's last lines are cut off. Under
+ * vm_stop_lock to count up; atomic. */
+static unsigned stops_reporting;
+/* How long the power-off waits for them, in ms of hart time. */
+#define STOP_REPORT_WAIT_MS 1000
 
 static bool all_foreground_vms_stopped(bool *any_failed)
 {
@@ -139,7 +148,22 @@ static bool mark_stopped_locked(struct vm *vm, bool failed, bool *any_failed)
 {
 	vm->failed = failed;
 	__atomic_store_n(&vm->status, VM_STOPPED, __ATOMIC_RELEASE);
+	__atomic_fetch_add(&stops_reporting, 1, __ATOMIC_RELAXED);
 	return all_foreground_vms_stopped(any_failed);
+}
+
+/* Another hart may still be reporting a VM that stopped just before
+ * (seen under icount, where QEMU runs one hart at a time: its lines
+ * never came out). Serve cross-hart messages meanwhile; bounded, so a
+ * hart that never reports cannot keep the machine on. */
+static void wait_for_stop_reports(void)
+{
+	uint64_t deadline = arch_time_now() + platform.timebase_frequency *
+						      STOP_REPORT_WAIT_MS / 1000;
+
+	while (__atomic_load_n(&stops_reporting, __ATOMIC_ACQUIRE) &&
+	       arch_time_now() < deadline)
+		cpu_relax_serving();
 }
 
 /* After the status went to STOPPED: wait for the vCPUs, report, give the
@@ -159,7 +183,10 @@ static void finish_stop(struct vm *vm, const char *reason, bool power_off,
 			  vm->name);
 	vm_print_stats(vm);
 	vm_finish_when_quiet(vm);
+	/* Release: the report above is in the console before the count. */
+	__atomic_fetch_sub(&stops_reporting, 1, __ATOMIC_RELEASE);
 	if (power_off) {
+		wait_for_stop_reports();
 		hv_printf("hartvisor: all VMs have stopped%s; powering off\n",
 			  any_failed ? " (some failed)" : "");
 		sbi_client_shutdown(any_failed);

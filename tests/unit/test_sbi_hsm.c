@@ -291,7 +291,7 @@ static void test_invalid_suspend(void **state)
 	assert_false(ret.returned);
 	assert_int_equal(v0->state, VCPU_BLOCKED);
 	assert_int_equal(v0->block_reason, SCHED_BLOCK_SUSPEND_RETENTIVE);
-	assert_int_equal(vm->vcpus[0].stats.sbi_calls,
+	assert_int_equal(vm->vcpus[0].stats.exits[EXC_ECALL_VS],
 			 ARRAY_SIZE(bad_types) + 3);
 }
 

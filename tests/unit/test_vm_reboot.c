@@ -160,7 +160,7 @@ static void test_warm_reboot_from_a_sibling_resets_every_vcpu(void **state)
 	assert_int_equal(guest_call(a0, SBI_EXT_HSM, 0, 1, PC, 0).error,
 			 SBI_SUCCESS);
 	guest_run_hart(1);
-	assert_true(a0->stats.sbi_calls > 0);
+	assert_true(a0->stats.exits[EXC_ECALL_VS] > 0);
 	vcpu_post_ipi(a0);
 
 	assert_false(reset(a1, WARM_REBOOT));
@@ -168,7 +168,7 @@ static void test_warm_reboot_from_a_sibling_resets_every_vcpu(void **state)
 	assert_true(quiet_at_reload);
 	assert_int_equal(a0->timer_deadline, UINT64_MAX);
 	assert_int_equal(a0->ipi_pending, 0);
-	assert_int_equal(a0->stats.sbi_calls, 0);
+	assert_int_equal(a0->stats.exits[EXC_ECALL_VS], 0);
 	assert_int_equal(a1->state, VCPU_OFFLINE);
 	assert_int_equal(a0->state, VCPU_RUNNABLE);
 	guest_run_hart(0);

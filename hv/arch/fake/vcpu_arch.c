@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <hv/errno.h>
 #include <hv/vcpu.h>
+#include <asm/vcpu_enter.h>
 #include "hv/arch/fake/fake.h"
 
 #define FAKE_SPP BIT(8)		  /* the guest was in (V)S-mode */

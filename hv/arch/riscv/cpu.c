@@ -70,11 +70,6 @@ void arch_cpu_init(struct arch_features *features)
 	arch_stage2_flush_all();
 }
 
-uint64_t arch_time_now(void)
-{
-	return csr_read(CSR_TIME);
-}
-
 /* Called after every scheduling decision: where the stack guard is
  * checked, with arch_wait_for_interrupt(). */
 void arch_timer_program(uint64_t deadline)

@@ -17,6 +17,7 @@
 #include <hv/errno.h>
 #include <hv/percpu.h>
 #include <hv/vcpu.h>
+#include <asm/vcpu_enter.h>
 
 void arch_switch_to_guest(struct vcpu_arch *arch);
 void arch_fp_save(uint64_t *fp, uint64_t *fcsr);
@@ -26,9 +27,9 @@ unsigned long arch_guest_read_halfword(unsigned long gva, int *fault);
 /* Keep in step with the VCPU_* offsets in switch.S. */
 _Static_assert(offsetof(struct vcpu_arch, sepc) == 256, "switch.S layout");
 _Static_assert(offsetof(struct vcpu_arch, hstatus) == 272, "switch.S layout");
-_Static_assert(offsetof(struct vcpu_arch, host_s) == 312, "switch.S layout");
-_Static_assert(offsetof(struct vcpu_arch, scause) == 408, "switch.S layout");
-_Static_assert(offsetof(struct vcpu_arch, htinst) == 432, "switch.S layout");
+_Static_assert(offsetof(struct vcpu_arch, host_tp) == 304, "switch.S layout");
+_Static_assert(offsetof(struct vcpu_arch, scause) == 312, "switch.S layout");
+_Static_assert(offsetof(struct vcpu_arch, htinst) == 336, "switch.S layout");
 _Static_assert(offsetof(struct vcpu, arch) == 0, "arch must come first");
 _Static_assert(EXC_ECALL_VS == 10, "switch.S skips the fault details for it");
 
@@ -127,7 +128,7 @@ void arch_vcpu_put(struct vcpu *vcpu)
 	__atomic_store_n(&this_cpu()->loaded, NULL, __ATOMIC_RELEASE);
 }
 
-static void switch_fp_owner(struct vcpu *vcpu)
+void arch_vcpu_switch_fp_owner(struct vcpu *vcpu)
 {
 	struct cpu *cpu = this_cpu();
 	struct vcpu *owner = cpu->fp_owner;
@@ -177,67 +178,30 @@ void arch_vcpu_unload(struct vcpu *vcpu)
 	fp_to_memory(vcpu);
 }
 
-/*
- * hvip carries the interrupts the hypervisor injects (VSSIP, VSEIP, and
- * VSTIP for the SBI timer); with Sstc the hart ORs its own vstimecmp
- * comparison into VSTIP. It is written only when it changes, and always
- * with csrw: QEMU 7.2 drops an update whose mask is exactly VSTIP (as a
- * csrs/csrc of that bit alone would be) while its Sstc timer is pending.
- */
-static void write_hvip(const struct vcpu_arch *arch, unsigned long current)
+/* The rare paths of arch_vcpu_enter (asm/vcpu_enter.h). */
+void arch_vcpu_sync_breakpoint_trap(struct vcpu_arch *arch)
 {
-	/* VS interrupt bits sit one above the guest's S numbering. */
-	unsigned long hvip = arch->mask_interrupts
-				     ? 0
-				     : (arch->virq_injected & VIRQ_ALL) << 1;
-
-	if (hvip != current)
-		csr_write(CSR_HVIP, hvip);
+	/* Only while a debugger has breakpoints set: then the guest's
+	 * ebreak comes here, and the debugger tells ours from its. */
+	if (arch->trap_breakpoints)
+		csr_clear(CSR_HEDELEG, BIT(EXC_BREAKPOINT));
+	else
+		csr_set(CSR_HEDELEG, BIT(EXC_BREAKPOINT));
+	this_cpu()->breakpoints_trapped = arch->trap_breakpoints;
 }
 
-void arch_vcpu_enter(struct vcpu *vcpu)
+/* Stepping: the guest's own timer (Sstc) must not fire either; a
+ * stimecmp the guest writes meanwhile is kept. */
+void arch_vcpu_hold_timer(struct vcpu_arch *arch)
 {
-	struct vcpu_arch *arch = &vcpu->arch;
+	arch->held_vstimecmp = csr_read(CSR_VSTIMECMP);
+	csr_write(CSR_VSTIMECMP, UINT64_MAX);
+}
 
-	if (this_cpu()->fp_owner != vcpu)
-		switch_fp_owner(vcpu);
-	/* Clean FS: the hart marks it Dirty if the guest writes FP state. */
-	arch->sstatus = (arch->sstatus & SSTATUS_SPP) | SSTATUS_FS_CLEAN |
-			SSTATUS_UXL_64;
-	arch->hstatus = HSTATUS_VSXL_64 | HSTATUS_VTW | HSTATUS_SPV |
-			(arch->hstatus & HSTATUS_SPVP);
-	write_hvip(arch, this_cpu()->hvip_in_hart);
-	if (arch->trap_breakpoints != this_cpu()->breakpoints_trapped) {
-		/* Only while a debugger has breakpoints set: then the guest's
-		 * ebreak comes here, and the debugger tells ours from its. */
-		if (arch->trap_breakpoints)
-			csr_clear(CSR_HEDELEG, BIT(EXC_BREAKPOINT));
-		else
-			csr_set(CSR_HEDELEG, BIT(EXC_BREAKPOINT));
-		this_cpu()->breakpoints_trapped = arch->trap_breakpoints;
-	}
-	/* Stepping: its own timer (Sstc) must not fire either; a stimecmp
-	 * the guest writes meanwhile is kept. */
-	uint64_t stimecmp = 0;
-	bool hold_timer = arch->mask_interrupts && arch->sstc;
-
-	if (hold_timer) {
-		stimecmp = csr_read(CSR_VSTIMECMP);
-		csr_write(CSR_VSTIMECMP, UINT64_MAX);
-	}
-	arch_switch_to_guest(arch);
-	if (hold_timer && csr_read(CSR_VSTIMECMP) == UINT64_MAX)
-		csr_write(CSR_VSTIMECMP, stimecmp);
-	/* The guest may have cleared VSSIP (through its sip); while masked
-	 * it saw none of them, and they stay as they were. */
-	unsigned long hvip =
-		csr_read(CSR_HVIP) & (MIP_VSSIP | MIP_VSTIP | MIP_VSEIP);
-
-	this_cpu()->hvip_in_hart = hvip;
-	if (!arch->mask_interrupts)
-		arch->virq_injected = hvip >> 1;
-	if ((arch->sstatus & SSTATUS_FS) == SSTATUS_FS_DIRTY)
-		arch->fp_dirty = true;
+void arch_vcpu_release_timer(struct vcpu_arch *arch)
+{
+	if (csr_read(CSR_VSTIMECMP) == UINT64_MAX)
+		csr_write(CSR_VSTIMECMP, arch->held_vstimecmp);
 }
 
 void arch_vcpu_inject_exception(struct vcpu *vcpu, unsigned long cause,

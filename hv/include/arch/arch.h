@@ -23,7 +23,9 @@ struct arch_features {
  * (the same on every hart of the machines we support). */
 void arch_cpu_init(struct arch_features *features);
 
-uint64_t arch_time_now(void);
+/* The hart's time (the timebase), from asm/time.h: uint64_t
+ * arch_time_now(void). */
+#include <asm/time.h>
 /* Program the hart's supervisor timer (stimecmp with Sstc, else SBI). */
 void arch_timer_program(uint64_t deadline);
 /* Which host interrupts are pending (HOST_IRQ_*), without consuming. */

@@ -61,8 +61,8 @@ struct vcpu_arch {
 	unsigned long host_sp;
 	unsigned long host_ra;
 	unsigned long host_gp;
-	unsigned long host_tp;
-	unsigned long host_s[12];
+	unsigned long
+		host_tp; /* the rest is the run loop's (asm/vcpu_enter.h) */
 	unsigned long scause; /* exit information, captured at the trap */
 	/* Captured for exceptions other than SBI calls (stale after an
 	 * interrupt or an ecall exit: switch.S skips them there). */
@@ -75,6 +75,7 @@ struct vcpu_arch {
 	unsigned long vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval;
 	unsigned long vsatp;
 	uint64_t vstimecmp;
+	uint64_t held_vstimecmp; /* the guest's, while stepping holds it off */
 	/* Virtual interrupts the hypervisor asserts (VIRQ_*); the guest can
 	 * clear VIRQ_SOFT itself through its sip. */
 	unsigned long virq_injected;
@@ -109,8 +110,9 @@ void arch_vcpu_set_stage2(struct vcpu_arch *arch, unsigned long hgatp,
 /* Switch the VS-level CSRs in (load) and out (put). */
 void arch_vcpu_load(struct vcpu *vcpu);
 void arch_vcpu_put(struct vcpu *vcpu);
-/* Run the loaded vCPU until the next trap; exit info is in arch->scause.. */
-void arch_vcpu_enter(struct vcpu *vcpu);
+/* arch_vcpu_enter(vcpu): run the loaded vCPU until the next trap; exit
+ * info is in arch->scause.. Each arch's asm/vcpu_enter.h defines it (the
+ * RISC-V one inline, in the run loop). */
 /* Make the guest take an exception as if the hart raised it in VS/VU. */
 void arch_vcpu_inject_exception(struct vcpu *vcpu, unsigned long cause,
 				unsigned long tval);

@@ -40,11 +40,10 @@ enum vcpu_state {
 #define VCPU_ENTRY_RETRIES 8
 
 struct vcpu_stats {
-	uint64_t run_ticks;  /* time spent running (hart time) */
-	uint64_t wait_ticks; /* time spent runnable but not running */
-	uint64_t exits[EXC_COUNT];
+	uint64_t run_ticks;	   /* time spent running (hart time) */
+	uint64_t wait_ticks;	   /* time spent runnable but not running */
+	uint64_t exits[EXC_COUNT]; /* SBI calls: exits[EXC_ECALL_VS] */
 	uint64_t irq_exits[VCPU_NUM_IRQ_CAUSES];
-	uint64_t sbi_calls;
 	uint64_t wfi_blocks;
 	uint64_t switches_in;
 	uint64_t migrations;
