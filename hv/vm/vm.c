@@ -159,7 +159,8 @@ static bool mark_stopped_locked(struct vm *vm, bool failed, bool *any_failed)
 static void wait_for_stop_reports(void)
 {
 	uint64_t deadline = arch_time_now() + platform.timebase_frequency *
-						      STOP_REPORT_WAIT_MS / 1000;
+						      STOP_REPORT_WAIT_MS /
+						      1000;
 
 	while (__atomic_load_n(&stops_reporting, __ATOMIC_ACQUIRE) &&
 	       arch_time_now() < deadline)
