@@ -21,16 +21,23 @@
  * the protocol needs: either the runner sees the post or the poster sees
  * in_guest and kicks. The other accesses here are relaxed or acquire:
  * the fence re-checks whatever they read, and clearing in_guest early
- * only costs a poster a needless IPI.
+ * only costs a poster a needless IPI. Except after the guest ran: then
+ * in_guest = false is an acknowledgement (vcpu_request_wait returns on
+ * it), so it is a release store, after every access the guest made.
+ * A VM stop is not a post (must_leave reads the status before the
+ * fence): vm_quiesce kicks again until every vCPU is out.
  */
 
 /* Take the requests posted to the vCPU (the acknowledgement) and do the
  * work. Returns true if the vCPU must leave this hart. */
 static bool take_requests(struct vcpu *vcpu)
 {
-	/* Acquire: the work below follows the post it was asked for by. */
+	/* Acquire: the work below follows the post it was asked for by.
+	 * Release: taking a request acknowledges it (vcpu_request_wait),
+	 * and the guest's accesses before this exit come first (a remote
+	 * fence's caller may reuse the page once it sees the ack). */
 	unsigned long requests =
-		__atomic_exchange_n(&vcpu->requests, 0, __ATOMIC_ACQUIRE);
+		__atomic_exchange_n(&vcpu->requests, 0, __ATOMIC_ACQ_REL);
 
 	if (requests & VCPU_REQ_TLB_FLUSH)
 		arch_vcpu_flush_vs_tlb();
@@ -84,9 +91,17 @@ static void set_in_guest(struct vcpu *vcpu)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
+/* Before the guest ran (a retry, a request): nothing to order. */
 static void clear_in_guest(struct vcpu *vcpu)
 {
 	__atomic_store_n(&vcpu->in_guest, false, __ATOMIC_RELAXED);
+}
+
+/* After an exit: an acknowledgement, ordered after the guest's accesses
+ * (see the top of this file). */
+static void left_guest(struct vcpu *vcpu)
+{
+	__atomic_store_n(&vcpu->in_guest, false, __ATOMIC_RELEASE);
 }
 
 static bool must_leave(struct vcpu *vcpu)
@@ -140,7 +155,7 @@ void vcpu_run(struct vcpu *vcpu)
 		}
 		retries = 0;
 		arch_vcpu_enter(vcpu);
-		clear_in_guest(vcpu);
+		left_guest(vcpu);
 		if (exit_dispatch(vcpu) == EXIT_RESCHEDULE)
 			return;
 	}

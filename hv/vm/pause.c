@@ -192,17 +192,34 @@ int vm_quiesce(struct vm *vm)
 		sched_kill(vcpu);
 		sched_kick(vcpu); /* a running one exits and sees the stop */
 	}
-	for (;;) {
-		bool all = true;
+	/* Kicks again after 1, 2, 4, ... ms: a hart held up between its
+	 * read of the status and its entry (a host stall under QEMU) still
+	 * gets one, without an IPI storm at a hart that will not exit. */
+	uint64_t kick_after_ms = 1, next_kick = deadline_after_ms(1);
 
-		for (unsigned i = 0; i < vm->num_vcpus; i++)
-			if (&vm->vcpus[i] != self &&
-			    !sched_vcpu_stopped(&vm->vcpus[i]))
-				all = false;
+	for (;;) {
+		bool all = true, kick = arch_time_now() >= next_kick;
+
+		for (unsigned i = 0; i < vm->num_vcpus; i++) {
+			struct vcpu *vcpu = &vm->vcpus[i];
+
+			if (vcpu == self || sched_vcpu_stopped(vcpu))
+				continue;
+			all = false;
+			/* Its hart may have read the status just before the
+			 * stop and entered after the kick above found it not
+			 * yet in the guest (hv/vcpu/run.c): kick it again. */
+			if (kick)
+				sched_kick(vcpu);
+		}
 		if (all)
 			return HV_OK;
 		if (arch_time_now() >= deadline)
 			return HV_EAGAIN;
+		if (kick) {
+			kick_after_ms *= 2;
+			next_kick = deadline_after_ms(kick_after_ms);
+		}
 		cpu_relax_serving();
 	}
 }

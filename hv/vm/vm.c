@@ -183,9 +183,12 @@ static void finish_stop(struct vm *vm, const char *reason, bool power_off,
 			  "guest in time\n",
 			  vm->name);
 	vm_print_stats(vm);
-	vm_finish_when_quiet(vm);
-	/* Release: the report above is in the console before the count. */
+	/* Reported: before vm_finish_when_quiet, which may finish (and
+	 * stop) another VM in a nested finish_stop on this hart, whose
+	 * power-off would otherwise wait for this frame's count. Release:
+	 * the report is in the console before the count drops. */
 	__atomic_fetch_sub(&stops_reporting, 1, __ATOMIC_RELEASE);
+	vm_finish_when_quiet(vm);
 	if (power_off) {
 		wait_for_stop_reports();
 		hv_printf("hartvisor: all VMs have stopped%s; powering off\n",

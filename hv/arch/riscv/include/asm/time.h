@@ -11,7 +11,9 @@ static inline uint64_t arch_time_now(void)
 {
 	uint64_t now;
 
-	__asm__ __volatile__("rdtime %0" : "=r"(now));
+	/* "memory": a time read stays in order with the accesses around it,
+	 * as a CSR read does. */
+	__asm__ __volatile__("rdtime %0" : "=r"(now) : : "memory");
 	return now;
 }
 
