@@ -229,6 +229,12 @@ bool vm_end_reboot(struct vm *vm, const char *failure)
 	bool any_failed, power_off;
 
 	spin_lock(&vm_stop_lock);
+	if (vm->status != VM_REBOOTING) {
+		/* Ended already: two harts can both give up waiting for a
+		 * slow vCPU (wait_for_rebooting); the first one reports. */
+		spin_unlock(&vm_stop_lock);
+		return false;
+	}
 	if (!failure && !vm->stop_pending) {
 		__atomic_store_n(&vm->status, VM_RUNNING, __ATOMIC_RELEASE);
 		spin_unlock(&vm_stop_lock);

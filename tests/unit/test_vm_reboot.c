@@ -258,6 +258,20 @@ static void test_reboots_then_shutdown(void **state)
 	assert_false(fake_shutdown_failed);
 }
 
+/* Two harts can both give up on a reboot (each timed out waiting for a
+ * vCPU to leave): only the first ends it and reports the stop. */
+static void test_reboot_ends_once(void **state)
+{
+	(void)state;
+	assert_true(vm_begin_reboot(a));
+	assert_false(vm_end_reboot(a, "reboot failed: first"));
+	assert_false(vm_is_running(a));
+	assert_non_null(strstr(fake_printed, "stopped: reboot failed: first"));
+	assert_false(vm_end_reboot(a, "reboot failed: second"));
+	assert_null(strstr(fake_printed, "second"));
+	assert_true(vm_is_running(b));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +281,7 @@ int main(void)
 			test_warm_reboot_from_a_sibling_resets_every_vcpu,
 			setup),
 		cmocka_unit_test_setup(test_failed_reload_stops_the_vm, setup),
+		cmocka_unit_test_setup(test_reboot_ends_once, setup),
 		cmocka_unit_test_setup(test_stop_during_reboot_wins, setup),
 		cmocka_unit_test_setup(test_no_images_stops_the_vm, setup),
 		cmocka_unit_test_setup(test_reboots_then_shutdown, setup),
