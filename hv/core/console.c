@@ -319,7 +319,7 @@ static void drop_everything(void)
 static void note_blocked(void)
 {
 	uint64_t now = arch_time_now();
-	uint64_t limit = platform.timebase_frequency * CONSOLE_STALL_MS / 1000;
+	uint64_t limit = platform_ticks_from_ms(CONSOLE_STALL_MS);
 
 	if (!busy_since)
 		busy_since = now;
@@ -473,8 +473,8 @@ bool console_uart_stalled(void)
  * console is in and cannot hang on a dead UART. */
 void console_write_emergency(const char *text, size_t len)
 {
-	uint64_t deadline = arch_time_now() +
-			    platform.timebase_frequency * EMERGENCY_MS / 1000;
+	uint64_t deadline =
+		arch_time_now() + platform_ticks_from_ms(EMERGENCY_MS);
 
 	for (size_t i = 0; host_uart && i < len; i++) {
 		bool crlf = text[i] == '\n';

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <hv/console.h>
 #include <hv/ticket_lock.h>
+#include <hv/uart_shadow.h>
 #include <hv/vm.h>
 #include "drivers/uart16550.h"
 
@@ -60,7 +61,7 @@ int console_vm_getc(struct vm *vm)
 
 static void deliver(struct vm *vm, uint8_t byte)
 {
-	bool to_sbi, sbi_used, to_uart, uart_used, lost;
+	bool to_sbi, sbi_used, to_uart, uart_used, lost, shadow_unmapped;
 
 	ticket_lock(&input_lock);
 	to_sbi = queue_input(vm->index, byte);
@@ -69,7 +70,10 @@ static void deliver(struct vm *vm, uint8_t byte)
 	spin_lock(&vm->device_lock);
 	uart_used = vuart_rx_interrupt_enabled(&vm->uart);
 	to_uart = vuart_receive(&vm->uart, byte);
+	shadow_unmapped = uart_shadow_sync(vm);
 	spin_unlock(&vm->device_lock);
+	/* Every hart then sees the byte (LSR.DR) at its next UART read. */
+	uart_shadow_finish(vm, shadow_unmapped);
 	if (uart_used)
 		lost = !to_uart;
 	else if (sbi_used)

@@ -27,6 +27,23 @@ static const exit_handler_fn interrupt_handlers[VCPU_NUM_IRQ_CAUSES] = {
 	[IRQ_CAUSE_EXTERNAL] = exit_handle_host_external,
 };
 
+/* Cold and out of line: every exit passes exit_dispatch, few come here. */
+static __attribute__((cold, noinline)) enum exit_action
+stop_unhandled(struct vcpu *vcpu, bool interrupt, unsigned long code)
+{
+	/* stval is captured for exceptions only (an interrupt has none). */
+	if (interrupt)
+		vm_stop(vcpu->vm, true,
+			"vCPU %u: unhandled interrupt %lu at pc %#lx", vcpu->id,
+			code, vcpu->arch.sepc);
+	else
+		vm_stop(vcpu->vm, true,
+			"vCPU %u: unhandled exception %lu at pc %#lx "
+			"(stval %#lx)",
+			vcpu->id, code, vcpu->arch.sepc, vcpu->arch.stval);
+	return EXIT_RESCHEDULE;
+}
+
 enum exit_action exit_dispatch(struct vcpu *vcpu)
 {
 	unsigned long cause = vcpu->arch.scause;
@@ -43,9 +60,5 @@ enum exit_action exit_dispatch(struct vcpu *vcpu)
 	}
 	if (handler)
 		return handler(vcpu);
-	vm_stop(vcpu->vm, true,
-		"vCPU %u: unhandled %s %lu at pc %#lx (stval %#lx)", vcpu->id,
-		interrupt ? "interrupt" : "exception", code, vcpu->arch.sepc,
-		vcpu->arch.stval);
-	return EXIT_RESCHEDULE;
+	return stop_unhandled(vcpu, interrupt, code);
 }

@@ -5,11 +5,13 @@
  * bits), the rest are ordinary Sv39/Sv48 tables. Leaves need the U bit:
  * every G-stage access is checked as if made from U-mode.
  *
- * After creation only stage2_protect changes a table, while the VM may
- * run: a superpage is split by building its replacement table first and
- * then swapping the one PTE, so a concurrent hardware walk sees either
- * the old leaf or an equivalent table, never a half-built one. The stale
- * translations a hart may still cache are the caller's to flush.
+ * After creation only stage2_protect and the single-page map and unmap
+ * change a table while the VM may run: a superpage is split by building
+ * its replacement table first and then swapping the one PTE, so a
+ * concurrent hardware walk sees either the old leaf or an equivalent
+ * table, never a half-built one; a 4 KiB leaf changes with one atomic
+ * store. The stale translations a hart may still cache are the caller's
+ * to flush.
  */
 #include <hv/errno.h>
 #include <hv/pte.h>
@@ -125,7 +127,9 @@ int stage2_map(struct stage2 *s2, gpa_t addr, hpa_t host, uint64_t size,
 			return HV_ENOMEM;
 		if (*pte & PTE_V)
 			return HV_EEXIST;
-		*pte = leaf_pte(ha, perms);
+		/* Release: what the page holds is written before a walk can
+		 * find it (stage2_unmap_page's pages come and go live). */
+		__atomic_store_n(pte, leaf_pte(ha, perms), __ATOMIC_RELEASE);
 		off += 1ULL << level_shift(level);
 	}
 	return HV_OK;
@@ -235,4 +239,29 @@ void stage2_destroy(struct stage2 *s2, stage2_free_fn free_pages)
 int stage2_unprotect(struct stage2 *s2, gpa_t page)
 {
 	return stage2_protect(s2, page, STAGE2_RWX);
+}
+
+int stage2_unmap_page(struct stage2 *s2, gpa_t page)
+{
+	hpa_t table = s2->root;
+
+	if (!IS_ALIGNED(page.val, PAGE_SIZE) || page.val >> stage2_gpa_bits(s2))
+		return HV_EINVAL;
+	if (!table.val)
+		return HV_ENOENT;
+	for (unsigned l = s2->levels - 1;; l--) {
+		pte_t *pte = &table_ptr(table)[pte_index(s2, page, l)];
+
+		if (!(*pte & PTE_V))
+			return HV_ENOENT;
+		if (*pte & PTE_LEAF_MASK) {
+			if (l > 0)
+				return HV_EINVAL; /* inside a superpage */
+			__atomic_store_n(pte, 0, __ATOMIC_RELAXED);
+			return HV_OK;
+		}
+		if (l == 0)
+			return HV_ENOENT;
+		table = pte_address(*pte);
+	}
 }

@@ -11,6 +11,7 @@
 #include <hv/console.h>
 #include <hv/errno.h>
 #include <hv/platform.h>
+#include <hv/uart_shadow.h>
 #include <hv/vdev.h>
 #include <hv/vm.h>
 
@@ -48,6 +49,9 @@ void vdev_init(struct vm *vm)
 	vuart_set_tx_pacing(&vm->uart, arch_time_now,
 			    platform.timebase_frequency * UART_TX_PAUSE_US /
 				    1000000);
+	/* A UART at reset is quiet: this maps the shadow (or refreshes
+	 * it), never unmaps, so there is nothing to flush. */
+	(void)uart_shadow_sync(vm);
 }
 
 uint64_t vdev_next_event(struct vm *vm)
@@ -97,6 +101,7 @@ int vdev_access(struct vm *vm, gpa_t addr, unsigned width, bool is_store,
 {
 	int ret = HV_ENOENT;
 	bool was_paused = vdev_next_event(vm) != UINT64_MAX;
+	bool uart = false, shadow_unmapped = false;
 
 	spin_lock(&vm->device_lock);
 	if (in_window(addr, GUEST_PLIC_BASE, VPLIC_MMIO_SIZE)) {
@@ -113,8 +118,12 @@ int vdev_access(struct vm *vm, gpa_t addr, unsigned width, bool is_store,
 						  *value)
 			       : vuart_mmio_read(&vm->uart, offset, width,
 						 value);
+		uart = true;
+		shadow_unmapped = uart_shadow_sync(vm);
 	}
 	spin_unlock(&vm->device_lock);
+	if (uart)
+		uart_shadow_finish(vm, shadow_unmapped);
 	/* A transmit pause began: the vCPU that caused it runs here, and its
 	 * hart timer now ends the pause (vcpu_running_deadline). */
 	if (!was_paused && vdev_next_event(vm) != UINT64_MAX)

@@ -360,6 +360,27 @@ void vuart_end_tx_pause(struct vuart *uart)
 	update_irq(uart);
 }
 
+bool vuart_quiet_registers(const struct vuart *uart,
+			   uint8_t regs[VUART_QUIET_REGISTERS])
+{
+	bool dlab = uart->lcr & LCR_DLAB;
+
+	/* IER 0: IIR reads acknowledge nothing. No byte, overrun or modem
+	 * delta waiting: RBR, LSR and MSR reads clear nothing. */
+	if (uart->ier || uart->rx_count || uart->overrun ||
+	    (uart->msr & MSR_DELTAS))
+		return false;
+	regs[REG_RBR_THR_DLL] = dlab ? uart->dll : 0;
+	regs[REG_IER_DLM] = dlab ? uart->dlm : 0;
+	regs[REG_IIR_FCR] = interrupt_identification(uart);
+	regs[REG_LCR] = uart->lcr;
+	regs[REG_MCR] = uart->mcr;
+	regs[REG_LSR] = LSR_THRE | LSR_TEMT;
+	regs[REG_MSR] = uart->msr;
+	regs[REG_SCR] = uart->scr;
+	return true;
+}
+
 /* In loopback the serial input is disconnected: console bytes wait. */
 size_t vuart_rx_space(const struct vuart *uart)
 {

@@ -24,7 +24,7 @@
 
 static uint64_t deadline_after_ms(uint64_t ms)
 {
-	return arch_time_now() + platform.timebase_frequency * ms / 1000;
+	return arch_time_now() + platform_ticks_from_ms(ms);
 }
 
 bool vm_is_paused(struct vm *vm)

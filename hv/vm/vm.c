@@ -158,9 +158,8 @@ static bool mark_stopped_locked(struct vm *vm, bool failed, bool *any_failed)
  * hart that never reports cannot keep the machine on. */
 static void wait_for_stop_reports(void)
 {
-	uint64_t deadline = arch_time_now() + platform.timebase_frequency *
-						      STOP_REPORT_WAIT_MS /
-						      1000;
+	uint64_t deadline =
+		arch_time_now() + platform_ticks_from_ms(STOP_REPORT_WAIT_MS);
 
 	while (__atomic_load_n(&stops_reporting, __ATOMIC_ACQUIRE) &&
 	       arch_time_now() < deadline)

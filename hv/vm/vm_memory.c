@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * A VM's memory: its RAM (one contiguous, zeroed host block), the
- * stage-2 table that maps it at GUEST_RAM_BASE and its VMID; and giving
+ * stage-2 table that maps it at GUEST_RAM_BASE, the UART's shadow page
+ * (hv/vdev/uart_shadow.c) and its VMID; and giving
  * them back, when the VM stops or fails to start.
  */
 #include <stdio.h>
 #include <hv/errno.h>
 #include <hv/page_alloc.h>
+#include <hv/uart_shadow.h>
 #include <hv/vm.h>
 #include <hv/vm_memory.h>
 #include <hv/vmid.h>
@@ -40,6 +42,14 @@ int vm_memory_setup(struct vm *vm, char *err, size_t err_len)
 		snprintf(err, err_len, "cannot build the stage-2 table");
 		return HV_ENOMEM;
 	}
+	hpa_t shadow = memory_alloc_pages(1, 1);
+
+	if (!shadow.val || uart_shadow_attach(vm, shadow)) {
+		if (shadow.val)
+			memory_release_pages(shadow, 1);
+		snprintf(err, err_len, "cannot map the UART's shadow page");
+		return HV_ENOMEM;
+	}
 	if (vmid_alloc(hv_features.vmid_bits, &vm->vmid)) {
 		/* Sharing a VMID would let one VM hit another's cached
 		 * translations; with so few VMID bits, refuse the VM. */
@@ -61,7 +71,14 @@ void vm_memory_release(struct vm *vm, bool ran)
 	 * VM) then finds none, never a block someone else owns now. */
 	__atomic_store_n(&vm->ram_size, 0, __ATOMIC_RELEASE);
 	vm->ram_host = hpa(0);
+	/* Under the lock: console input may be syncing the shadow. */
+	spin_lock(&vm->device_lock);
+	hpa_t shadow = uart_shadow_detach(vm);
+	spin_unlock(&vm->device_lock);
+
 	stage2_destroy(&vm->stage2, memory_release_pages);
+	if (shadow.val)
+		memory_release_pages(shadow, 1);
 	memory_release_pages(ram, size >> PAGE_SHIFT);
 	vmid_release(vm->vmid, ran);
 	vm->vmid = 0;

@@ -19,6 +19,7 @@
 #include <hv/console.h>
 #include <hv/errno.h>
 #include <hv/guest_mem.h>
+#include <hv/guest_protect.h>
 #include <hv/platform.h>
 #include <hv/vm.h>
 #include <arch/arch.h>
@@ -72,6 +73,13 @@ void vcpu_set_ext_irq(struct vcpu *vcpu, bool level)
 	(void)vcpu;
 	(void)level;
 	fail_msg("vcpu_set_ext_irq called");
+}
+
+/* The UART's shadow page is never attached here: nothing to flush. */
+void guest_protect_flush_all(struct vm *vm)
+{
+	(void)vm;
+	fail_msg("guest_protect_flush_all called");
 }
 
 /* vdev.c's transmit pacing reads the time and re-arms the hart timer:

@@ -4,5 +4,5 @@
 UNIT_TESTS += test_console
 test_console_SRCS = tests/unit/test_console.c hv/core/console.c \
 	hv/core/console_input.c hv/core/console_monitor.c hv/core/monitor_commands.c \
-	hv/core/printk.c hv/core/panic.c hv/vdev/vdev.c hv/vdev/vplic.c hv/vdev/vuart.c \
+	hv/core/printk.c hv/core/panic.c $(VDEV_SRCS) hv/mm/guest_protect.c \
 	$(FAKE_CORE_SRCS)

@@ -9,8 +9,7 @@ GDBSTUB_TEST_SRCS = tests/unit/test_gdbstub_fixture.c gdbstub/target.c \
 	gdbstub/run.c gdbstub/breakpoints.c gdbstub/monitor.c hv/core/monitor_commands.c gdbstub/stub.c \
 	gdbstub/step.c gdbstub/step_decode.c gdbstub/watch.c hv/mm/guest_mem.c \
 	hv/mm/guest_walk.c hv/mm/guest_protect.c hv/mm/stage2.c \
-	hv/exit/ram_access.c hv/exit/mmio_decode.c hv/vdev/vdev.c \
-	hv/vdev/vplic.c hv/vdev/vuart.c \
+	hv/exit/ram_access.c hv/exit/mmio_decode.c $(VDEV_SRCS) \
 	$(filter-out hv/vcpu/run.c,$(FAKE_CORE_SRCS))
 UNIT_TESTS += test_gdbstub_target
 test_gdbstub_target_SRCS = tests/unit/test_gdbstub_target.c $(GDBSTUB_TEST_SRCS)

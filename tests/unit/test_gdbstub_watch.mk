@@ -9,7 +9,7 @@ WATCH_TEST_SRCS = tests/unit/test_gdbstub_watch_guest.c gdbstub/watch.c \
 	gdbstub/monitor.c hv/core/monitor_commands.c gdbstub/step.c gdbstub/step_decode.c \
 	hv/exit/guest_page_fault.c hv/exit/mmio_decode.c hv/exit/ram_access.c \
 	hv/mm/guest_protect.c hv/mm/stage2.c hv/mm/guest_mem.c \
-	hv/mm/guest_walk.c hv/vdev/vdev.c hv/vdev/vplic.c hv/vdev/vuart.c \
+	hv/mm/guest_walk.c $(VDEV_SRCS) \
 	tests/unit/test_gdbstub_watch_vcpu_run.c \
 	$(filter-out hv/vcpu/run.c,$(FAKE_CORE_SRCS))
 UNIT_TESTS += test_gdbstub_watch

@@ -1,3 +1,3 @@
 UNIT_TESTS += test_guest_mem
 test_guest_mem_SRCS := tests/unit/test_guest_mem.c hv/mm/guest_mem.c \
-	hv/mm/guest_walk.c hv/vdev/vdev.c hv/vdev/vplic.c hv/vdev/vuart.c
+	hv/mm/guest_walk.c $(VDEV_SRCS)

@@ -4,7 +4,7 @@
 # scheduler core (FAKE_CORE_SRCS, from test_sched_core.mk: hence `=`).
 SBI_TEST_SRCS = tests/unit/sbi_guest.c hv/sbi/sbi.c hv/sbi/error.c \
 	hv/sbi/hart_mask.c $(sort $(wildcard hv/sbi/ext/*.c)) hv/mm/guest_mem.c \
-	hv/mm/guest_walk.c hv/vdev/vdev.c hv/vdev/vplic.c hv/vdev/vuart.c \
+	hv/mm/guest_walk.c $(VDEV_SRCS) hv/mm/guest_protect.c \
 	$(FAKE_CORE_SRCS)
 UNIT_TESTS += test_sbi_ecall
 test_sbi_ecall_SRCS = tests/unit/test_sbi_ecall.c $(SBI_TEST_SRCS)

@@ -419,6 +419,59 @@ static void test_destroy(void **state)
 	assert_int_equal(freed_count[0], 1);
 }
 
+/* One 4 KiB page comes and goes (the UART's shadow): unmapping keeps its
+ * table, so mapping again allocates nothing; neighbours stay mapped. */
+static void test_unmap_page(void **state)
+{
+	(void)state;
+	for (unsigned levels = 3; levels <= 4; levels++) {
+		struct stage2 s2;
+
+		init(&s2, levels);
+		assert_int_equal(
+			map(&s2, 0x10000000, 0x80005000, KIB(4), STAGE2_READ),
+			HV_OK);
+		assert_int_equal(
+			map(&s2, 0x10001000, 0x80006000, KIB(4), STAGE2_RWX),
+			HV_OK);
+		unsigned tables = alloc_calls;
+
+		assert_int_equal(stage2_unmap_page(&s2, gpa(0x10000000)),
+				 HV_OK);
+		check_unmapped(&s2, 0x10000000);
+		check_unmapped(&s2, 0x10000fff);
+		check_translate(&s2, 0x10001000, 0x80006000, STAGE2_RWX);
+		/* Twice: nothing left to unmap. */
+		assert_int_equal(stage2_unmap_page(&s2, gpa(0x10000000)),
+				 HV_ENOENT);
+		assert_int_equal(
+			map(&s2, 0x10000000, 0x80007000, KIB(4), STAGE2_READ),
+			HV_OK);
+		assert_int_equal(alloc_calls, tables);
+		check_leaf(&s2, 0x10000000, 0x80007000, 0);
+		check_translate(&s2, 0x10000010, 0x80007010, STAGE2_READ);
+		/* Misaligned, beyond the scheme, never mapped, or a page
+		 * inside a larger leaf. */
+		assert_int_equal(stage2_unmap_page(&s2, gpa(0x10000010)),
+				 HV_EINVAL);
+		assert_int_equal(
+			stage2_unmap_page(&s2,
+					  gpa(1ULL << stage2_gpa_bits(&s2))),
+			HV_EINVAL);
+		assert_int_equal(stage2_unmap_page(&s2, gpa(0x10002000)),
+				 HV_ENOENT);
+		assert_int_equal(stage2_unmap_page(&s2, gpa(GIB(2))),
+				 HV_ENOENT);
+		assert_int_equal(
+			map(&s2, MIB(4), 0x90000000, MIB(2), STAGE2_RWX),
+			HV_OK);
+		assert_int_equal(stage2_unmap_page(&s2, gpa(MIB(4) + KIB(4))),
+				 HV_EINVAL);
+		check_translate(&s2, MIB(4) + KIB(4), 0x90001000, STAGE2_RWX);
+		teardown(NULL);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -438,6 +491,7 @@ int main(void)
 		TEST(test_permissions),
 		TEST(test_translate_corrupt_table),
 		TEST(test_destroy),
+		TEST(test_unmap_page),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

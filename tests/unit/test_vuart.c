@@ -421,6 +421,82 @@ static void test_loopback_overrun_and_modem_interrupt(void **state)
 	assert_false(f->irq_level);
 }
 
+/* While quiet, what vuart_quiet_registers reports is what each read
+ * returns, and reading changes nothing: not the values, not the line. */
+static void check_quiet_reads(struct fixture *f)
+{
+	uint8_t regs[VUART_QUIET_REGISTERS], again[VUART_QUIET_REGISTERS];
+	unsigned irq_calls = f->irq_calls;
+
+	assert_true(vuart_quiet_registers(&f->uart, regs));
+	for (unsigned pass = 0; pass < 2; pass++)
+		for (unsigned reg = 0; reg < VUART_QUIET_REGISTERS; reg++)
+			assert_int_equal(rd(f, reg), regs[reg]);
+	assert_true(vuart_quiet_registers(&f->uart, again));
+	assert_memory_equal(regs, again, sizeof(regs));
+	assert_int_equal(f->irq_calls, irq_calls);
+}
+
+static void test_quiet_registers(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t regs[VUART_QUIET_REGISTERS];
+
+	/* Reset: quiet, THR and the transmitter empty. */
+	check_quiet_reads(f);
+	assert_true(vuart_quiet_registers(&f->uart, regs));
+	assert_int_equal(regs[LSR], 0x60);
+	assert_int_equal(regs[IIR], 0x01);
+	/* Configuration and transmission keep it quiet, and show. */
+	wr(f, LCR, 0x83);
+	wr(f, DLL, 0x12);
+	wr(f, DLM, 0x34);
+	check_quiet_reads(f);
+	assert_true(vuart_quiet_registers(&f->uart, regs));
+	assert_int_equal(regs[DLL], 0x12);
+	assert_int_equal(regs[DLM], 0x34);
+	wr(f, LCR, 0x03);
+	wr(f, FCR, 0x07);
+	wr(f, SCR, 0x5a);
+	wr(f, MCR, 0x0b);
+	wr(f, THR, 'x');
+	check_quiet_reads(f);
+	assert_true(vuart_quiet_registers(&f->uart, regs));
+	assert_int_equal(regs[RBR], 0);
+	assert_int_equal(regs[IIR], 0xc1);
+	assert_int_equal(regs[LCR], 0x03);
+	assert_int_equal(regs[SCR], 0x5a);
+	/* Any enabled interrupt: IIR reads may acknowledge one. */
+	for (uint8_t ier = 1; ier <= 0x0f; ier <<= 1) {
+		wr(f, IER, ier);
+		assert_false(vuart_quiet_registers(&f->uart, regs));
+		wr(f, IER, 0);
+		check_quiet_reads(f);
+	}
+	/* A received byte: RBR and LSR reads change it, until read. */
+	assert_true(vuart_receive(&f->uart, 'a'));
+	assert_false(vuart_quiet_registers(&f->uart, regs));
+	assert_int_equal(rd(f, RBR), 'a');
+	check_quiet_reads(f);
+	/* An overrun, until LSR reports it. */
+	for (unsigned i = 0; i <= VUART_RX_FIFO_SIZE; i++)
+		vuart_receive(&f->uart, 'b');
+	wr(f, FCR, 0x03);
+	assert_false(vuart_quiet_registers(&f->uart, regs));
+	assert_int_equal(rd(f, LSR), 0x62);
+	check_quiet_reads(f);
+	/* A modem status change (loopback), until MSR reports it. */
+	wr(f, MCR, 0x10);
+	assert_false(vuart_quiet_registers(&f->uart, regs));
+	rd(f, MSR);
+	check_quiet_reads(f);
+	/* Loopback: a transmitted byte comes back, so it is not quiet. */
+	wr(f, THR, 'c');
+	assert_false(vuart_quiet_registers(&f->uart, regs));
+	assert_int_equal(rd(f, RBR), 'c');
+	check_quiet_reads(f);
+}
+
 /* The checks Linux's 8250 driver makes when it probes and starts a port. */
 static void test_linux_probe_sequence(void **state)
 {
@@ -515,6 +591,7 @@ int main(void)
 		UART_TEST(test_loopback_overrun_and_modem_interrupt),
 		UART_TEST(test_linux_probe_sequence),
 		UART_TEST(test_linux_style_transmit),
+		UART_TEST(test_quiet_registers),
 		cmocka_unit_test(test_works_without_callbacks),
 	};
 

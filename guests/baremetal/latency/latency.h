@@ -72,6 +72,9 @@ void lat_unavailable(const char *name, const char *why);
 
 /* The ns16550a's line status register on QEMU virt (and in a VM). */
 #define LAT_UART_LSR 0x10000005UL
+/* The PLIC's priority register of the UART's source (10): no side
+ * effect, and under hartvisor always emulated. */
+#define LAT_PLIC_UART_PRIORITY (0x0c000000UL + 4 * 10)
 
 void lat_measure_local(void);
 /* idle_only: only the wake-ups from wfi (contention runs). */

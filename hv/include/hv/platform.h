@@ -77,4 +77,10 @@ bool platform_isa_has_extension(const char *isa, const char *name);
 
 extern struct platform platform;
 
+/* Timebase ticks in ms milliseconds (deadlines against arch_time_now). */
+static inline uint64_t platform_ticks_from_ms(uint64_t ms)
+{
+	return platform.timebase_frequency * ms / 1000;
+}
+
 #endif

@@ -50,6 +50,11 @@ int stage2_translate(const struct stage2 *s2, gpa_t addr, hpa_t *host,
 int stage2_protect(struct stage2 *s2, gpa_t page, unsigned long perms);
 /* The same with every permission back (RWX), as guest RAM is mapped. */
 int stage2_unprotect(struct stage2 *s2, gpa_t page);
+/* Unmap the 4 KiB leaf at `page` (aligned); its table stays, so mapping
+ * the page again (stage2_map) allocates nothing. HV_ENOENT when nothing
+ * is mapped there, HV_EINVAL for bad arguments or a page inside a larger
+ * leaf. The caller flushes the G-stage TLBs of every hart afterwards. */
+int stage2_unmap_page(struct stage2 *s2, gpa_t page);
 /* Free every table (the root last) and forget the root: later walks find
  * nothing mapped. The leaves' memory is not the table's to free. Only
  * once no hart can walk the table: no vCPU of its VM runs, and its VMID

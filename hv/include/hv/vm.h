@@ -71,6 +71,11 @@ struct vm {
 	spinlock_t device_lock; /* the virtual PLIC and UART */
 	struct vplic plic;
 	struct vuart uart;
+	/* The UART's read-only shadow page (hv/vdev/uart_shadow.c; the
+	 * first two under device_lock): hpa 0 if none. */
+	hpa_t uart_shadow;
+	bool uart_shadow_mapped;
+	unsigned uart_shadow_flushes; /* unmaps whose flush runs (atomic) */
 
 	/* Console output line buffer (hv/console.c, console lock). */
 	char line[VM_CONSOLE_LINE_MAX];

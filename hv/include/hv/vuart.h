@@ -68,6 +68,17 @@ static inline uint64_t vuart_tx_pause_end(const struct vuart *uart)
 /* End the transmit pause now (it timed out, or the guest went idle). */
 void vuart_end_tx_pause(struct vuart *uart);
 
+/*
+ * Quiet: no register read has a side effect (interrupts off, nothing
+ * received, no overrun or modem change to report), so every read returns
+ * the same value until the next write or received byte. Then true, with
+ * what reading each of the 8 registers returns in regs (the read-only
+ * shadow page, hv/vdev/uart_shadow.c); else false.
+ */
+#define VUART_QUIET_REGISTERS 8
+bool vuart_quiet_registers(const struct vuart *uart,
+			   uint8_t regs[VUART_QUIET_REGISTERS]);
+
 /* Console input for this UART. Returns false if the FIFO is full. */
 bool vuart_receive(struct vuart *uart, uint8_t byte);
 size_t vuart_rx_space(const struct vuart *uart);
