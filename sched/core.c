@@ -206,6 +206,9 @@ static void switch_in(struct cpu *cpu, struct vcpu *vcpu)
 	 * the VM ran here last (the guest doesn't expect to share them).
 	 */
 	if (vcpu->last_cpu != cpu || vm->last_vcpu_on_hart[index] != vcpu) {
+		/* Also the VM's first run here: stage-2 flushes now reach
+		 * this hart. */
+		vm_note_hart(vm, index);
 		vcpu->last_cpu = cpu;
 		vm->last_vcpu_on_hart[index] = vcpu;
 		__atomic_fetch_or(&vcpu->requests, VCPU_REQ_TLB_FLUSH,

@@ -75,8 +75,12 @@ static pte_t *walk_create(struct stage2 *s2, gpa_t addr, unsigned level)
 
 			if (!next.val)
 				return NULL;
-			*pte = ((next.val >> PAGE_SHIFT) << PTE_PPN_SHIFT) |
-			       PTE_V;
+			/* Release: the zeroed table before a walk finds it. */
+			__atomic_store_n(
+				pte,
+				((next.val >> PAGE_SHIFT) << PTE_PPN_SHIFT) |
+					PTE_V,
+				__ATOMIC_RELEASE);
 		} else if (*pte & PTE_LEAF_MASK) {
 			/* A larger leaf already covers it: hand that back, so
 			 * the caller sees a valid entry (HV_EEXIST), not a
@@ -252,9 +256,11 @@ int stage2_unmap_page(struct stage2 *s2, gpa_t page)
 	for (unsigned l = s2->levels - 1;; l--) {
 		pte_t *pte = &table_ptr(table)[pte_index(s2, page, l)];
 
-		if (!(*pte & PTE_V))
+		pte_t entry = *pte;
+
+		if (!(entry & PTE_V))
 			return HV_ENOENT;
-		if (*pte & PTE_LEAF_MASK) {
+		if (entry & PTE_LEAF_MASK) {
 			if (l > 0)
 				return HV_EINVAL; /* inside a superpage */
 			__atomic_store_n(pte, 0, __ATOMIC_RELAXED);
@@ -262,6 +268,6 @@ int stage2_unmap_page(struct stage2 *s2, gpa_t page)
 		}
 		if (l == 0)
 			return HV_ENOENT;
-		table = pte_address(*pte);
+		table = pte_address(entry);
 	}
 }

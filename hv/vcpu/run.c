@@ -7,6 +7,7 @@
 #include <arch/arch.h>
 #include <asm/vcpu_enter.h>
 #include <hv/exit.h>
+#include <hv/uart_shadow.h>
 #include <hv/vcpu.h>
 #include <hv/vdev.h>
 #include <hv/vm.h>
@@ -64,6 +65,7 @@ sync_interrupts(struct vcpu *vcpu)
 		vcpu->ext_irq_hidden_until = 0;
 		arch->virq_injected &= ~VIRQ_EXTERNAL;
 	} else if (vcpu_show_external_irq(vcpu, true, now)) {
+		uart_shadow_settle_here(vcpu->vm);
 		arch->virq_injected |= VIRQ_EXTERNAL;
 	} else {
 		arch->virq_injected &= ~VIRQ_EXTERNAL;

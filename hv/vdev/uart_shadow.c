@@ -14,25 +14,34 @@
  * all hit the page.
  *
  * When the UART stops being quiet (a write enables an interrupt, a byte
- * arrives) the page is unmapped, and every hart flushes the VM's G-stage
- * translations before the access that caused it completes: until then a
- * hart could still read an old value (IER 0 after the guest set it, on
- * another vCPU that took the driver's lock next). The flush waits on
- * other harts, so it runs after device_lock is released
- * (uart_shadow_finish); an access that finds such a flush still under
- * way flushes too, so no vCPU goes on before the flush is complete.
- * An unmap costs one flush request to each other hart, and happens once
- * per console message at most (Linux restores IER after printing).
+ * arrives) the page is unmapped, and every hart that ran the VM flushes
+ * its G-stage translations before the access that caused it completes
+ * (hv/mm/guest_protect.c): until then a hart could still read an old
+ * value (IER 0 after the guest set it, on another vCPU that took the
+ * driver's lock next). The flush waits on other harts, so it runs after
+ * device_lock is released (uart_shadow_finish); an access that finds
+ * such a flush still under way flushes too, so no vCPU goes on before
+ * the flush is complete.
+ * An unmap costs one flush request to each other hart that ran the VM,
+ * and happens once per console message at most (Linux restores IER after
+ * printing).
  *
  * What the guest can tell: the page covers 4 KiB, the UART's window
  * 0x100 bytes, so while it is mapped, reads past the registers return 0
  * (instead of an access fault), and wider reads return the bytes
  * (instead of an access fault, as narrow registers may answer).
  *
+ * An interrupt is the other way a guest learns of a change: a UART
+ * interrupt raised by the access that unmapped the page reaches other
+ * vCPUs before its flush may be done. So every device access waits for
+ * a flush under way (a PLIC claim), and a hart about to show a vCPU an
+ * external interrupt flushes itself first (uart_shadow_settle_here).
+ *
  * Locking: device_lock serialises the map, the unmap and the contents.
- * The page's PTE is in a table of its own (built at attach time), so
- * these changes never race with the debugger's (guest RAM) on the same
- * table, and never allocate.
+ * The debugger changes stage-2 permissions of guest RAM only
+ * (hv/mm/guest_protect.c), and the page's PTE is in a table of its own
+ * (built at attach time), so nothing else writes it, and remapping it
+ * never allocates.
  */
 #include <string.h>
 #include <hv/errno.h>
@@ -48,8 +57,12 @@ static gpa_t uart_page(void)
 
 int uart_shadow_attach(struct vm *vm, hpa_t page)
 {
-	int ret = stage2_map(&vm->stage2, uart_page(), page, PAGE_SIZE,
-			     STAGE2_READ);
+	int ret;
+
+	/* Past the 8 registers the window reads 0. */
+	memset(hpa_to_ptr(page), 0, PAGE_SIZE);
+	ret = stage2_map(&vm->stage2, uart_page(), page, PAGE_SIZE,
+			 STAGE2_READ);
 
 	if (ret)
 		return ret;
@@ -106,4 +119,14 @@ void uart_shadow_finish(struct vm *vm, bool unmapped)
 				   __ATOMIC_ACQUIRE)) {
 		guest_protect_flush_all(vm);
 	}
+}
+
+void uart_shadow_settle_here(struct vm *vm)
+{
+	/* Acquire: pairs with the release of the interrupt's post (its
+	 * sequentially consistent store), which the caller just read; the
+	 * unmap's count came before it. */
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	if (__atomic_load_n(&vm->uart_shadow_flushes, __ATOMIC_RELAXED))
+		guest_protect_flush_here(vm);
 }

@@ -101,7 +101,7 @@ int vdev_access(struct vm *vm, gpa_t addr, unsigned width, bool is_store,
 {
 	int ret = HV_ENOENT;
 	bool was_paused = vdev_next_event(vm) != UINT64_MAX;
-	bool uart = false, shadow_unmapped = false;
+	bool shadow_unmapped = false;
 
 	spin_lock(&vm->device_lock);
 	if (in_window(addr, GUEST_PLIC_BASE, VPLIC_MMIO_SIZE)) {
@@ -118,12 +118,12 @@ int vdev_access(struct vm *vm, gpa_t addr, unsigned width, bool is_store,
 						  *value)
 			       : vuart_mmio_read(&vm->uart, offset, width,
 						 value);
-		uart = true;
 		shadow_unmapped = uart_shadow_sync(vm);
 	}
 	spin_unlock(&vm->device_lock);
-	if (uart)
-		uart_shadow_finish(vm, shadow_unmapped);
+	/* Any device: a PLIC claim may be how the guest learns of the UART
+	 * change that unmapped the shadow. */
+	uart_shadow_finish(vm, shadow_unmapped);
 	/* A transmit pause began: the vCPU that caused it runs here, and its
 	 * hart timer now ends the pause (vcpu_running_deadline). */
 	if (!was_paused && vdev_next_event(vm) != UINT64_MAX)

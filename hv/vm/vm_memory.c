@@ -2,8 +2,8 @@
 /*
  * A VM's memory: its RAM (one contiguous, zeroed host block), the
  * stage-2 table that maps it at GUEST_RAM_BASE, the UART's shadow page
- * (hv/vdev/uart_shadow.c) and its VMID; and giving
- * them back, when the VM stops or fails to start.
+ * (hv/vdev/uart_shadow.c) and its VMID; and giving them back, when the
+ * VM stops or fails to start.
  */
 #include <stdio.h>
 #include <hv/errno.h>

@@ -8,6 +8,7 @@
 #include <hv/exit.h>
 #include <hv/platform.h>
 #include <hv/printk.h>
+#include <hv/uart_shadow.h>
 #include "drivers/plic.h"
 #include "drivers/sbi_client.h"
 #include <hv/vdev.h>
@@ -93,6 +94,12 @@ WEAK void vdev_poll(struct vm *vm, uint64_t now)
 }
 
 WEAK void vdev_vcpu_idle(struct vm *vm)
+{
+	(void)vm;
+}
+
+/* No shadow page without hv/vdev/uart_shadow.c: nothing to flush. */
+WEAK void uart_shadow_settle_here(struct vm *vm)
 {
 	(void)vm;
 }

@@ -82,6 +82,12 @@ void guest_protect_flush_all(struct vm *vm)
 	fail_msg("guest_protect_flush_all called");
 }
 
+void guest_protect_flush_here(struct vm *vm)
+{
+	(void)vm;
+	fail_msg("guest_protect_flush_here called");
+}
+
 /* vdev.c's transmit pacing reads the time and re-arms the hart timer:
  * neither matters without a device in use. */
 struct platform platform;

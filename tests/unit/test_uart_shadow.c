@@ -15,6 +15,7 @@
 #include <cmocka.h>
 #include <hv/console.h>
 #include <hv/errno.h>
+#include <hv/guest_protect.h>
 #include <hv/stage2.h>
 #include <hv/uart_shadow.h>
 #include <hv/vdev.h>
@@ -25,6 +26,8 @@
 #define UART_LCR 3
 #define UART_LSR 5
 #define NUM_HARTS 3
+/* The VM ran on harts 0 and 1; hart 2 never ran it: its flushes skip 2. */
+#define RAN_HARTS 2
 
 static struct vm *vm;
 static void *tables[16], *shadow;
@@ -63,6 +66,7 @@ static unsigned flushes(void)
 				 true);
 		n += fake_harts[i].stage2_flushes;
 	}
+	assert_int_equal(fake_harts[RAN_HARTS].stage2_flushes, 0);
 	return n;
 }
 
@@ -103,6 +107,8 @@ static int setup(void **state)
 	memset(shadow, 0xa5, PAGE_SIZE);
 	assert_int_equal(uart_shadow_attach(vm, ptr_to_hpa(shadow)), HV_OK);
 	vdev_init(vm);
+	for (unsigned i = 0; i < RAN_HARTS; i++)
+		vm_note_hart(vm, i);
 	return 0;
 }
 
@@ -130,6 +136,9 @@ static void test_quiet_uart_is_mapped(void **state)
 	assert_int_equal(shadow_bytes()[UART_LSR], 0x60);
 	assert_int_equal(shadow_bytes()[2], 0x01); /* IIR: none pending */
 	assert_int_equal(shadow_bytes()[UART_IER], 0);
+	/* Past the registers: 0, whatever the page held before. */
+	for (unsigned i = 8; i < PAGE_SIZE; i++)
+		assert_int_equal(shadow_bytes()[i], 0);
 	/* A write that keeps it quiet shows in the page: no flush. */
 	uart_write(UART_LCR, 0x03);
 	assert_true(shadow_mapped());
@@ -144,8 +153,8 @@ static void test_interrupt_enable_unmaps_and_flushes_every_hart(void **state)
 	(void)state;
 	uart_write(UART_IER, 0x01);
 	assert_false(shadow_mapped());
-	/* Every online hart flushed before the write completed. */
-	for (unsigned i = 0; i < NUM_HARTS; i++)
+	/* Every hart that ran the VM flushed before the write completed. */
+	for (unsigned i = 0; i < RAN_HARTS; i++)
 		assert_int_equal(fake_harts[i].stage2_flushes, 1);
 	assert_int_equal(vm->uart_shadow_flushes, 0);
 	/* Reads now trap and see the real state. */
@@ -155,12 +164,12 @@ static void test_interrupt_enable_unmaps_and_flushes_every_hart(void **state)
 				     false, &ier),
 			 HV_OK);
 	assert_int_equal(ier, 0x01);
-	assert_int_equal(flushes(), NUM_HARTS);
+	assert_int_equal(flushes(), RAN_HARTS);
 	/* Interrupts off again: mapped again, with IER 0; no flush. */
 	uart_write(UART_IER, 0);
 	assert_true(shadow_mapped());
 	assert_int_equal(shadow_bytes()[UART_IER], 0);
-	assert_int_equal(flushes(), NUM_HARTS);
+	assert_int_equal(flushes(), RAN_HARTS);
 }
 
 static void test_received_byte_unmaps(void **state)
@@ -175,7 +184,7 @@ static void test_received_byte_unmaps(void **state)
 	assert_false(shadow_mapped());
 	assert_int_equal(vm->uart_shadow_flushes, 1);
 	uart_shadow_finish(vm, true);
-	assert_int_equal(flushes(), NUM_HARTS);
+	assert_int_equal(flushes(), RAN_HARTS);
 	assert_int_equal(vm->uart_shadow_flushes, 0);
 	/* Reading the byte makes it quiet again: mapped, LSR.DR clear. */
 	uint64_t lsr = 0, rbr = 0;
@@ -203,12 +212,56 @@ static void test_access_during_another_flush_flushes(void **state)
 	spin_unlock(&vm->device_lock);
 	/* That unmap's flush has not run: this access flushes. */
 	uart_write(UART_LCR, 0x03);
-	assert_int_equal(flushes(), NUM_HARTS);
+	assert_int_equal(flushes(), RAN_HARTS);
 	uart_shadow_finish(vm, true);
-	assert_int_equal(flushes(), 2 * NUM_HARTS);
+	assert_int_equal(flushes(), 2 * RAN_HARTS);
 	/* None under way: an access flushes nothing. */
 	uart_write(UART_LCR, 0x03);
-	assert_int_equal(flushes(), 2 * NUM_HARTS);
+	assert_int_equal(flushes(), 2 * RAN_HARTS);
+}
+
+/* The interrupt that the unmapping access raised can reach another vCPU
+ * before that access's flush is done: its PLIC claim waits for the flush
+ * too, and a hart about to show it the interrupt flushes itself. */
+static void test_interrupt_route_waits_for_the_flush(void **state)
+{
+	(void)state;
+	spin_lock(&vm->device_lock);
+	vm->uart.ier = 0x01;
+	assert_true(uart_shadow_sync(vm));
+	spin_unlock(&vm->device_lock);
+	uint64_t claim = 0;
+
+	assert_int_equal(vdev_access(vm, gpa(GUEST_PLIC_BASE + 0x200004), 4,
+				     false, &claim),
+			 HV_OK);
+	assert_int_equal(flushes(), RAN_HARTS);
+	uart_shadow_settle_here(vm);
+	assert_int_equal(fake_harts[0].stage2_flushes, 2);
+	assert_int_equal(flushes(), RAN_HARTS + 1);
+	uart_shadow_finish(vm, true);
+	/* Nothing under way: neither flushes. */
+	unsigned before = flushes();
+
+	uart_shadow_settle_here(vm);
+	assert_int_equal(vdev_access(vm, gpa(GUEST_PLIC_BASE + 0x200004), 4,
+				     false, &claim),
+			 HV_OK);
+	assert_int_equal(flushes(), before);
+}
+
+/* The debugger protects guest RAM only: the shadow's PTE is not its. */
+static void test_debugger_cannot_touch_the_shadow(void **state)
+{
+	unsigned long perms = 0;
+
+	(void)state;
+	assert_int_equal(guest_protect_perms(vm, gpa(GUEST_UART_BASE), &perms),
+			 HV_ENOENT);
+	assert_int_equal(
+		guest_protect_page(vm, gpa(GUEST_UART_BASE), STAGE2_EXEC),
+		HV_ENOENT);
+	assert_true(shadow_mapped());
 }
 
 /* A VM reset (reboot) leaves the UART quiet: mapped, reset values. */
@@ -234,6 +287,8 @@ int main(void)
 		TEST(test_interrupt_enable_unmaps_and_flushes_every_hart),
 		TEST(test_received_byte_unmaps),
 		TEST(test_access_during_another_flush_flushes),
+		TEST(test_interrupt_route_waits_for_the_flush),
+		TEST(test_debugger_cannot_touch_the_shadow),
 		TEST(test_reset_maps_again),
 	};
 

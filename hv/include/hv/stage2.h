@@ -44,8 +44,10 @@ int stage2_translate(const struct stage2 *s2, gpa_t addr, hpa_t *host,
  * that covers it into smaller leaves with the same host addresses and
  * permissions. Splits stay after unprotecting. HV_EINVAL for bad
  * arguments, HV_ENOENT when the page is unmapped, HV_ENOMEM (nothing
- * changed but possibly a split). Callers serialize changes to one table
- * and flush the G-stage TLBs of every hart afterwards.
+ * changed but possibly a split). Callers serialize changes to the same
+ * PTEs (the debugger's lock for guest RAM, device_lock for the UART's
+ * shadow page, which share no table) and flush the G-stage TLBs of every
+ * hart that ran the VM afterwards.
  */
 int stage2_protect(struct stage2 *s2, gpa_t page, unsigned long perms);
 /* The same with every permission back (RWX), as guest RAM is mapped. */

@@ -76,6 +76,9 @@ struct vm {
 	hpa_t uart_shadow;
 	bool uart_shadow_mapped;
 	unsigned uart_shadow_flushes; /* unmaps whose flush runs (atomic) */
+	/* Dense indices of the harts that ran a vCPU of the VM (atomic; see
+	 * vm_note_hart): the harts stage-2 flushes go to. */
+	unsigned long ran_on_harts;
 
 	/* Console output line buffer (hv/console.c, console lock). */
 	char line[VM_CONSOLE_LINE_MAX];
@@ -178,5 +181,19 @@ bool vm_is_paused(struct vm *vm);
 #define VM_PAUSE_TIMEOUT_MS 1000
 /* Create and load every VM of the boot archive. */
 void vms_create_from_archive(const void *archive, size_t size);
+
+/* A vCPU of the VM is about to run on the hart of dense index `index`
+ * for the first time (or may be): add the hart to ran_on_harts, with a
+ * full fence before the entry's table walks (hv/mm/guest_protect.c says
+ * why). Cheap once the bit is set. */
+static inline void vm_note_hart(struct vm *vm, unsigned index)
+{
+	unsigned long bit = 1UL << index;
+
+	if (__atomic_load_n(&vm->ran_on_harts, __ATOMIC_RELAXED) & bit)
+		return;
+	__atomic_fetch_or(&vm->ran_on_harts, bit, __ATOMIC_SEQ_CST);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
 
 #endif
