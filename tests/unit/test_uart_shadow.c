@@ -200,16 +200,23 @@ static void test_received_byte_unmaps(void **state)
 	assert_int_equal(shadow_bytes()[UART_LSR], 0x60);
 }
 
+/* As another hart's access would: leave the quiet state and unmap the
+ * page; its flush (uart_shadow_finish) has not run yet. */
+static void unmap_on_another_hart(void)
+{
+	spin_lock(&vm->device_lock);
+	vm->uart.ier = 0x01;
+	assert_true(uart_shadow_sync(vm));
+	spin_unlock(&vm->device_lock);
+}
+
 /* Another hart unmapped the page and is still flushing: an access here
  * (which sees the UART no longer quiet) must not let its vCPU go on
  * before every hart has flushed, so it flushes too. */
 static void test_access_during_another_flush_flushes(void **state)
 {
 	(void)state;
-	spin_lock(&vm->device_lock);
-	vm->uart.ier = 0x01;
-	assert_true(uart_shadow_sync(vm));
-	spin_unlock(&vm->device_lock);
+	unmap_on_another_hart();
 	/* That unmap's flush has not run: this access flushes. */
 	uart_write(UART_LCR, 0x03);
 	assert_int_equal(flushes(), RAN_HARTS);
@@ -226,10 +233,7 @@ static void test_access_during_another_flush_flushes(void **state)
 static void test_interrupt_route_waits_for_the_flush(void **state)
 {
 	(void)state;
-	spin_lock(&vm->device_lock);
-	vm->uart.ier = 0x01;
-	assert_true(uart_shadow_sync(vm));
-	spin_unlock(&vm->device_lock);
+	unmap_on_another_hart();
 	uint64_t claim = 0;
 
 	assert_int_equal(vdev_access(vm, gpa(GUEST_PLIC_BASE + 0x200004), 4,
