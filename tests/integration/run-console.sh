@@ -49,6 +49,23 @@ absent() { # absent NAME PATTERN: PATTERN must not be in the log
 	fi
 }
 
+# boot_machine: pack $dir/config.dts with the echo guest and boot it on
+# a 2-hart machine, its console read from the fifo $dir/in (fd 3 here)
+# and written to $log.
+boot_machine() {
+	dtc -q -I dts -O dtb -o "$dir/config.dtb" "$dir/config.dts"
+	(cd "$dir" && printf 'config.dtb\necho.img\n' |
+		cpio --quiet -o -H newc >boot.cpio)
+	rm -f "$dir/in"
+	mkfifo "$dir/in"
+	: >"$log" # check reads it before QEMU's redirection may have run
+	timeout 120 qemu-system-riscv64 -M virt -cpu rv64,h=true -smp 2 -m 1G \
+		-nographic -bios default -kernel "$BUILD/hartvisor.elf" \
+		-initrd "$dir/boot.cpio" <"$dir/in" >"$log" 2>&1 &
+	qemu_pid=$!
+	exec 3>"$dir/in"
+}
+
 cp "$BUILD/guests/echo.img" "$dir/echo.img"
 cat >"$dir/config.dts" <<'DTS'
 /dts-v1/;
@@ -60,16 +77,7 @@ cat >"$dir/config.dts" <<'DTS'
 	};
 };
 DTS
-dtc -q -I dts -O dtb -o "$dir/config.dtb" "$dir/config.dts"
-(cd "$dir" && printf 'config.dtb\necho.img\n' | cpio --quiet -o -H newc >boot.cpio)
-rm -f "$dir/in"
-mkfifo "$dir/in"
-: >"$log" # check reads it before QEMU's redirection may have run
-timeout 120 qemu-system-riscv64 -M virt -cpu rv64,h=true -smp 2 -m 1G \
-	-nographic -bios default -kernel "$BUILD/hartvisor.elf" \
-	-initrd "$dir/boot.cpio" <"$dir/in" >"$log" 2>&1 &
-qemu_pid=$!
-exec 3>"$dir/in"
+boot_machine
 
 check alpha-ready '^\[alpha\] ECHO READY'
 check beta-ready '^\[beta\] ECHO READY'
@@ -136,14 +144,7 @@ flood_intact() { # flood_intact VM: its flood_lines lines, in order, exact
 	fi
 }
 log=$LOGS/console-flood.log
-rm -f "$dir/in"
-mkfifo "$dir/in"
-: >"$log" # check reads it before QEMU's redirection may have run
-timeout 120 qemu-system-riscv64 -M virt -cpu rv64,h=true -smp 2 -m 1G \
-	-nographic -bios default -kernel "$BUILD/hartvisor.elf" \
-	-initrd "$dir/boot.cpio" <"$dir/in" >"$log" 2>&1 &
-qemu_pid=$!
-exec 3>"$dir/in"
+boot_machine
 check flood-alpha-ready '^\[alpha\] ECHO READY'
 check flood-beta-ready '^\[beta\] ECHO READY'
 printf 'flood %d\r\035nflood %d\r' "$flood_lines" "$flood_lines" >&3
@@ -175,16 +176,7 @@ cat >"$dir/config.dts" <<'DTS'
 	};
 };
 DTS
-dtc -q -I dts -O dtb -o "$dir/config.dtb" "$dir/config.dts"
-(cd "$dir" && printf 'config.dtb\necho.img\n' | cpio --quiet -o -H newc >boot.cpio)
-rm -f "$dir/in"
-mkfifo "$dir/in"
-: >"$log" # check reads it before QEMU's redirection may have run
-timeout 120 qemu-system-riscv64 -M virt -cpu rv64,h=true -smp 2 -m 1G \
-	-nographic -bios default -kernel "$BUILD/hartvisor.elf" \
-	-initrd "$dir/boot.cpio" <"$dir/in" >"$log" 2>&1 &
-qemu_pid=$!
-exec 3>"$dir/in"
+boot_machine
 check uart-poll-gamma-ready '^\[gamma\] ECHO READY (UART)'
 check uart-poll-delta-ready '^\[delta\] ECHO READY (UART)'
 printf 'polled\r' >&3

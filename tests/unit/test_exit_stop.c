@@ -103,6 +103,21 @@ static void test_stop_quiesces_the_vm_only(void **state)
 	assert_false(vm->failed);
 }
 
+/* From vCPU 1's guest on hart 1: hart 0 stops the VM while hart 1 does
+ * not serve its messages (it is "in the guest"). Returns the IPIs hart 1
+ * got meanwhile. */
+static unsigned stop_from_hart0_while_hart1_stalls(void)
+{
+	unsigned ipis = fake_harts[1].ipis_received;
+
+	fake_harts[1].stalled = true;
+	fake_set_hart(0);
+	vm_stop(vm, true, "stopped by the test");
+	fake_set_hart(1);
+	fake_harts[1].stalled = false;
+	return fake_harts[1].ipis_received - ipis;
+}
+
 /* vCPU 1 is in the guest on hart 1 when hart 0 stops the VM, and its
  * hart does not exit in time: vm_stop waits (bounded), says so, and
  * the vCPU dies when it does leave. */
@@ -112,16 +127,11 @@ static void guest_stopped_from_outside(struct vcpu *vcpu)
 		guest(vcpu);
 		return;
 	}
-	unsigned ipis1 = fake_harts[1].ipis_received;
+	unsigned ipis = stop_from_hart0_while_hart1_stalls();
 
-	fake_harts[1].stalled = true;
-	fake_set_hart(0);
-	vm_stop(vm, true, "stopped by the test");
-	fake_set_hart(1);
-	fake_harts[1].stalled = false;
 	/* The kick, and a few more while it waits (after 1, 2, 4, ... ms of
 	 * the 1 s wait): no IPI storm at a hart that does not exit. */
-	assert_in_range(fake_harts[1].ipis_received, ipis1 + 1, ipis1 + 12);
+	assert_in_range(ipis, 1, 12);
 	vcpu->arch.sepc += 4;
 	fake_exit_host_interrupt(vcpu, IRQ_CAUSE_SOFT);
 }
@@ -165,19 +175,14 @@ static void guest_entering_after_the_kick(struct vcpu *vcpu)
 		guest(vcpu);
 		return;
 	}
-	unsigned ipis1 = fake_harts[1].ipis_received;
-
-	fake_harts[1].stalled = true;
 	vcpu->in_guest = false; /* as the stop's first kick finds it */
 	entered_after_kick = false;
 	fake_probe = enter_at_first_relax;
-	fake_set_hart(0);
-	vm_stop(vm, true, "stopped by the test");
-	fake_set_hart(1);
+	unsigned ipis = stop_from_hart0_while_hart1_stalls();
+
 	fake_probe = NULL;
-	fake_harts[1].stalled = false;
 	assert_true(entered_after_kick);
-	assert_true(fake_harts[1].ipis_received > ipis1); /* kicked again */
+	assert_true(ipis > 0); /* kicked again */
 	vcpu->arch.sepc += 4;
 	fake_exit_host_interrupt(vcpu, IRQ_CAUSE_SOFT);
 }
