@@ -73,6 +73,10 @@ $(BUILD)/stack-usage.txt: $(HV_OBJS) $(HV_CALLGRAPHS) \
 	$(Q)tests/tools/check-stack-usage.py $(STACK_FRAME_BUDGET) \
 		$(STACK_DEPTH_BUDGET) $@.tmp $(HV_CALLGRAPHS) && mv $@.tmp $@
 
+# memset and memcpy themselves: GCC must not turn their loops back into
+# calls to memset and memcpy (hv/core/string.c).
+$(BUILD)/obj/hv/core/string.c.o: CFLAGS += -fno-tree-loop-distribute-patterns
+
 # The FP save/restore routines are the only hypervisor code that touches
 # FP registers (guest state); they are assembled with D enabled.
 $(BUILD)/obj/hv/arch/riscv/fp.S.o: CFLAGS += -march=rv64imafdc_zicsr_zifencei
