@@ -128,8 +128,8 @@ void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 		/* Same skew: aligning d aligns s too. */
 		for (; !aligned_to(d, unit); n--)
 			*d++ = *s++;
-		n = unit == 8 ? copy_words64(&d, &s, n) :
-				copy_words32(&d, &s, n);
+		n = unit == 8 ? copy_words64(&d, &s, n)
+			      : copy_words32(&d, &s, n);
 	}
 	for (; n; n--)
 		*d++ = *s++;

@@ -48,8 +48,8 @@ static void check_set(size_t offset, size_t n, int value)
 	assert_ptr_equal(hv_test_memset(buffer + offset, value, n),
 			 buffer + offset);
 	if (memcmp(buffer, model, sizeof(buffer)))
-		fail_msg("memset offset %zu length %zu value %#x differs", offset,
-			 n, value);
+		fail_msg("memset offset %zu length %zu value %#x differs",
+			 offset, n, value);
 }
 
 static void check_copy(size_t dst_offset, size_t src_offset, size_t n)
@@ -59,9 +59,9 @@ static void check_copy(size_t dst_offset, size_t src_offset, size_t n)
 	for (size_t i = 0; i < n; i++)
 		model[dst_offset + i] = source[src_offset + i];
 
-	assert_ptr_equal(hv_test_memcpy(buffer + dst_offset,
-					source + src_offset, n),
-			 buffer + dst_offset);
+	assert_ptr_equal(
+		hv_test_memcpy(buffer + dst_offset, source + src_offset, n),
+		buffer + dst_offset);
 	if (memcmp(buffer, model, sizeof(buffer)))
 		fail_msg("memcpy to offset %zu from offset %zu, length %zu, "
 			 "differs",
@@ -80,7 +80,8 @@ static void test_memset_long_lengths(void **state)
 {
 	(void)state;
 	for (size_t offset = 0; offset < MAX_OFFSET; offset++)
-		for (size_t i = 0; i < sizeof(long_lengths) / sizeof(long_lengths[0]); i++)
+		for (size_t i = 0;
+		     i < sizeof(long_lengths) / sizeof(long_lengths[0]); i++)
 			check_set(offset, long_lengths[i], 0x3c);
 }
 
@@ -114,7 +115,9 @@ static void test_memcpy_long_lengths(void **state)
 	fill_source();
 	for (size_t dst = 0; dst < MAX_OFFSET; dst++)
 		for (size_t src = 0; src < MAX_OFFSET; src++)
-			for (size_t i = 0; i < sizeof(long_lengths) / sizeof(long_lengths[0]); i++)
+			for (size_t i = 0;
+			     i < sizeof(long_lengths) / sizeof(long_lengths[0]);
+			     i++)
 				check_copy(dst, src, long_lengths[i]);
 }
 
