@@ -101,9 +101,12 @@ void sched_balance_account(struct cpu *cpu)
 	__atomic_store_n(&rq->load_at, rq->now, __ATOMIC_RELAXED);
 }
 
+/* Nothing to run, or only a vCPU that waits in wfi, in place (it gives
+ * the hart up as soon as other work comes: hv/vcpu/wait.c). */
 static bool idle(struct cpu *cpu)
 {
-	return !__atomic_load_n(&cpu->current, __ATOMIC_RELAXED) &&
+	return (!__atomic_load_n(&cpu->current, __ATOMIC_RELAXED) ||
+		__atomic_load_n(&cpu->waiting_in_place, __ATOMIC_RELAXED)) &&
 	       !__atomic_load_n(&cpu->rq.nr_queued, __ATOMIC_RELAXED);
 }
 

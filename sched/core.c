@@ -115,6 +115,24 @@ void sched_update_timer(void)
 	if ((rq->nr_queued || cpu->slice_even_alone) && current &&
 	    cpu->slice_end < deadline)
 		deadline = cpu->slice_end;
+	/*
+	 * While the vCPU waits in place (hv/vcpu/wait.c), the hart sleeps in
+	 * HS-mode. Its SBI timer is above; its Sstc timer raises VSTIP,
+	 * which ends the hart's wfi (pending and enabled in hie: the
+	 * privileged spec's rule), and the wait goes back into the guest
+	 * without a timer pass. The hart timer is only a backstop for it,
+	 * a little later, in case a host does not end the wfi that way
+	 * (docs/benchmarks.md suspected QEMU 7.2). The deadline without it
+	 * is kept for when the vCPU goes back in.
+	 */
+	cpu->timer_after_wait = deadline;
+	if (cpu->waiting_in_place && current) {
+		due = vcpu_sstc_deadline(current);
+		if (due != UINT64_MAX && due > now)
+			due += rq->ticks_per_ms * SCHED_WAIT_BACKSTOP_US / 1000;
+		if (due > now && due < deadline)
+			deadline = due;
+	}
 	spin_unlock(&rq->lock);
 	if (deadline != cpu->timer_programmed) {
 		cpu->timer_programmed = deadline;
@@ -134,7 +152,7 @@ void sched_timer_interrupt(void)
 /* On every wakeup: in 64 bits while the product fits (under half an hour
  * of ticks at 10 MHz), which spares a 128-bit division (about 100
  * instructions). */
-static uint64_t ticks_to_ns(uint64_t ticks)
+uint64_t sched_ticks_to_ns(uint64_t ticks)
 {
 	uint64_t hz = platform.timebase_frequency;
 
@@ -178,12 +196,13 @@ static struct vcpu *pick_next(struct cpu *cpu)
 		vcpu->stats.wait_ticks += waited;
 		if (se->woken)
 			sched_latency_record(&vcpu->stats.wake_latency,
-					     ticks_to_ns(waited));
+					     sched_ticks_to_ns(waited));
 		se->woken = false;
 		cpu->current = vcpu;
 		sched_balance_account(cpu);
 		cpu->slice_even_alone = false;
-		cpu->slice_end = now + slice_of(rq, se, &cpu->slice_even_alone);
+		cpu->slice_length = slice_of(rq, se, &cpu->slice_even_alone);
+		cpu->slice_end = now + cpu->slice_length;
 	}
 	spin_unlock(&rq->lock);
 	return vcpu;

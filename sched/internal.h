@@ -27,6 +27,9 @@ void sched_timer_add(struct runqueue *rq, struct sched_entity *se,
 void sched_timer_remove(struct runqueue *rq, struct sched_entity *se);
 struct sched_entity *sched_timer_first(struct runqueue *rq);
 
+/* Hart time to ns (the wake-to-run figures). */
+uint64_t sched_ticks_to_ns(uint64_t ticks);
+
 /* Bit i set: cpus[i] is online. */
 unsigned long sched_online_mask(void);
 bool sched_cpu_allowed(const struct vcpu *vcpu, const struct cpu *cpu);

@@ -53,6 +53,9 @@ struct sched_policy;
 /* A vCPU runs at least this long before a wakeup preempts it (the rate
  * limit that keeps wakeups from thrashing a hart). */
 #define SCHED_MIN_RUN_US 500
+/* A vCPU that waits in place wakes on its own Sstc timer; the hart timer
+ * backs that up this much later (sched_update_timer). */
+#define SCHED_WAIT_BACKSTOP_US 100
 
 /* Every vCPU of every VM could block on one hart. */
 #define SCHED_MAX_TIMERS 64
@@ -160,6 +163,24 @@ void sched_kick(struct vcpu *vcpu);
  */
 bool sched_block(struct vcpu *vcpu, enum sched_block_reason reason,
 		 unsigned long resume_pc, unsigned long resume_opaque);
+
+/*
+ * A wfi waited out in place (hv/vcpu/wait.c, sched/wait_in_place.c).
+ * begin: may the current vCPU keep this hart while it waits? If so, until
+ * end the hart counts as idle for balancing and its timer covers the
+ * vCPU's own deadline, Sstc included; *began is when the wait began.
+ * end: the wait is over; resumed if the vCPU goes back into the guest,
+ * woken by an interrupt the hart saw at woke_at (0: none). The time
+ * waited is charged to no one.
+ */
+bool sched_wait_in_place_begin(struct vcpu *vcpu, uint64_t *began);
+/* On by default; off, every wfi blocks (the host tests of blocking). */
+extern bool sched_wait_in_place_enabled;
+void sched_wait_in_place_end(struct vcpu *vcpu, uint64_t began, bool resumed,
+			     uint64_t woke_at);
+/* Does other work want this hart: a vCPU queued here, one it can pull
+ * from a busier hart (pulled by this call), deferred work? */
+bool sched_hart_wanted(struct cpu *cpu);
 
 /* HSM: OFFLINE -> RUNNABLE with a boot entry point. HV_EEXIST if the
  * vCPU is not offline. */

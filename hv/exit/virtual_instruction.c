@@ -13,7 +13,8 @@
 
 #define INSN_WFI 0x10500073U
 
-/* Return contract: EXIT_RESUME, or EXIT_RESCHEDULE when wfi blocked. */
+/* Return contract: EXIT_RESUME, or EXIT_RESCHEDULE when wfi blocked or
+ * a request ended its wait in place. */
 enum exit_action exit_handle_virtual_instruction(struct vcpu *vcpu)
 {
 	uint32_t insn;
@@ -36,6 +37,15 @@ enum exit_action exit_handle_virtual_instruction(struct vcpu *vcpu)
 			vcpu->vm); /* an idle guest may show a prompt */
 		/* Its hart may not exit again for the UART: resume sending. */
 		vdev_vcpu_idle(vcpu->vm);
+		/* Alone on its hart: it keeps it while it waits. */
+		switch (vcpu_wait_in_place(vcpu)) {
+		case VCPU_WAIT_RESUME:
+			return EXIT_RESUME;
+		case VCPU_WAIT_LEAVE:
+			return EXIT_RESCHEDULE;
+		default:
+			break;
+		}
 		return sched_block(vcpu, SCHED_BLOCK_WFI, 0, 0)
 			       ? EXIT_RESCHEDULE
 			       : EXIT_RESUME;

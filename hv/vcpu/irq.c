@@ -72,14 +72,20 @@ static uint64_t guest_to_host_time(struct vcpu *vcpu, uint64_t guest_time)
  * vstimecmp: its pending bit must stay until the next set_timer, which
  * the injected bit models exactly, and the guest may use both at once.
  */
+uint64_t vcpu_sstc_deadline(struct vcpu *vcpu)
+{
+	if (!vcpu->arch.sstc)
+		return UINT64_MAX;
+	return guest_to_host_time(vcpu, arch_vcpu_get_vstimecmp(vcpu));
+}
+
 uint64_t vcpu_timer_deadline(struct vcpu *vcpu)
 {
 	uint64_t sbi = __atomic_load_n(&vcpu->timer_deadline, __ATOMIC_RELAXED);
 
-	if (!vcpu->arch.sstc)
-		return sbi;
-	return MIN(sbi,
-		   guest_to_host_time(vcpu, arch_vcpu_get_vstimecmp(vcpu)));
+	uint64_t sstc = vcpu_sstc_deadline(vcpu); /* once: MIN() reads twice */
+
+	return MIN(sbi, sstc);
 }
 
 void vcpu_set_timer(struct vcpu *vcpu, uint64_t guest_time)

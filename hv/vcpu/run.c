@@ -29,9 +29,8 @@
  * fence): vm_quiesce kicks again until every vCPU is out.
  */
 
-/* Take the requests posted to the vCPU (the acknowledgement) and do the
- * work. Returns true if the vCPU must leave this hart. */
-static bool take_requests(struct vcpu *vcpu)
+/* Taking them is the acknowledgement (vcpu_request_wait). */
+bool vcpu_take_requests(struct vcpu *vcpu)
 {
 	/* Acquire: the work below follows the post it was asked for by.
 	 * Release: taking a request acknowledges it (vcpu_request_wait),
@@ -122,7 +121,7 @@ static bool must_leave(struct vcpu *vcpu)
  */
 static bool settle_for_entry(struct vcpu *vcpu)
 {
-	if (take_requests(vcpu)) {
+	if (vcpu_take_requests(vcpu)) {
 		clear_in_guest(vcpu);
 		return false;
 	}
@@ -139,7 +138,7 @@ void vcpu_run(struct vcpu *vcpu)
 	 * armed for a deadline, it makes the guest exit then, and the sync
 	 * below raises the timer interrupt. */
 	while (!must_leave(vcpu)) {
-		if (take_requests(vcpu))
+		if (vcpu_take_requests(vcpu))
 			return;
 		sync_interrupts(vcpu);
 		set_in_guest(vcpu);

@@ -29,7 +29,7 @@ static void print_exits(struct vm *vm, unsigned i)
 		  "wait %llu ms, %llu switches, %llu migrations; "
 		  "exits: sbi %llu, "
 		  "mmio %llu, virtual-insn %llu, ipi %llu, timer %llu, "
-		  "external %llu; wfi blocks %llu\n",
+		  "external %llu; wfi blocks %llu, waits in place %llu\n",
 		  vm->name, i, vm->vcpus[i].cpu->hartid,
 		  (unsigned long long)ticks_to_ms(st->run_ticks),
 		  (unsigned long long)ticks_to_ms(st->wait_ticks),
@@ -42,7 +42,8 @@ static void print_exits(struct vm *vm, unsigned i)
 		  (unsigned long long)st->irq_exits[1],
 		  (unsigned long long)st->irq_exits[5],
 		  (unsigned long long)st->irq_exits[9],
-		  (unsigned long long)st->wfi_blocks);
+		  (unsigned long long)st->wfi_blocks,
+		  (unsigned long long)st->wfi_waits);
 }
 
 /* Steal time (runnable, not running: what SBI STA reports), preemptions

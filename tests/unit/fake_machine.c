@@ -130,16 +130,21 @@ WEAK void plic_enable(unsigned source, unsigned hartid)
 
 void fake_machine_reset(unsigned num_harts, uint64_t time_slice)
 {
+	/* The platform first: each hart's scheduler derives its times
+	 * (ticks per ms) from the timebase. */
+	memset(&platform, 0, sizeof(platform));
+	platform.timebase_frequency = FAKE_TIMEBASE_HZ;
 	fake_machine_init(num_harts, time_slice);
 	memset(vms, 0, sizeof(vms));
 	num_vms = 0;
-	memset(&platform, 0, sizeof(platform));
-	platform.timebase_frequency = FAKE_TIMEBASE_HZ;
 	fake_shutdowns = 0;
 	fake_shutdown_failed = false;
 	fake_printed[0] = 0;
 	fake_shutdown_jump = NULL;
 	fake_ecall_handler = NULL;
+	/* The tests of blocking and waking through the runqueue: a lone
+	 * vCPU's wfi blocks. test_wait_in_place turns waiting in place on. */
+	sched_wait_in_place_enabled = false;
 }
 
 struct vm *fake_vm_create(const char *name, unsigned num_vcpus,

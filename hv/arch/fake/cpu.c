@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <hv/cpu_msg.h>
+#include <hv/vcpu.h>
 #include "hv/arch/fake/fake.h"
 
 struct cpu *fake_current_cpu;
@@ -124,8 +125,23 @@ void arch_ipi_send(struct cpu *cpu)
 /* Sleep until an interrupt: time jumps to the timer if nothing else is
  * pending (an idle hart with no timer would sleep forever; it returns,
  * and the test sees it idle). */
+/* When the loaded vCPU's Sstc timer ends a wfi, in host time: VSTIP
+ * pending and enabled (vsie.STIE is hie.VSTIE) ends it, as the privileged
+ * spec says. UINT64_MAX: it cannot. */
+static uint64_t vs_timer_wakes_at(void)
+{
+	struct vcpu *vcpu = fake_current_cpu->loaded;
+
+	if (!vcpu || !vcpu->arch.sstc || !(hart()->live.vsie & VIRQ_TIMER) ||
+	    hart()->live.vstimecmp == UINT64_MAX)
+		return UINT64_MAX;
+	return hart()->live.vstimecmp - vcpu->arch.htimedelta;
+}
+
 void arch_wait_for_interrupt(void)
 {
+	uint64_t wake = hart()->timer_deadline, vs = vs_timer_wakes_at();
+
 	hart()->waits++;
 	/* A VS interrupt left pending in hvip wakes the hart at once (as on
 	 * QEMU): the idle loop would spin instead of sleeping. */
@@ -138,9 +154,10 @@ void arch_wait_for_interrupt(void)
 		fake_wait_hook();
 		return;
 	}
-	if (!hart()->pending && hart()->timer_deadline != UINT64_MAX &&
-	    fake_time < hart()->timer_deadline)
-		fake_time = hart()->timer_deadline;
+	if (vs < wake)
+		wake = vs;
+	if (!hart()->pending && wake != UINT64_MAX && fake_time < wake)
+		fake_time = wake;
 }
 
 /* The other harts run concurrently on real hardware: let them serve the

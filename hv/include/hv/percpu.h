@@ -35,6 +35,9 @@ struct cpu {
 	bool breakpoints_trapped;   /* the hart's exception delegation */
 	uint64_t slice_end;	    /* when the scheduler decides again */
 	bool slice_even_alone;	    /* then, even if nothing else waits */
+	uint64_t slice_length;	    /* of the slice the current vCPU got */
+	bool waiting_in_place;	    /* current vCPU in wfi (hv/vcpu/wait.c) */
+	uint64_t timer_after_wait;  /* the hart timer once it ends */
 	bool console_irq;	   /* this hart takes the host UART interrupt */
 	struct cpu_msg_queue msgs; /* work other harts want done here */
 	void (*deferred_fn)(void *arg); /* sched_defer */

@@ -45,6 +45,7 @@ struct vcpu_stats {
 	uint64_t exits[EXC_COUNT]; /* SBI calls: exits[EXC_ECALL_VS] */
 	uint64_t irq_exits[VCPU_NUM_IRQ_CAUSES];
 	uint64_t wfi_blocks;
+	uint64_t wfi_waits; /* waited out in place (hv/vcpu/wait.c) */
 	uint64_t switches_in;
 	uint64_t migrations;
 	uint64_t preemptions; /* switched out while still runnable */
@@ -115,11 +116,28 @@ bool vcpu_apply_boot(struct vcpu *vcpu);
  * it blocked, stopped, its VM is pausing or stopping, it must move, or
  * its slice ended with someone waiting. */
 void vcpu_run(struct vcpu *vcpu);
+/* Take the requests posted to the vCPU running here and do their work;
+ * true if it must leave this hart (a park, a move). */
+bool vcpu_take_requests(struct vcpu *vcpu);
+
+/* How a wait in place ended (hv/vcpu/wait.c). */
+enum vcpu_wait_result {
+	VCPU_WAIT_RESUME, /* back into the guest: woken, or stopping */
+	VCPU_WAIT_LEAVE, /* a request takes it off the hart (EXIT_RESCHEDULE) */
+	VCPU_WAIT_BLOCK, /* the hart is wanted: block the normal way */
+	VCPU_WAIT_ON,	 /* (internal: keep waiting) */
+};
+/* The current vCPU executed wfi: if no other work wants this hart, sleep
+ * in place until the vCPU has a wakeup, without switching it out. */
+enum vcpu_wait_result vcpu_wait_in_place(struct vcpu *vcpu);
 /* Has the vCPU's timer (either path) reached its deadline at host time
  * now? */
 bool vcpu_timer_expired(struct vcpu *vcpu, uint64_t now);
 /* Would wfi return now: a pending virtual interrupt enabled in vsie? */
 bool vcpu_has_wakeup_irq(struct vcpu *vcpu);
+/* Host-time deadline of the vCPU's Sstc timer (vstimecmp), or UINT64_MAX
+ * without Sstc. */
+uint64_t vcpu_sstc_deadline(struct vcpu *vcpu);
 /* Host-time deadline of the vCPU's timer (either path), or UINT64_MAX. */
 uint64_t vcpu_timer_deadline(struct vcpu *vcpu);
 /* For the vCPU running on this hart: the host time by which it must exit

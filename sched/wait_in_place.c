@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The scheduler's side of a wfi waited out in place (hv/vcpu/wait.c):
+ * whether the hart may keep a vCPU that waits, and the accounting.
+ *
+ * A hart may keep its vCPU through a wfi only while no other vCPU wants
+ * it: nothing queued here, nothing this hart could pull from a busier one,
+ * no deferred work, and no cap (a capped vCPU's budget is the scheduler's
+ * to enforce at every slice). While it waits:
+ * - the hart counts as idle for balancing (sched/balance.c), so that busy
+ *   harts push work to it or wake it to pull;
+ * - its timer also covers the vCPU's Sstc deadline (sched_update_timer);
+ * - the time waited is charged to no one: the stint's start moves forward
+ *   by the wait, so switch_out charges only what the vCPU ran. (A live
+ *   reading of its run time, sched_vcpu_times, counts an ongoing wait.)
+ */
+#include <arch/arch.h>
+#include <hv/percpu.h>
+#include <hv/vcpu.h>
+#include "sched/balance.h"
+#include "sched/internal.h"
+
+bool sched_wait_in_place_enabled = true;
+
+bool sched_hart_wanted(struct cpu *cpu)
+{
+	return __atomic_load_n(&cpu->rq.nr_queued, __ATOMIC_RELAXED) ||
+	       cpu->deferred_fn || sched_balance_pull(cpu);
+}
+
+bool sched_wait_in_place_begin(struct vcpu *vcpu, uint64_t *began)
+{
+	struct cpu *cpu = this_cpu();
+
+	if (!sched_wait_in_place_enabled || cpu->current != vcpu ||
+	    __atomic_load_n(&cpu->slice_even_alone, __ATOMIC_RELAXED) ||
+	    sched_hart_wanted(cpu))
+		return false;
+	/* Read by other harts' balancing, unlocked (as cpu->current). */
+	__atomic_store_n(&cpu->waiting_in_place, true, __ATOMIC_RELAXED);
+	vcpu->stats.wfi_waits++;
+	sched_update_timer(); /* the vCPU's deadline, Sstc included */
+	*began = arch_time_now();
+	return true;
+}
+
+void sched_wait_in_place_end(struct vcpu *vcpu, uint64_t began, bool resumed,
+			     uint64_t woke_at)
+{
+	struct cpu *cpu = this_cpu();
+	struct runqueue *rq = &cpu->rq;
+	uint64_t now = arch_time_now();
+
+	spin_lock(&rq->lock);
+	__atomic_store_n(&cpu->waiting_in_place, false, __ATOMIC_RELAXED);
+	/* The wait is not run time (see the top of this file); release,
+	 * for sched_vcpu_times on other harts. */
+	__atomic_store_n(&vcpu->stats.switched_in_at,
+			 vcpu->stats.switched_in_at + (now - began),
+			 __ATOMIC_RELEASE);
+	if (resumed) {
+		/* A fresh slice, as a pick would give it. With a vCPU
+		 * queued meanwhile, the old one stands (it may have been
+		 * cut short for the newcomer: sched/ownership.c). */
+		if (!rq->nr_queued)
+			__atomic_store_n(&cpu->slice_end,
+					 now + cpu->slice_length,
+					 __ATOMIC_RELAXED);
+		if (woke_at)
+			sched_latency_record(&vcpu->stats.wake_latency,
+					     sched_ticks_to_ns(now - woke_at));
+	}
+	spin_unlock(&rq->lock);
+	/* The hart timer no longer covers the vCPU's Sstc timer, which the
+	 * guest takes in hardware again (else it would make the guest exit
+	 * right after entry). Blocking or leaving re-arms it anyway. Only
+	 * this hart writes these. */
+	if (resumed && cpu->timer_programmed != cpu->timer_after_wait) {
+		cpu->timer_programmed = cpu->timer_after_wait;
+		arch_timer_program(cpu->timer_after_wait);
+	}
+}
