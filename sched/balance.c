@@ -110,6 +110,35 @@ static bool idle(struct cpu *cpu)
 	       !__atomic_load_n(&cpu->rq.nr_queued, __ATOMIC_RELAXED);
 }
 
+/* Idle with nothing switched in: a better place for work than a hart
+ * whose vCPU waits in place, which would have to block it first. */
+static bool empty(struct cpu *cpu)
+{
+	return idle(cpu) && !__atomic_load_n(&cpu->current, __ATOMIC_RELAXED);
+}
+
+/* An idle hart other than the excluded ones that may take vcpu (any, if
+ * NULL), an empty one first; or NULL. */
+static struct cpu *find_idle(struct cpu *not1, struct cpu *not2,
+			     struct vcpu *vcpu)
+{
+	struct cpu *waiting = NULL;
+
+	for (unsigned i = 0; i < HV_MAX_HARTS; i++) {
+		struct cpu *other = &cpus[i];
+
+		if (other == not1 || other == not2 ||
+		    !__atomic_load_n(&other->online, __ATOMIC_ACQUIRE) ||
+		    (vcpu && !usable(vcpu, other)) || !idle(other))
+			continue;
+		if (empty(other))
+			return other;
+		if (!waiting)
+			waiting = other;
+	}
+	return waiting;
+}
+
 /* A smoothed load, except that an idle hart counts as empty now. */
 static unsigned load_of(struct cpu *cpu, uint64_t now)
 {
@@ -144,18 +173,13 @@ static struct vcpu *find_movable(struct cpu *from, struct cpu *to)
 /* from still has queued vCPUs: wake another idle hart to pull one. */
 static void nudge_idle(struct cpu *from, struct cpu *self)
 {
+	struct cpu *other;
+
 	if (!__atomic_load_n(&from->rq.nr_queued, __ATOMIC_RELAXED))
 		return;
-	for (unsigned i = 0; i < HV_MAX_HARTS; i++) {
-		struct cpu *other = &cpus[i];
-
-		if (other != self && other != from &&
-		    __atomic_load_n(&other->online, __ATOMIC_ACQUIRE) &&
-		    idle(other)) {
-			arch_ipi_send(other);
-			return;
-		}
-	}
+	other = find_idle(self, from, NULL);
+	if (other)
+		arch_ipi_send(other);
 }
 
 bool sched_balance_pull(struct cpu *cpu)
@@ -193,17 +217,14 @@ void sched_balance_wakeup(struct vcpu *vcpu)
 {
 	struct cpu *cpu = __atomic_load_n(&vcpu->cpu, __ATOMIC_ACQUIRE);
 
+	struct cpu *other;
+
 	if (!cpu->rq.policy->balance || idle(cpu) ||
 	    __atomic_load_n(&cpu->current, __ATOMIC_RELAXED) == vcpu)
 		return;
-	for (unsigned i = 0; i < HV_MAX_HARTS; i++) {
-		struct cpu *other = &cpus[i];
-
-		if (other != cpu && usable(vcpu, other) && idle(other)) {
-			arch_ipi_send(other);
-			return;
-		}
-	}
+	other = find_idle(cpu, cpu, vcpu);
+	if (other)
+		arch_ipi_send(other);
 }
 
 struct cpu *sched_balance_push(struct cpu *cpu, struct vcpu *vcpu, uint64_t now)

@@ -126,12 +126,14 @@ void sched_update_timer(void)
 	 * is kept for when the vCPU goes back in.
 	 */
 	cpu->timer_after_wait = deadline;
-	if (cpu->waiting_in_place && current) {
+	if (cpu->waiting_in_place && current &&
+	    (arch_vcpu_guest_sie(current) & VIRQ_TIMER)) {
+		uint64_t backstop =
+			rq->ticks_per_ms * SCHED_WAIT_BACKSTOP_US / 1000;
+
 		due = vcpu_sstc_deadline(current);
-		if (due != UINT64_MAX && due > now)
-			due += rq->ticks_per_ms * SCHED_WAIT_BACKSTOP_US / 1000;
-		if (due > now && due < deadline)
-			deadline = due;
+		if (due > now && due < deadline - MIN(deadline, backstop))
+			deadline = due + backstop;
 	}
 	spin_unlock(&rq->lock);
 	if (deadline != cpu->timer_programmed) {

@@ -27,6 +27,20 @@ void sched_timer_add(struct runqueue *rq, struct sched_entity *se,
 void sched_timer_remove(struct runqueue *rq, struct sched_entity *se);
 struct sched_entity *sched_timer_first(struct runqueue *rq);
 
+/* A wait in place moves the stint's start and marks the wait, together,
+ * for lockless readers (sched_vcpu_times): a sequence count, odd while
+ * they change. Written by the vCPU's own hart only. */
+static inline void stint_change_begin(struct vcpu_stats *s)
+{
+	__atomic_store_n(&s->stint_seq, s->stint_seq + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE); /* before the changes */
+}
+
+static inline void stint_change_end(struct vcpu_stats *s)
+{
+	__atomic_store_n(&s->stint_seq, s->stint_seq + 1, __ATOMIC_RELEASE);
+}
+
 /* Hart time to ns (the wake-to-run figures). */
 uint64_t sched_ticks_to_ns(uint64_t ticks);
 

@@ -102,17 +102,29 @@ void sched_vcpu_times(const struct vcpu *vcpu, uint64_t now, uint64_t *run,
 			__atomic_load_n(&vcpu->state, __ATOMIC_ACQUIRE);
 		uint64_t ready = __atomic_load_n(&vcpu->se.ready_since,
 						 __ATOMIC_ACQUIRE);
+		unsigned seq = __atomic_load_n(&s->stint_seq, __ATOMIC_ACQUIRE);
 		uint64_t since =
 			__atomic_load_n(&s->switched_in_at, __ATOMIC_ACQUIRE);
+		/* A wait in place is not run time (sched/wait_in_place.c). */
+		uint64_t waiting =
+			__atomic_load_n(&s->waiting_since, __ATOMIC_RELAXED);
+		uint64_t until = waiting ? waiting : now;
+
+		__atomic_thread_fence(
+			__ATOMIC_ACQUIRE); /* before the re-read */
+		bool stint_stable =
+			!(seq & 1) &&
+			__atomic_load_n(&s->stint_seq, __ATOMIC_RELAXED) == seq;
 
 		*run = run0;
 		*wait = wait0;
-		if (state == VCPU_RUNNING && since >= ready && now > since)
-			*run += now - since;
+		if (state == VCPU_RUNNING && since >= ready && until > since)
+			*run += until - since;
 		else if (state == VCPU_RUNNABLE && now > ready)
 			*wait += now - ready;
 		if (tries == 3 ||
-		    (__atomic_load_n(&s->run_ticks, __ATOMIC_ACQUIRE) == run0 &&
+		    (stint_stable &&
+		     __atomic_load_n(&s->run_ticks, __ATOMIC_ACQUIRE) == run0 &&
 		     __atomic_load_n(&s->wait_ticks, __ATOMIC_ACQUIRE) ==
 			     wait0))
 			return;

@@ -170,17 +170,18 @@ bool sched_block(struct vcpu *vcpu, enum sched_block_reason reason,
  * end the hart counts as idle for balancing and its timer covers the
  * vCPU's own deadline, Sstc included; *began is when the wait began.
  * end: the wait is over; resumed if the vCPU goes back into the guest,
- * woken by an interrupt the hart saw at woke_at (0: none). The time
- * waited is charged to no one.
+ * with a wakeup it has had since woken_since (0: none, not recorded). The
+ * time waited is charged to no one.
  */
 bool sched_wait_in_place_begin(struct vcpu *vcpu, uint64_t *began);
 /* On by default; off, every wfi blocks (the host tests of blocking). */
 extern bool sched_wait_in_place_enabled;
 void sched_wait_in_place_end(struct vcpu *vcpu, uint64_t began, bool resumed,
-			     uint64_t woke_at);
-/* Does other work want this hart: a vCPU queued here, one it can pull
- * from a busier hart (pulled by this call), deferred work? */
-bool sched_hart_wanted(struct cpu *cpu);
+			     uint64_t woken_since);
+/* Does other work want this hart, or the scheduler this vCPU: a vCPU
+ * queued here, deferred work, a cap on the vCPU's VM, one it can pull
+ * from a busier hart (pulled by this call)? */
+bool sched_hart_wanted(struct cpu *cpu, struct vcpu *vcpu);
 
 /* HSM: OFFLINE -> RUNNABLE with a boot entry point. HV_EEXIST if the
  * vCPU is not offline. */

@@ -4,48 +4,63 @@
  * whether the hart may keep a vCPU that waits, and the accounting.
  *
  * A hart may keep its vCPU through a wfi only while no other vCPU wants
- * it: nothing queued here, nothing this hart could pull from a busier one,
- * no deferred work, and no cap (a capped vCPU's budget is the scheduler's
- * to enforce at every slice). While it waits:
+ * it: nothing queued here, nothing this hart could pull from a busier one
+ * (asked only once the vCPU has no wakeup), no deferred work, and no cap
+ * (a capped vCPU's budget is the scheduler's to enforce at every slice).
+ * While it waits:
  * - the hart counts as idle for balancing (sched/balance.c), so that busy
  *   harts push work to it or wake it to pull;
  * - its timer also covers the vCPU's Sstc deadline (sched_update_timer);
  * - the time waited is charged to no one: the stint's start moves forward
- *   by the wait, so switch_out charges only what the vCPU ran. (A live
- *   reading of its run time, sched_vcpu_times, counts an ongoing wait.)
+ *   by the wait, so switch_out charges only what the vCPU ran, and a live
+ *   reading (sched_vcpu_times) stops at the wait's start.
  */
 #include <arch/arch.h>
 #include <hv/percpu.h>
 #include <hv/vcpu.h>
+#include <hv/vm.h>
 #include "sched/balance.h"
 #include "sched/internal.h"
 
 bool sched_wait_in_place_enabled = true;
 
-bool sched_hart_wanted(struct cpu *cpu)
+/* The cheap half: work already here, or a budget to enforce (a cap
+ * decides at every slice, so a capped vCPU must go through the
+ * scheduler; one set while the vCPU waits counts too). */
+static bool hart_busy_or_capped(struct cpu *cpu, struct vcpu *vcpu)
 {
 	return __atomic_load_n(&cpu->rq.nr_queued, __ATOMIC_RELAXED) ||
-	       cpu->deferred_fn || sched_balance_pull(cpu);
+	       cpu->deferred_fn ||
+	       __atomic_load_n(&cpu->slice_even_alone, __ATOMIC_RELAXED) ||
+	       __atomic_load_n(&vcpu->vm->sched.cap_percent, __ATOMIC_RELAXED);
+}
+
+/* Pulling comes last, once the vCPU is known to have no wakeup: a wfi
+ * with an interrupt pending must not move another hart's vCPU here. */
+bool sched_hart_wanted(struct cpu *cpu, struct vcpu *vcpu)
+{
+	return hart_busy_or_capped(cpu, vcpu) || sched_balance_pull(cpu);
 }
 
 bool sched_wait_in_place_begin(struct vcpu *vcpu, uint64_t *began)
 {
 	struct cpu *cpu = this_cpu();
 
-	if (!sched_wait_in_place_enabled || cpu->current != vcpu ||
-	    __atomic_load_n(&cpu->slice_even_alone, __ATOMIC_RELAXED) ||
-	    sched_hart_wanted(cpu))
+	if (!sched_wait_in_place_enabled || hart_busy_or_capped(cpu, vcpu))
 		return false;
 	/* Read by other harts' balancing, unlocked (as cpu->current). */
 	__atomic_store_n(&cpu->waiting_in_place, true, __ATOMIC_RELAXED);
 	vcpu->stats.wfi_waits++;
 	sched_update_timer(); /* the vCPU's deadline, Sstc included */
 	*began = arch_time_now();
+	stint_change_begin(&vcpu->stats);
+	__atomic_store_n(&vcpu->stats.waiting_since, *began, __ATOMIC_RELAXED);
+	stint_change_end(&vcpu->stats);
 	return true;
 }
 
 void sched_wait_in_place_end(struct vcpu *vcpu, uint64_t began, bool resumed,
-			     uint64_t woke_at)
+			     uint64_t woken_since)
 {
 	struct cpu *cpu = this_cpu();
 	struct runqueue *rq = &cpu->rq;
@@ -53,11 +68,13 @@ void sched_wait_in_place_end(struct vcpu *vcpu, uint64_t began, bool resumed,
 
 	spin_lock(&rq->lock);
 	__atomic_store_n(&cpu->waiting_in_place, false, __ATOMIC_RELAXED);
-	/* The wait is not run time (see the top of this file); release,
-	 * for sched_vcpu_times on other harts. */
+	/* The wait is not run time (see the top of this file). */
+	stint_change_begin(&vcpu->stats);
 	__atomic_store_n(&vcpu->stats.switched_in_at,
 			 vcpu->stats.switched_in_at + (now - began),
-			 __ATOMIC_RELEASE);
+			 __ATOMIC_RELAXED);
+	__atomic_store_n(&vcpu->stats.waiting_since, 0, __ATOMIC_RELAXED);
+	stint_change_end(&vcpu->stats);
 	if (resumed) {
 		/* A fresh slice, as a pick would give it. With a vCPU
 		 * queued meanwhile, the old one stands (it may have been
@@ -66,9 +83,10 @@ void sched_wait_in_place_end(struct vcpu *vcpu, uint64_t began, bool resumed,
 			__atomic_store_n(&cpu->slice_end,
 					 now + cpu->slice_length,
 					 __ATOMIC_RELAXED);
-		if (woke_at)
-			sched_latency_record(&vcpu->stats.wake_latency,
-					     sched_ticks_to_ns(now - woke_at));
+		if (woken_since)
+			sched_latency_record(
+				&vcpu->stats.wake_latency,
+				sched_ticks_to_ns(now - woken_since));
 	}
 	spin_unlock(&rq->lock);
 	/* The hart timer no longer covers the vCPU's Sstc timer, which the

@@ -49,8 +49,18 @@ const char *monitor_vcpu_state(const struct vcpu *vcpu)
 		return "offline";
 	case VCPU_RUNNABLE:
 		return "runnable";
-	case VCPU_RUNNING:
-		return "running";
+	case VCPU_RUNNING: {
+		/* Read unlocked, as the rest of this view: another hart's. */
+		const struct cpu *cpu =
+			__atomic_load_n(&vcpu->cpu, __ATOMIC_RELAXED);
+
+		return __atomic_load_n(&cpu->current, __ATOMIC_RELAXED) ==
+					       vcpu &&
+				       __atomic_load_n(&cpu->waiting_in_place,
+						       __ATOMIC_RELAXED)
+			       ? "waiting in wfi"
+			       : "running";
+	}
 	case VCPU_BLOCKED:
 		return vcpu->block_reason == SCHED_BLOCK_WFI ? "blocked in wfi"
 							     : "suspended";

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Virtual-instruction exits: wfi (trapped through hstatus.VTW) blocks the
- * vCPU; anything else is an instruction the guest may not execute (an
+ * Virtual-instruction exits: wfi (trapped through hstatus.VTW) is waited
+ * out in place or blocks the vCPU (hv/vcpu/wait.c); anything else is an instruction the guest may not execute (an
  * H-extension instruction, a hypervisor CSR, stimecmp without Sstc), and
  * the guest gets the illegal-instruction exception real S-mode would.
  */
@@ -42,6 +42,10 @@ enum exit_action exit_handle_virtual_instruction(struct vcpu *vcpu)
 		case VCPU_WAIT_RESUME:
 			return EXIT_RESUME;
 		case VCPU_WAIT_LEAVE:
+			/* Parked or moving while idle: it stays blocked
+			 * (idle, not preempted: no steal while paused),
+			 * unless a wakeup came meanwhile. */
+			sched_block(vcpu, SCHED_BLOCK_WFI, 0, 0);
 			return EXIT_RESCHEDULE;
 		default:
 			break;

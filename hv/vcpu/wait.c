@@ -21,8 +21,8 @@
  * - Other work (a vCPU queued here, one to pull, deferred work): the wait
  *   ends and the vCPU blocks as before. A stop, a pause or a move ends it
  *   too, through the run loop.
- * Injected interrupts the guest masks are taken out of hvip first
- * (arch_vcpu_save_wakeup_state): left there, they would end every wfi.
+ * hvip is cleared first (arch_vcpu_save_wakeup_state; the entry writes it
+ * again): an injected interrupt the guest masks would end every wfi.
  */
 #include <arch/arch.h>
 #include <hv/host_irq.h>
@@ -41,9 +41,23 @@ static enum vcpu_wait_result check_wait(struct vcpu *vcpu)
 	    __atomic_load_n(&vcpu->state, __ATOMIC_ACQUIRE) != VCPU_RUNNING ||
 	    !vm_is_running(vcpu->vm))
 		return VCPU_WAIT_RESUME; /* the run loop sees a stop */
-	if (sched_hart_wanted(this_cpu()))
+	if (sched_hart_wanted(this_cpu(), vcpu))
 		return VCPU_WAIT_BLOCK;
 	return VCPU_WAIT_ON;
+}
+
+/* Since when the vCPU had its wakeup, for the wake-to-run figures: its
+ * timer's deadline if that came during the wait (so that a late end of
+ * the hart's wfi counts, the backstop's included), else when the hart
+ * woke (a post). 0 if it never slept. */
+static uint64_t woken_since(struct vcpu *vcpu, uint64_t began, uint64_t woke_at)
+{
+	uint64_t deadline;
+
+	if (!woke_at)
+		return 0;
+	deadline = vcpu_timer_deadline(vcpu);
+	return deadline >= began && deadline <= woke_at ? deadline : woke_at;
 }
 
 enum vcpu_wait_result vcpu_wait_in_place(struct vcpu *vcpu)
@@ -60,8 +74,8 @@ enum vcpu_wait_result vcpu_wait_in_place(struct vcpu *vcpu)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	while ((result = check_wait(vcpu)) == VCPU_WAIT_ON) {
 		if (!arch_pending_host_irqs()) {
-			/* Twice in a row nothing for the hart nor the vCPU:
-			 * leave it to the scheduler. */
+			/* The last wfi ended with nothing for the hart nor
+			 * the vCPU: leave it to the scheduler. */
 			if (woken_for_nothing) {
 				result = VCPU_WAIT_BLOCK;
 				break;
@@ -80,6 +94,6 @@ enum vcpu_wait_result vcpu_wait_in_place(struct vcpu *vcpu)
 	/* Nothing to acknowledge: the guest did not run. */
 	__atomic_store_n(&vcpu->in_guest, false, __ATOMIC_RELAXED);
 	sched_wait_in_place_end(vcpu, began, result == VCPU_WAIT_RESUME,
-				woke_at);
+				woken_since(vcpu, began, woke_at));
 	return result;
 }

@@ -14,6 +14,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <hv/errno.h>
+#include <hv/monitor.h>
 #include "fake_machine.h"
 
 #define SLICE 1000
@@ -73,6 +75,18 @@ static void guest_sstc_timer(struct vcpu *vcpu)
 	fake_exit_wfi(vcpu);
 }
 
+/* The same, its deadline 100 ticks after the wait begins. */
+static void guest_sstc_timer_late(struct vcpu *vcpu)
+{
+	unsigned n = record_entry(vcpu);
+
+	fake_advance_time(100);
+	fake_guest_write_sie(vcpu, VIRQ_TIMER);
+	fake_guest_write_stimecmp(vcpu,
+				  n == 0 ? t0 + 100 + DEADLINE : UINT64_MAX);
+	fake_exit_wfi(vcpu);
+}
+
 static void test_sstc_timer_wakes_in_place(void **state)
 {
 	(void)state;
@@ -98,9 +112,45 @@ static void test_sstc_timer_wakes_in_place(void **state)
 	assert_int_equal(v0->stats.wake_latency.total, 2);
 }
 
-/* While it waits, the hart timer is armed a backstop after the Sstc
- * deadline; if the guest masks its timer interrupt, only the backstop
- * comes, the vCPU has no wakeup, and it blocks. */
+/* A host whose wfi VSTIP does not end: the hart timer, a backstop after
+ * the Sstc deadline, wakes the vCPU, and its wake-to-run figure counts
+ * from the deadline, so the delay shows. */
+static void check_backstop(void)
+{
+	if (wait_hooks++ == 0) {
+		uint64_t run, wait;
+
+		/* What the console monitor and gdb show meanwhile: the 100
+		 * ticks it ran, not the wait, however long. */
+		assert_string_equal(monitor_vcpu_state(v0), "waiting in wfi");
+		fake_advance_time(DEADLINE / 2);
+		sched_vcpu_times(v0, fake_time, &run, &wait);
+		assert_int_equal(run, 100);
+		assert_int_equal(fake_harts[0].timer_deadline,
+				 t0 + 100 + DEADLINE + BACKSTOP);
+	}
+	if (fake_harts[0].timer_deadline != UINT64_MAX)
+		fake_time = fake_harts[0].timer_deadline;
+}
+
+static void test_backstop_wakes_when_vstip_does_not(void **state)
+{
+	(void)state;
+	fake_vs_timer_ends_wfi = false;
+	fake_guest = guest_sstc_timer_late;
+	fake_wait_hook = check_backstop;
+	fake_vcpu_start(vm, 0, ENTRY);
+	assert_ptr_equal(fake_step(0), v0);
+	assert_int_equal(nentries, 2);
+	assert_int_equal(entered_at[1], t0 + 100 + DEADLINE + BACKSTOP);
+	assert_int_equal(v0->stats.wfi_waits, 2);
+	/* Counted from the deadline: at least the backstop late. */
+	assert_true(v0->stats.wake_latency.max_ns >=
+		    SCHED_WAIT_BACKSTOP_US * 1000);
+}
+
+/* A guest that masks its timer interrupt: no wakeup can come from it,
+ * the hart timer is not armed for it, and the vCPU blocks. */
 static void guest_masked_timer(struct vcpu *vcpu)
 {
 	record_entry(vcpu);
@@ -109,25 +159,23 @@ static void guest_masked_timer(struct vcpu *vcpu)
 	fake_exit_wfi(vcpu);
 }
 
-static void check_backstop(void)
+static void check_nothing_armed(void)
 {
-	if (wait_hooks++)
-		return; /* the second sleep: nothing comes */
-	assert_int_equal(fake_harts[0].timer_deadline,
-			 t0 + DEADLINE + BACKSTOP);
-	fake_time = fake_harts[0].timer_deadline;
+	wait_hooks++;
+	assert_int_equal(fake_harts[0].timer_deadline, UINT64_MAX);
 }
 
 static void test_masked_timer_does_not_end_the_wait(void **state)
 {
 	(void)state;
 	fake_guest = guest_masked_timer;
-	fake_wait_hook = check_backstop;
+	fake_wait_hook = check_nothing_armed;
 	fake_vcpu_start(vm, 0, ENTRY);
 	assert_ptr_equal(fake_step(0), v0);
-	assert_int_equal(wait_hooks, 2);
+	assert_int_equal(wait_hooks, 1);
 	assert_int_equal(nentries, 1);
 	assert_int_equal(v0->state, VCPU_BLOCKED);
+	assert_string_equal(monitor_vcpu_state(v0), "blocked in wfi");
 	assert_int_equal(v0->stats.wfi_waits, 1);
 	assert_int_equal(v0->stats.wfi_blocks, 1);
 }
@@ -257,6 +305,145 @@ static void test_switched_off_every_wfi_blocks(void **state)
 	assert_int_equal(v0->state, VCPU_BLOCKED);
 }
 
+/* A pause while it waits: it leaves the hart, and as an idle vCPU
+ * (blocked in wfi), not a preempted one, so that the pause is no steal. */
+static void pause_vm(void)
+{
+	vm_pause_begin(vm);
+}
+
+static void test_pause_while_waiting_leaves_it_blocked(void **state)
+{
+	(void)state;
+	unsigned ipis = fake_harts[0].ipis_received;
+
+	fake_guest = guest_ipi;
+	fake_wait_hook = act_on_first_wait;
+	on_first_wait = pause_vm;
+	fake_vcpu_start(vm, 0, ENTRY);
+	assert_ptr_equal(fake_step(0), v0);
+	assert_int_equal(fake_harts[0].ipis_received, ipis + 1);
+	assert_int_equal(nentries, 1);
+	assert_true(v0->parked);
+	assert_int_equal(v0->state, VCPU_BLOCKED);
+	assert_int_equal(v0->stats.preemptions, 0);
+	assert_null(cpus[0].current);
+}
+
+/* An external interrupt it enabled ends the wait; a remote fence does
+ * not (the flush is done in place), nor does a masked interrupt. */
+static void post_external(void)
+{
+	vcpu_set_ext_irq(v0, true);
+}
+
+static void guest_external(struct vcpu *vcpu)
+{
+	record_entry(vcpu);
+	fake_guest_write_sie(vcpu, VIRQ_EXTERNAL);
+	if (vcpu->arch.virq_injected & VIRQ_EXTERNAL)
+		vcpu_set_ext_irq(vcpu, false); /* its handler served it */
+	fake_exit_wfi(vcpu);
+}
+
+static void test_external_interrupt_ends_the_wait(void **state)
+{
+	(void)state;
+	fake_guest = guest_external;
+	fake_wait_hook = act_on_first_wait;
+	on_first_wait = post_external;
+	fake_vcpu_start(vm, 0, ENTRY);
+	assert_ptr_equal(fake_step(0), v0);
+	assert_int_equal(nentries, 2);
+	assert_true(entry_virq[1] & VIRQ_EXTERNAL);
+	assert_int_equal(v0->stats.switches_in, 1);
+}
+
+static unsigned flushes_before_fence;
+
+static void fence_and_masked_posts(void)
+{
+	flushes_before_fence = fake_harts[0].tlb_flushes;
+	vcpu_make_request(v0, VCPU_REQ_TLB_FLUSH);
+	vcpu_post_ipi(v0); /* SSIE is off: no wakeup */
+}
+
+static void test_fence_and_masked_post_do_not_end_the_wait(void **state)
+{
+	(void)state;
+	fake_guest = guest_external; /* SEIE only */
+	fake_wait_hook = act_on_first_wait;
+	on_first_wait = fence_and_masked_posts;
+	fake_vcpu_start(vm, 0, ENTRY);
+	assert_ptr_equal(fake_step(0), v0);
+	assert_int_equal(nentries, 1); /* never back in the guest */
+	assert_int_equal(fake_harts[0].tlb_flushes, flushes_before_fence + 1);
+	assert_int_equal(v0->requests, 0); /* taken: a waiter is released */
+	assert_int_equal(v0->state, VCPU_BLOCKED);
+}
+
+/* A capped VM's vCPU goes through the scheduler at every wfi. */
+static void test_capped_vcpu_does_not_wait_in_place(void **state)
+{
+	(void)state;
+	assert_int_equal(sched_set_vm_cap(vm, 50), HV_OK);
+	fake_guest = guest_ipi;
+	fake_vcpu_start(vm, 0, ENTRY);
+	assert_ptr_equal(fake_step(0), v0);
+	assert_int_equal(v0->stats.wfi_waits, 0);
+	assert_int_equal(v0->stats.wfi_blocks, 1);
+}
+
+/* With balancing (fair), a waiting hart pulls a vCPU queued on a busy
+ * one, but not at a wfi that has a wakeup pending: that vCPU goes back
+ * into the guest, and a pull would only queue the other behind it. */
+static struct vm *busy;
+static unsigned migrations_at_second_entry;
+
+static unsigned busy_migrations(void)
+{
+	return busy->vcpus[0].stats.migrations +
+	       busy->vcpus[1].stats.migrations;
+}
+
+static void guest_ipi_pending_then_idle(struct vcpu *vcpu)
+{
+	unsigned n = record_entry(vcpu);
+
+	fake_guest_write_sie(vcpu, VIRQ_SOFT);
+	if (n == 0) {
+		vcpu_post_ipi(vcpu); /* pending at its wfi */
+	} else {
+		if (n == 1)
+			migrations_at_second_entry = busy_migrations();
+		vcpu->arch.virq_injected &= ~VIRQ_SOFT;
+	}
+	fake_exit_wfi(vcpu);
+}
+
+static void test_pull_only_without_a_wakeup(void **state)
+{
+	(void)state;
+	assert_int_equal(sched_configure("fair", SLICE), HV_OK);
+	busy = fake_vm_create("busy", 2, 0);
+	fake_vcpu_place(&busy->vcpus[0], 1);
+	fake_vcpu_place(&busy->vcpus[1], 1);
+	fake_vcpu_start(busy, 0, ENTRY);
+	fake_vcpu_start(busy, 1, ENTRY);
+	assert_int_equal(cpus[1].rq.nr_queued, 2);
+
+	fake_guest = guest_ipi_pending_then_idle;
+	fake_vcpu_start(vm, 0, ENTRY);
+	assert_ptr_equal(fake_step(0), v0);
+	assert_int_equal(nentries, 2);
+	assert_int_equal(migrations_at_second_entry, 0);
+	/* The second wfi has no wakeup: the hart pulls one, and v0
+	 * blocks for it. */
+	assert_int_equal(busy_migrations(), 1);
+	assert_int_equal(v0->state, VCPU_BLOCKED);
+	assert_int_equal(cpus[0].rq.nr_queued, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -272,6 +459,17 @@ int main(void)
 			setup),
 		cmocka_unit_test_setup(test_switched_off_every_wfi_blocks,
 				       setup),
+		cmocka_unit_test_setup(test_backstop_wakes_when_vstip_does_not,
+				       setup),
+		cmocka_unit_test_setup(
+			test_pause_while_waiting_leaves_it_blocked, setup),
+		cmocka_unit_test_setup(test_external_interrupt_ends_the_wait,
+				       setup),
+		cmocka_unit_test_setup(
+			test_fence_and_masked_post_do_not_end_the_wait, setup),
+		cmocka_unit_test_setup(test_capped_vcpu_does_not_wait_in_place,
+				       setup),
+		cmocka_unit_test_setup(test_pull_only_without_a_wakeup, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -95,6 +95,8 @@ extern fake_probe_fn fake_probe;
 /* Called by arch_wait_for_interrupt() instead of its time jump, if set:
  * a simulation lets the other harts run until this one is woken. */
 extern void (*fake_wait_hook)(void);
+/* Does the loaded vCPU's Sstc timer end a wfi (true after a reset)? */
+extern bool fake_vs_timer_ends_wfi;
 
 /* Call the probe hook (arch side). */
 void fake_probe_point(enum fake_probe point);

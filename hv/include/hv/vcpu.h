@@ -50,6 +50,10 @@ struct vcpu_stats {
 	uint64_t migrations;
 	uint64_t preemptions; /* switched out while still runnable */
 	uint64_t switched_in_at;
+	/* In a wait in place since (0: not); it changes together with
+	 * switched_in_at under stint_seq (odd while they change). */
+	uint64_t waiting_since;
+	unsigned stint_seq;
 	/* From becoming runnable (woken, started) to running. */
 	struct sched_latency_histogram wake_latency;
 };
