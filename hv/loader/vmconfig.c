@@ -33,8 +33,8 @@
 #define MIN_TIME_SLICE_US 100
 #define MAX_TIME_SLICE_US 1000000
 
-static const char *const hypervisor_properties[] = {"time-slice-us",
-						    "scheduler", NULL};
+static const char *const hypervisor_properties[] = {
+	"time-slice-us", "scheduler", "wfi-always-blocks", NULL};
 static const char *const vm_properties[] = {
 	"name",		 "vcpus",	"memory-mib",
 	"kernel",	 "initrd",	"bootargs",
@@ -166,6 +166,7 @@ static int parse_hypervisor(struct vmconfig_parser *p, struct hv_config *config)
 	int ret;
 
 	config->time_slice_us = HV_DEFAULT_SLICE_US;
+	config->wfi_always_blocks = false;
 	snprintf(config->scheduler, sizeof(config->scheduler), "%s",
 		 HV_DEFAULT_SCHEDULER);
 	if (node == -FDT_ERR_NOTFOUND)
@@ -182,6 +183,9 @@ static int parse_hypervisor(struct vmconfig_parser *p, struct hv_config *config)
 					   sizeof(config->scheduler));
 	if (ret == HV_ENOENT)
 		ret = HV_OK;
+	if (!ret)
+		ret = vmconfig_read_bool(p, node, "wfi-always-blocks",
+					 &config->wfi_always_blocks);
 	if (!ret)
 		ret = vmconfig_read_u32(p, node, "time-slice-us", false,
 					&slice);

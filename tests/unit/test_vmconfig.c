@@ -72,6 +72,13 @@ static void test_valid_variants(void **state)
 	assert_int_equal(parse_built(&b, err, sizeof(err)), HV_OK);
 	assert_int_equal(config.time_slice_us, HV_DEFAULT_SLICE_US);
 
+	assert_false(config.wfi_always_blocks);
+	b = (struct build){
+		.overrides = {{NODE_HYPERVISOR, {"wfi-always-blocks", "", 0}}}};
+	assert_int_equal(parse_built(&b, err, sizeof(err)), HV_OK);
+	assert_true(config.wfi_always_blocks);
+	assert_int_equal(config.time_slice_us, HV_DEFAULT_SLICE_US);
+
 	b = (struct build){.overrides = {{NODE_HYPERVISOR,
 					  {"time-slice-us", slice_100, 4}}}};
 	assert_int_equal(parse_built(&b, err, sizeof(err)), HV_OK);

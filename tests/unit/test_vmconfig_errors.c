@@ -84,6 +84,11 @@ static const struct error_case error_cases[] = {
 	 HV_EFORMAT,
 	 "node \"hypervisor\": property \"time-slice-us\": "
 	 "must be one cell, not 8 bytes"},
+	{"wfi-always-blocks value",
+	 {.overrides = {{NODE_HYPERVISOR, {"wfi-always-blocks", cell_50, 4}}}},
+	 HV_EFORMAT,
+	 "node \"hypervisor\": property \"wfi-always-blocks\": boolean "
+	 "property takes no value"},
 	{"hypervisor unknown",
 	 {.overrides = {{NODE_HYPERVISOR, {"slice", cell_50, 4}}}},
 	 HV_EFORMAT,

@@ -55,6 +55,8 @@ struct hv_config {
 	uint64_t time_slice_us;
 	/* Scheduling policy by name; the scheduler checks that it exists. */
 	char scheduler[HV_SCHEDULER_NAME_MAX];
+	/* Every wfi blocks its vCPU: no wait in place (hv/vcpu/wait.c). */
+	bool wfi_always_blocks;
 	unsigned num_vms;
 	struct vm_config vms[HV_MAX_VMS];
 };
