@@ -17,22 +17,27 @@
  */
 #include <arch/arch.h>
 #include <hv/percpu.h>
+#include <hv/steal_time.h>
 #include <hv/vcpu.h>
 #include <hv/vm.h>
 #include "sched/balance.h"
 #include "sched/internal.h"
+#include "sched/policy.h"
 
 bool sched_wait_in_place_enabled = true;
 
-/* The cheap half: work already here, or a budget to enforce (a cap
- * decides at every slice, so a capped vCPU must go through the
- * scheduler; one set while the vCPU waits counts too). */
+/* The cheap half: work already here, or the scheduler's say at every
+ * switch: a budget to enforce (a cap decides at every slice, one set
+ * while the vCPU waits counts too), or a policy that picks a hart at
+ * every switch (migrate-random, which exists to move vCPUs). */
 static bool hart_busy_or_capped(struct cpu *cpu, struct vcpu *vcpu)
 {
 	return __atomic_load_n(&cpu->rq.nr_queued, __ATOMIC_RELAXED) ||
 	       cpu->deferred_fn ||
 	       __atomic_load_n(&cpu->slice_even_alone, __ATOMIC_RELAXED) ||
-	       __atomic_load_n(&vcpu->vm->sched.cap_percent, __ATOMIC_RELAXED);
+	       __atomic_load_n(&vcpu->vm->sched.cap_percent,
+			       __ATOMIC_RELAXED) ||
+	       cpu->rq.policy->select_cpu;
 }
 
 /* Pulling comes last, once the vCPU is known to have no wakeup: a wfi
@@ -76,6 +81,9 @@ void sched_wait_in_place_end(struct vcpu *vcpu, uint64_t began, bool resumed,
 	__atomic_store_n(&vcpu->stats.waiting_since, 0, __ATOMIC_RELAXED);
 	stint_change_end(&vcpu->stats);
 	if (resumed) {
+		/* As a switch-in would: a guest reading its STA record sees
+		 * it updated after its wfi (steal unchanged: no wait). */
+		sbi_sta_switched_in(vcpu);
 		/* A fresh slice, as a pick would give it. With a vCPU
 		 * queued meanwhile, the old one stands (it may have been
 		 * cut short for the newcomer: sched/ownership.c). */

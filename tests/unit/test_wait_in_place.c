@@ -16,6 +16,7 @@
 #include <cmocka.h>
 #include <hv/errno.h>
 #include <hv/monitor.h>
+#include <hv/steal_time.h>
 #include "fake_machine.h"
 
 #define SLICE 1000
@@ -444,6 +445,43 @@ static void test_pull_only_without_a_wakeup(void **state)
 	assert_int_equal(cpus[0].rq.nr_queued, 1);
 }
 
+/* A policy that picks a hart at every switch gets every switch. */
+static void test_migrating_policy_gets_every_wfi(void **state)
+{
+	(void)state;
+	assert_int_equal(sched_configure("migrate-random", SLICE), HV_OK);
+	fake_guest = guest_ipi;
+	fake_vcpu_start(vm, 0, ENTRY);
+	assert_ptr_equal(fake_step(0), v0);
+	assert_int_equal(v0->stats.wfi_waits, 0);
+	assert_int_equal(v0->stats.wfi_blocks, 1);
+}
+
+/* A guest with an SBI STA record sees it updated after a wfi, as after a
+ * block and wakeup, with no steal for the wait. */
+static uint64_t sta_record[STA_RECORD_SIZE / 8];
+
+/* Registers its record (zeroed: sequence 0) at its first entry. */
+static void guest_sta_then_timer(struct vcpu *vcpu)
+{
+	if (!nentries)
+		sbi_sta_enable(vcpu, gpa(GUEST_RAM_BASE),
+			       hpa((uintptr_t)sta_record));
+	guest_sstc_timer(vcpu);
+}
+
+static void test_sta_record_updated_after_the_wait(void **state)
+{
+	(void)state;
+	fake_guest = guest_sta_then_timer;
+	fake_vcpu_start(vm, 0, ENTRY);
+	assert_ptr_equal(fake_step(0), v0);
+	assert_int_equal(nentries, 2);
+	assert_int_equal(v0->stats.switches_in, 1);
+	assert_int_equal((uint32_t)sta_record[0], 2); /* one update */
+	assert_int_equal(sta_record[1], 0);	      /* steal */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -470,6 +508,10 @@ int main(void)
 		cmocka_unit_test_setup(test_capped_vcpu_does_not_wait_in_place,
 				       setup),
 		cmocka_unit_test_setup(test_pull_only_without_a_wakeup, setup),
+		cmocka_unit_test_setup(test_migrating_policy_gets_every_wfi,
+				       setup),
+		cmocka_unit_test_setup(test_sta_record_updated_after_the_wait,
+				       setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
