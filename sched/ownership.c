@@ -263,7 +263,16 @@ void sched_park(struct vcpu *vcpu)
 {
 	struct runqueue *rq = sched_lock_vcpu(vcpu);
 	bool running = vcpu->state == VCPU_RUNNING;
+	uint64_t now = arch_time_now();
 
+	/* A pause is not steal: the wait so far counts, the pause does not
+	 * (sched_unpark starts the wait again). */
+	if (vcpu->state == VCPU_RUNNABLE && !vcpu->parked &&
+	    now > vcpu->se.ready_since)
+		__atomic_store_n(&vcpu->stats.wait_ticks,
+				 vcpu->stats.wait_ticks +
+					 (now - vcpu->se.ready_since),
+				 __ATOMIC_RELEASE);
 	vcpu->parked = true;
 	if (vcpu->se.queued)
 		rq->policy->dequeue(rq, &vcpu->se);
@@ -279,6 +288,8 @@ void sched_unpark(struct vcpu *vcpu)
 	bool queued = false, blocked;
 
 	vcpu->parked = false;
+	if (vcpu->state == VCPU_RUNNABLE) /* see sched_park */
+		vcpu->se.ready_since = arch_time_now();
 	/* Its sie, sip or stimecmp may have been written while it was
 	 * parked (hv/vcpu/state.c): a blocked one is due now, or its hart
 	 * must re-arm its timer for a new deadline. */

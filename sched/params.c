@@ -120,8 +120,9 @@ void sched_vcpu_times(const struct vcpu *vcpu, uint64_t now, uint64_t *run,
 		*wait = wait0;
 		if (state == VCPU_RUNNING && since >= ready && until > since)
 			*run += until - since;
-		else if (state == VCPU_RUNNABLE && now > ready)
-			*wait += now - ready;
+		else if (state == VCPU_RUNNABLE && now > ready &&
+			 !__atomic_load_n(&vcpu->parked, __ATOMIC_RELAXED))
+			*wait += now - ready; /* a pause is not a wait */
 		if (tries == 3 ||
 		    (stint_stable &&
 		     __atomic_load_n(&s->run_ticks, __ATOMIC_ACQUIRE) == run0 &&

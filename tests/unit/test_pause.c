@@ -90,6 +90,28 @@ static void test_pause_queued_vcpus(void **state)
 /* Blocked in wfi on hart 0, which still holds its CSRs and FP registers:
  * hart 0 saves them (a message), and a wakeup while paused does not run
  * it; after the resume it runs and sees the interrupt and its state. */
+/* A pause is not steal: a vCPU runnable when its VM is paused counts the
+ * wait before the pause and after the resume, not the pause itself, in
+ * its wait (steal) time and in a live reading meanwhile. */
+static void test_pause_is_not_wait(void **state)
+{
+	uint64_t run, wait;
+
+	(void)state;
+	start_both_queued();
+	fake_advance_time(100);
+	assert_int_equal(vm_pause(vm), HV_OK);
+	fake_advance_time(1000000);
+	sched_vcpu_times(v0, fake_time, &run, &wait);
+	assert_int_equal(wait, 100);
+	vm_resume(vm);
+	fake_advance_time(50);
+	sched_vcpu_times(v0, fake_time, &run, &wait);
+	assert_int_equal(wait, 150);
+	assert_ptr_equal(fake_step(0), v0);
+	assert_int_equal(v0->stats.wait_ticks, 150);
+}
+
 static void test_pause_blocked_vcpu_held_by_its_hart(void **state)
 {
 	(void)state;
@@ -349,6 +371,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_pause_queued_vcpus, setup),
+		cmocka_unit_test_setup(test_pause_is_not_wait, setup),
 		cmocka_unit_test_setup(test_pause_blocked_vcpu_held_by_its_hart,
 				       setup),
 		cmocka_unit_test_setup(test_pause_offline_vcpu, setup),
