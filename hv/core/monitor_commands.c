@@ -103,12 +103,14 @@ static void vcpu_line(const struct monitor_view *view, struct vcpu *v,
 		    v->parked ? ", stopped" : "");
 	monitor_say(o,
 		    "run %llu, wait %llu ticks, %llu switches, %llu "
-		    "migrations; exits: sbi %llu, wfi blocks %llu\n",
+		    "migrations; exits: sbi %llu, wfi blocks %llu, waits in "
+		    "place %llu\n",
 		    (unsigned long long)run, (unsigned long long)wait,
 		    (unsigned long long)v->stats.switches_in,
 		    (unsigned long long)v->stats.migrations,
 		    (unsigned long long)v->stats.exits[EXC_ECALL_VS],
-		    (unsigned long long)v->stats.wfi_blocks);
+		    (unsigned long long)v->stats.wfi_blocks,
+		    (unsigned long long)v->stats.wfi_waits);
 }
 
 static void cmd_vcpus(const struct monitor_view *view, struct vm *only,

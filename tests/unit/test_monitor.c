@@ -61,15 +61,18 @@ static void test_vms_vcpus_and_sched(void **state)
 	a->vcpus[1].stats.exits[EXC_ECALL_VS] = 3;
 	expect("vcpus  a ", HV_OK,
 	       "vcpu 0 a/vcpu0: hart -, offline, S-mode; run 0, wait 0 "
-	       "ticks, 0 switches, 0 migrations; exits: sbi 0, wfi blocks 0\n"
+	       "ticks, 0 switches, 0 migrations; exits: sbi 0, wfi blocks 0, "
+	       "waits in place 0\n"
 	       "vcpu 1 a/vcpu1: hart -, offline, S-mode; run 7, wait 0 "
-	       "ticks, 0 switches, 0 migrations; exits: sbi 3, wfi blocks 0\n");
+	       "ticks, 0 switches, 0 migrations; exits: sbi 3, wfi blocks 0, "
+	       "waits in place 0\n");
 	assert_int_equal(run("vcpus"), HV_OK); /* every VM's */
 	assert_non_null(strstr(out, "vcpu 0 b/vcpu0: hart -, offline"));
 	fake_vcpu_start(b, 0, 0x80000000);
 	expect("vcpus b", HV_OK,
 	       "vcpu 0 b/vcpu0: hart 0, runnable, S-mode; run 0, wait 0 "
-	       "ticks, 0 switches, 0 migrations; exits: sbi 0, wfi blocks 0\n");
+	       "ticks, 0 switches, 0 migrations; exits: sbi 0, wfi blocks 0, "
+	       "waits in place 0\n");
 	assert_int_equal(run("sched"), HV_OK);
 	assert_non_null(strstr(out, "hart 0: "));
 	assert_non_null(strstr(out, ", 1 queued, 2 vCPUs owned; running -/0\n"
@@ -119,7 +122,8 @@ static void test_stats_include_the_stint_under_way(void **state)
 		strstr(out, "vcpu0: run 3000000 us, wait (steal) 100000 us"));
 	expect("vcpus b", HV_OK,
 	       "vcpu 0 b/vcpu0: hart -, offline, S-mode; run 0, wait 0 "
-	       "ticks, 0 switches, 0 migrations; exits: sbi 0, wfi blocks 0\n");
+	       "ticks, 0 switches, 0 migrations; exits: sbi 0, wfi blocks 0, "
+	       "waits in place 0\n");
 	/* Just picked (state set, switched_in_at not yet): the start is
 	 * the previous stint's, older than its last wakeup: not counted. */
 	v->se.ready_since = 9000 * ms;
