@@ -46,16 +46,19 @@ static enum vcpu_wait_result check_wait(struct vcpu *vcpu)
 	return VCPU_WAIT_ON;
 }
 
-/* Since when the vCPU had its wakeup, for the wake-to-run figures: its
- * timer's deadline if that came during the wait (so that a late end of
- * the hart's wfi counts, the backstop's included), else when the hart
- * woke (a post). 0 if it never slept. */
-static uint64_t woken_since(struct vcpu *vcpu, uint64_t began, uint64_t woke_at)
+/* Since when the vCPU had its wakeup, for the wake-to-run figures. When
+ * the hart woke to a host interrupt (the hart timer, an IPI): the vCPU's
+ * timer deadline if that came during the wait, so that a late end of the
+ * wfi counts (the backstop's included), else the wake. When it woke to
+ * the vCPU's own interrupt (VSTIP): the wake, which is when that came.
+ * 0 if it never slept. */
+static uint64_t woken_since(struct vcpu *vcpu, uint64_t began, uint64_t woke_at,
+			    bool by_host_irq)
 {
 	uint64_t deadline;
 
-	if (!woke_at)
-		return 0;
+	if (!woke_at || !by_host_irq)
+		return woke_at;
 	deadline = vcpu_timer_deadline(vcpu);
 	return deadline >= began && deadline <= woke_at ? deadline : woke_at;
 }
@@ -93,7 +96,8 @@ enum vcpu_wait_result vcpu_wait_in_place(struct vcpu *vcpu)
 	}
 	/* Nothing to acknowledge: the guest did not run. */
 	__atomic_store_n(&vcpu->in_guest, false, __ATOMIC_RELAXED);
-	sched_wait_in_place_end(vcpu, began, result == VCPU_WAIT_RESUME,
-				woken_since(vcpu, began, woke_at));
+	sched_wait_in_place_end(
+		vcpu, began, result == VCPU_WAIT_RESUME,
+		woken_since(vcpu, began, woke_at, !woken_for_nothing));
 	return result;
 }
