@@ -79,19 +79,20 @@ static void test_vms_and_vcpus(void **state)
 	gt_v0->stats.migrations = 1;
 	gt_v0->stats.exits[EXC_ECALL_VS] = 4;
 	gt_v0->stats.wfi_blocks = 5;
+	gt_v0->stats.wfi_waits = 6;
 	/* Waiting since now: no stint under way adds to the totals. */
 	for (unsigned i = 0; i < 3; i++)
 		gt_vm->vcpus[i].se.ready_since = arch_time_now();
 	expect("vcpus",
 	       "thread 1 dbg/vcpu0: hart 0, runnable, S-mode, stopped; run 10, "
 	       "wait 20 ticks, 3 switches, 1 migrations; exits: sbi 4, wfi "
-	       "blocks 5\n"
+	       "blocks 5, waits in place 6\n"
 	       "thread 2 dbg/vcpu1: hart 1, runnable, S-mode, stopped; run 0, "
 	       "wait 0 ticks, 0 switches, 0 migrations; exits: sbi 0, wfi "
-	       "blocks 0\n"
+	       "blocks 0, waits in place 0\n"
 	       "thread 3 dbg/vcpu2: hart -, offline, S-mode, stopped; run 0, "
 	       "wait 0 ticks, 0 switches, 0 migrations; exits: sbi 0, wfi "
-	       "blocks 0\n");
+	       "blocks 0, waits in place 0\n");
 }
 
 static void test_csrs(void **state)
