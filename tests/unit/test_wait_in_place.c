@@ -228,6 +228,17 @@ static void act_on_first_wait(void)
 	}
 }
 
+/* Start v0 on hart 0 with this guest; while it first sleeps, hart 1
+ * does act once; run hart 0's turn, which must be v0's. */
+static void run_v0_while_hart1(fake_guest_fn guest, void (*act)(void))
+{
+	fake_guest = guest;
+	fake_wait_hook = act_on_first_wait;
+	on_first_wait = act;
+	fake_vcpu_start(vm, 0, ENTRY);
+	assert_ptr_equal(fake_step(0), v0);
+}
+
 static void post_ipi_to_v0(void)
 {
 	vcpu_post_ipi(v0);
@@ -238,11 +249,7 @@ static void test_post_from_another_hart_ends_the_wait(void **state)
 	(void)state;
 	unsigned ipis = fake_harts[0].ipis_received;
 
-	fake_guest = guest_ipi;
-	fake_wait_hook = act_on_first_wait;
-	on_first_wait = post_ipi_to_v0;
-	fake_vcpu_start(vm, 0, ENTRY);
-	assert_ptr_equal(fake_step(0), v0);
+	run_v0_while_hart1(guest_ipi, post_ipi_to_v0);
 	/* The poster saw the vCPU "in the guest" and kicked the hart. */
 	assert_int_equal(fake_harts[0].ipis_received, ipis + 1);
 	assert_int_equal(nentries, 2);
@@ -262,11 +269,7 @@ static void start_v1(void)
 static void test_queued_vcpu_ends_the_wait(void **state)
 {
 	(void)state;
-	fake_guest = guest_ipi;
-	fake_wait_hook = act_on_first_wait;
-	on_first_wait = start_v1;
-	fake_vcpu_start(vm, 0, ENTRY);
-	assert_ptr_equal(fake_step(0), v0);
+	run_v0_while_hart1(guest_ipi, start_v1);
 	assert_int_equal(nentries, 1);
 	assert_int_equal(v0->state, VCPU_BLOCKED);
 	assert_int_equal(v0->stats.wfi_waits, 1);
@@ -318,11 +321,7 @@ static void test_pause_while_waiting_leaves_it_blocked(void **state)
 	(void)state;
 	unsigned ipis = fake_harts[0].ipis_received;
 
-	fake_guest = guest_ipi;
-	fake_wait_hook = act_on_first_wait;
-	on_first_wait = pause_vm;
-	fake_vcpu_start(vm, 0, ENTRY);
-	assert_ptr_equal(fake_step(0), v0);
+	run_v0_while_hart1(guest_ipi, pause_vm);
 	assert_int_equal(fake_harts[0].ipis_received, ipis + 1);
 	assert_int_equal(nentries, 1);
 	assert_true(v0->parked);
@@ -350,11 +349,7 @@ static void guest_external(struct vcpu *vcpu)
 static void test_external_interrupt_ends_the_wait(void **state)
 {
 	(void)state;
-	fake_guest = guest_external;
-	fake_wait_hook = act_on_first_wait;
-	on_first_wait = post_external;
-	fake_vcpu_start(vm, 0, ENTRY);
-	assert_ptr_equal(fake_step(0), v0);
+	run_v0_while_hart1(guest_external, post_external);
 	assert_int_equal(nentries, 2);
 	assert_true(entry_virq[1] & VIRQ_EXTERNAL);
 	assert_int_equal(v0->stats.switches_in, 1);
@@ -372,11 +367,8 @@ static void fence_and_masked_posts(void)
 static void test_fence_and_masked_post_do_not_end_the_wait(void **state)
 {
 	(void)state;
-	fake_guest = guest_external; /* SEIE only */
-	fake_wait_hook = act_on_first_wait;
-	on_first_wait = fence_and_masked_posts;
-	fake_vcpu_start(vm, 0, ENTRY);
-	assert_ptr_equal(fake_step(0), v0);
+	/* The guest enables SEIE only. */
+	run_v0_while_hart1(guest_external, fence_and_masked_posts);
 	assert_int_equal(nentries, 1); /* never back in the guest */
 	assert_int_equal(fake_harts[0].tlb_flushes, flushes_before_fence + 1);
 	assert_int_equal(v0->requests, 0); /* taken: a waiter is released */
