@@ -100,21 +100,25 @@ void sched_update_timer(void)
 		if (due < deadline)
 			deadline = due;
 	}
-	/* The running vCPU's own stimecmp interrupts it in hardware; only
-	 * its SBI timer needs the hart timer. */
 	current = cpu->current;
-	if (current && current->state == VCPU_RUNNING &&
-	    current == cpu->loaded) {
-		due = vcpu_running_deadline(current);
-		if (due > now && due < deadline) /* a past one is raised */
-			deadline = due;
-	}
 	/* After the wakeups above, which may have queued a vCPU. Armed even
 	 * if already past: it then fires at once and the run loop preempts;
 	 * skipping it could leave a spinning guest unpreempted. */
 	if ((rq->nr_queued || cpu->slice_even_alone) && current &&
 	    cpu->slice_end < deadline)
 		deadline = cpu->slice_end;
+	/* What the hart needs besides the current vCPU's own events: when
+	 * only that vCPU's SBI timer fired during a wait in place, the wait
+	 * ends on it without another pass (sched_wait_woken_by_own_timer). */
+	cpu->timer_besides_current = deadline;
+	/* The running vCPU's own stimecmp interrupts it in hardware; only
+	 * its SBI timer needs the hart timer. */
+	if (current && current->state == VCPU_RUNNING &&
+	    current == cpu->loaded) {
+		due = vcpu_running_deadline(current);
+		if (due > now && due < deadline) /* a past one is raised */
+			deadline = due;
+	}
 	/*
 	 * While the vCPU waits in place (hv/vcpu/wait.c), the hart sleeps in
 	 * HS-mode. Its SBI timer is above; its Sstc timer raises VSTIP,

@@ -178,6 +178,10 @@ bool sched_wait_in_place_begin(struct vcpu *vcpu, uint64_t *began);
 extern bool sched_wait_in_place_enabled;
 void sched_wait_in_place_end(struct vcpu *vcpu, uint64_t began, bool resumed,
 			     uint64_t woken_since);
+/* The hart timer ended the wait for the vCPU's own SBI deadline and for
+ * nothing else: true if so, the hart timer then re-armed for the hart's
+ * other events, and the wait may end without a timer pass. */
+bool sched_wait_woken_by_own_timer(struct vcpu *vcpu, uint64_t now);
 /* Does other work want this hart, or the scheduler this vCPU: a vCPU
  * queued here, deferred work, a cap on the vCPU's VM, one it can pull
  * from a busier hart (pulled by this call)? */

@@ -64,6 +64,28 @@ bool sched_wait_in_place_begin(struct vcpu *vcpu, uint64_t *began)
 	return true;
 }
 
+/*
+ * The hart timer ended the wait, armed for the waiting vCPU's own SBI
+ * deadline: the hart's other events, from the last timer pass, all lie
+ * ahead. Then the wait ends without another pass, which would find
+ * nothing to do but move the hart timer on to them: they are set here,
+ * and the vCPU's expired deadline is raised at entry. Anything else
+ * pending (an IPI: a kick, a vCPU queued here) takes the full pass.
+ */
+bool sched_wait_woken_by_own_timer(struct vcpu *vcpu, uint64_t now)
+{
+	struct cpu *cpu = this_cpu();
+	uint64_t others = cpu->timer_besides_current;
+
+	if (arch_pending_host_irqs() != HOST_IRQ_TIMER || others <= now ||
+	    now < __atomic_load_n(&vcpu->timer_deadline, __ATOMIC_RELAXED))
+		return false;
+	cpu->timer_after_wait = others;
+	cpu->timer_programmed = others;
+	arch_timer_program(others);
+	return true;
+}
+
 void sched_wait_in_place_end(struct vcpu *vcpu, uint64_t began, bool resumed,
 			     uint64_t woken_since)
 {

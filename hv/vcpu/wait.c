@@ -25,6 +25,7 @@
  * again): an injected interrupt the guest masks would end every wfi.
  */
 #include <arch/arch.h>
+#include <hv/console.h>
 #include <hv/host_irq.h>
 #include <hv/vcpu.h>
 #include <hv/vdev.h>
@@ -90,6 +91,11 @@ enum vcpu_wait_result vcpu_wait_in_place(struct vcpu *vcpu)
 			woken_for_nothing = !arch_pending_host_irqs();
 			if (woken_for_nothing)
 				continue;
+			/* The vCPU's own SBI timer: no timer pass. */
+			if (sched_wait_woken_by_own_timer(vcpu, woke_at)) {
+				console_drain();
+				continue;
+			}
 		}
 		woken_for_nothing = false;
 		host_irq_poll();

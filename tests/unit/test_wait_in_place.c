@@ -31,6 +31,9 @@ static unsigned nentries;
 static uint64_t entered_at[MAX_ENTRIES];
 static unsigned long entry_virq[MAX_ENTRIES];
 static uint64_t hart_timer_at_entry[MAX_ENTRIES];
+static uint64_t rq_now_at_entry[MAX_ENTRIES];
+static enum vcpu_state v1_state_at_entry[MAX_ENTRIES];
+static uint64_t v1_deadline;
 static uint64_t t0;
 static unsigned wait_hooks;
 static void (*on_first_wait)(void);
@@ -60,6 +63,8 @@ static unsigned record_entry(struct vcpu *vcpu)
 		entered_at[n] = fake_time;
 		entry_virq[n] = vcpu->arch.virq_injected;
 		hart_timer_at_entry[n] = fake_harts[0].timer_deadline;
+		rq_now_at_entry[n] = cpus[0].rq.now; /* the last timer pass */
+		v1_state_at_entry[n] = v1->state;
 	}
 	return n;
 }
@@ -205,6 +210,66 @@ static void test_sbi_timer_wakes_in_place(void **state)
 	assert_int_equal(v0->stats.switches_in, 1);
 	assert_int_equal(v0->stats.wfi_waits, 2);
 	assert_int_equal(v0->stats.wfi_blocks, 1);
+}
+
+/* v1 blocks in wfi with its SBI timer at v1_deadline; v0 runs
+ * guest_sbi_timer. Both on hart 0. */
+static void guest_sbi_timers(struct vcpu *vcpu)
+{
+	if (vcpu != v1) {
+		guest_sbi_timer(vcpu);
+		return;
+	}
+	fake_guest_write_sie(vcpu, VIRQ_TIMER);
+	vcpu_set_timer(vcpu, v1_deadline);
+	fake_exit_wfi(vcpu);
+}
+
+static void run_v0_with_v1_blocked_until(uint64_t deadline)
+{
+	v0->arch.sstc = false;
+	v1->arch.sstc = false;
+	v1_deadline = deadline;
+	fake_guest = guest_sbi_timers;
+	sched_wait_in_place_enabled = false; /* v1 blocks at its wfi */
+	fake_vcpu_start(vm, 1, ENTRY);
+	assert_ptr_equal(fake_step(0), v1);
+	assert_int_equal(v1->state, VCPU_BLOCKED);
+	sched_wait_in_place_enabled = true;
+	fake_vcpu_start(vm, 0, ENTRY);
+	assert_ptr_equal(fake_step(0), v0);
+}
+
+/* The hart timer fires for v0's own SBI deadline, v1's lies ahead: v0
+ * goes back into the guest without a timer pass (the runqueue's clock
+ * is still the wait's start), the hart timer moved on to v1's deadline. */
+static void test_own_sbi_timer_ends_the_wait_without_a_pass(void **state)
+{
+	(void)state;
+	run_v0_with_v1_blocked_until(t0 + 2 * DEADLINE);
+	assert_int_equal(entered_at[1], t0 + DEADLINE);
+	assert_true(entry_virq[1] & VIRQ_TIMER);
+	assert_int_equal(v0->stats.switches_in, 1);
+	assert_true(rq_now_at_entry[1] < t0 + DEADLINE);
+	assert_int_equal(hart_timer_at_entry[1], t0 + 2 * DEADLINE);
+	assert_int_equal(v1_state_at_entry[1], VCPU_BLOCKED);
+	/* v1's timer, later, takes the pass: v1 wakes, v0 blocks. */
+	assert_int_equal(v1->state, VCPU_RUNNABLE);
+	assert_int_equal(v0->state, VCPU_BLOCKED);
+}
+
+/* v1's timer is due at the same time: the full pass, which wakes v1.
+ * v0's slice, older than the wait, is over: it goes back in the queue
+ * behind v1, its timer interrupt still to take. */
+static void test_other_timer_due_takes_the_pass(void **state)
+{
+	(void)state;
+	run_v0_with_v1_blocked_until(t0 + DEADLINE);
+	assert_int_equal(nentries, 1);
+	assert_int_equal(v0->stats.wfi_waits, 1);
+	assert_int_equal(cpus[0].rq.now, t0 + DEADLINE);
+	assert_int_equal(v1->state, VCPU_RUNNABLE);
+	assert_int_equal(v0->state, VCPU_RUNNABLE);
 }
 
 /* Software interrupt enabled, no timer: only a post can wake it. */
@@ -481,6 +546,10 @@ int main(void)
 		cmocka_unit_test_setup(test_masked_timer_does_not_end_the_wait,
 				       setup),
 		cmocka_unit_test_setup(test_sbi_timer_wakes_in_place, setup),
+		cmocka_unit_test_setup(
+			test_own_sbi_timer_ends_the_wait_without_a_pass, setup),
+		cmocka_unit_test_setup(test_other_timer_due_takes_the_pass,
+				       setup),
 		cmocka_unit_test_setup(
 			test_post_from_another_hart_ends_the_wait, setup),
 		cmocka_unit_test_setup(test_queued_vcpu_ends_the_wait, setup),
