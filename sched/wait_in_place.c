@@ -66,11 +66,15 @@ bool sched_wait_in_place_begin(struct vcpu *vcpu, uint64_t *began)
 
 /*
  * The hart timer ended the wait, armed for the waiting vCPU's own SBI
- * deadline: the hart's other events, from the last timer pass, all lie
- * ahead. Then the wait ends without another pass, which would find
- * nothing to do but move the hart timer on to them: they are set here,
- * and the vCPU's expired deadline is raised at entry. Anything else
- * pending (an IPI: a kick, a vCPU queued here) takes the full pass.
+ * deadline: the hart's other events, from the last timer pass (the wait's
+ * start made one), all lie ahead. Then the wait ends without another
+ * pass, which would find nothing to do but move the hart timer on to
+ * them: they are set here, and the vCPU's expired deadline is raised at
+ * entry (with its timer interrupt masked, the wait goes on until them).
+ * Other harts change this hart's events only with an IPI (a kick, a vCPU
+ * queued or moved here), and anything else pending takes the full pass.
+ * One change comes without: a cap budget freed on another hart reaches a
+ * vCPU throttled here at its period's end, which the last pass armed.
  */
 bool sched_wait_woken_by_own_timer(struct vcpu *vcpu, uint64_t now)
 {

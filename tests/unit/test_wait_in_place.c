@@ -34,6 +34,9 @@ static uint64_t hart_timer_at_entry[MAX_ENTRIES];
 static uint64_t rq_now_at_entry[MAX_ENTRIES];
 static enum vcpu_state v1_state_at_entry[MAX_ENTRIES];
 static uint64_t v1_deadline;
+static unsigned long v0_sie;
+static uint64_t hart_timer_at_wait[MAX_ENTRIES];
+static unsigned waits_seen;
 static uint64_t t0;
 static unsigned wait_hooks;
 static void (*on_first_wait)(void);
@@ -51,6 +54,8 @@ static int setup(void **state)
 	wait_hooks = 0;
 	on_first_wait = NULL;
 	fake_wait_hook = NULL;
+	v0_sie = VIRQ_TIMER;
+	waits_seen = 0;
 	t0 = fake_time;
 	return 0;
 }
@@ -212,12 +217,16 @@ static void test_sbi_timer_wakes_in_place(void **state)
 	assert_int_equal(v0->stats.wfi_blocks, 1);
 }
 
-/* v1 blocks in wfi with its SBI timer at v1_deadline; v0 runs
- * guest_sbi_timer. Both on hart 0. */
+/* v1 blocks in wfi with its SBI timer at v1_deadline; v0 runs as
+ * guest_sbi_timer, with the interrupts v0_sie enables. Both on hart 0. */
 static void guest_sbi_timers(struct vcpu *vcpu)
 {
 	if (vcpu != v1) {
-		guest_sbi_timer(vcpu);
+		unsigned n = record_entry(vcpu);
+
+		fake_guest_write_sie(vcpu, v0_sie);
+		vcpu_set_timer(vcpu, n == 0 ? t0 + DEADLINE : UINT64_MAX);
+		fake_exit_wfi(vcpu);
 		return;
 	}
 	fake_guest_write_sie(vcpu, VIRQ_TIMER);
@@ -256,6 +265,33 @@ static void test_own_sbi_timer_ends_the_wait_without_a_pass(void **state)
 	/* v1's timer, later, takes the pass: v1 wakes, v0 blocks. */
 	assert_int_equal(v1->state, VCPU_RUNNABLE);
 	assert_int_equal(v0->state, VCPU_BLOCKED);
+}
+
+/* The hart sleeps until its timer, which is recorded. */
+static void record_wait(void)
+{
+	if (waits_seen < MAX_ENTRIES)
+		hart_timer_at_wait[waits_seen] = fake_harts[0].timer_deadline;
+	waits_seen++;
+	if (fake_harts[0].timer_deadline != UINT64_MAX)
+		fake_time = fake_harts[0].timer_deadline;
+}
+
+/* v0 masks its timer interrupt: the hart timer that fires for its
+ * deadline moves on to v1's, and v0 waits on until then; v1's timer takes
+ * the pass, and v0 blocks for v1. */
+static void test_masked_own_sbi_timer_waits_on(void **state)
+{
+	(void)state;
+	v0_sie = VIRQ_SOFT;
+	fake_wait_hook = record_wait;
+	run_v0_with_v1_blocked_until(t0 + 2 * DEADLINE);
+	assert_int_equal(nentries, 1);
+	assert_int_equal(waits_seen, 2);
+	assert_int_equal(hart_timer_at_wait[0], t0 + DEADLINE);
+	assert_int_equal(hart_timer_at_wait[1], t0 + 2 * DEADLINE);
+	assert_int_equal(v0->state, VCPU_BLOCKED);
+	assert_int_equal(v1->state, VCPU_RUNNABLE);
 }
 
 /* v1's timer is due at the same time: the full pass, which wakes v1.
@@ -549,6 +585,8 @@ int main(void)
 		cmocka_unit_test_setup(
 			test_own_sbi_timer_ends_the_wait_without_a_pass, setup),
 		cmocka_unit_test_setup(test_other_timer_due_takes_the_pass,
+				       setup),
+		cmocka_unit_test_setup(test_masked_own_sbi_timer_waits_on,
 				       setup),
 		cmocka_unit_test_setup(
 			test_post_from_another_hart_ends_the_wait, setup),

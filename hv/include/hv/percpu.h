@@ -38,7 +38,9 @@ struct cpu {
 	uint64_t slice_length;	    /* of the slice the current vCPU got */
 	bool waiting_in_place;	    /* current vCPU in wfi (hv/vcpu/wait.c) */
 	uint64_t timer_after_wait;  /* the hart timer once it ends */
-	uint64_t timer_besides_current; /* the hart's other events */
+	/* The hart's events but the current vCPU's own, as of the last
+	 * timer pass (every pass sets it); read during a wait in place. */
+	uint64_t timer_besides_current;
 	bool console_irq;	   /* this hart takes the host UART interrupt */
 	struct cpu_msg_queue msgs; /* work other harts want done here */
 	void (*deferred_fn)(void *arg); /* sched_defer */
