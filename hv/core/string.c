@@ -68,54 +68,36 @@ void *memset(void *dst, int value, size_t n)
 	return dst;
 }
 
-/* Copies whole 64-bit words from aligned *src to aligned *dst and
- * advances both; returns the bytes left (fewer than a word). */
-static size_t copy_words64(unsigned char **dst, const unsigned char **src,
-			   size_t n)
-{
-	word64_t *d = (word64_t *)*dst;
-	const word64_t *s = (const word64_t *)*src;
-
-	for (; n >= 4 * sizeof(*d); n -= 4 * sizeof(*d)) {
-		uint64_t a = s[0], b = s[1], c = s[2], e = s[3];
-
-		d[0] = a;
-		d[1] = b;
-		d[2] = c;
-		d[3] = e;
-		d += 4;
-		s += 4;
+/* Copies whole words of word_t from aligned *src to aligned *dst, four
+ * per loop, and advances both; returns the bytes left (fewer than a
+ * word). One body for the two widths memcpy uses. */
+#define DEFINE_COPY_WORDS(name, word_t)                                    \
+	static size_t name(unsigned char **dst, const unsigned char **src, \
+			   size_t n)                                       \
+	{                                                                  \
+		word_t *d = (word_t *)*dst;                                \
+		const word_t *s = (const word_t *)*src;                    \
+                                                                           \
+		for (; n >= 4 * sizeof(*d); n -= 4 * sizeof(*d)) {         \
+			word_t a = s[0], b = s[1], c = s[2], e = s[3];     \
+                                                                           \
+			d[0] = a;                                          \
+			d[1] = b;                                          \
+			d[2] = c;                                          \
+			d[3] = e;                                          \
+			d += 4;                                            \
+			s += 4;                                            \
+		}                                                          \
+		for (; n >= sizeof(*d); n -= sizeof(*d))                   \
+			*d++ = *s++;                                       \
+		*dst = (unsigned char *)d;                                 \
+		*src = (const unsigned char *)s;                           \
+		return n;                                                  \
 	}
-	for (; n >= sizeof(*d); n -= sizeof(*d))
-		*d++ = *s++;
-	*dst = (unsigned char *)d;
-	*src = (const unsigned char *)s;
-	return n;
-}
 
-/* The same with 32-bit words. */
-static size_t copy_words32(unsigned char **dst, const unsigned char **src,
-			   size_t n)
-{
-	word32_t *d = (word32_t *)*dst;
-	const word32_t *s = (const word32_t *)*src;
-
-	for (; n >= 4 * sizeof(*d); n -= 4 * sizeof(*d)) {
-		uint32_t a = s[0], b = s[1], c = s[2], e = s[3];
-
-		d[0] = a;
-		d[1] = b;
-		d[2] = c;
-		d[3] = e;
-		d += 4;
-		s += 4;
-	}
-	for (; n >= sizeof(*d); n -= sizeof(*d))
-		*d++ = *s++;
-	*dst = (unsigned char *)d;
-	*src = (const unsigned char *)s;
-	return n;
-}
+DEFINE_COPY_WORDS(copy_words64, word64_t)
+/* Source and destination share only 4-byte alignment (a cpio member). */
+DEFINE_COPY_WORDS(copy_words32, word32_t)
 
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
