@@ -30,11 +30,12 @@ FUZZ_NAMES := gdb mmio vmconfig cpio image platform guest-fdt vplic vuart sbi
 # instrumented too, so the fuzzers see (and check) its paths.
 FUZZ_LIBFDT := $(BUILD)/fuzz/libfdt.a
 FUZZ_FDT_CFLAGS := -I$(LIBFDT_DIR)/src
-$(FUZZ_LIBFDT): $(LIBFDT_DIR)/.extracted
+$(FUZZ_LIBFDT): $(LIBFDT_DIR)/.extracted tests/fuzz/fuzz.mk tests/tools/libfdt.mk
 	@mkdir -p $(BUILD)/fuzz/libfdt
 	@echo "  FUZZCC  libfdt (host, instrumented)"
 	$(Q)set -e; for n in $(LIBFDT_NAMES); do \
 		$(FUZZ_CC) -g -O1 -fsanitize=fuzzer-no-link $(FUZZ_SANITIZE) \
+			$(LIBFDT_SAFETY) \
 			-I$(LIBFDT_DIR)/src -c -o $(BUILD)/fuzz/libfdt/$$n.o \
 			$(LIBFDT_DIR)/src/$$n.c; done
 	$(Q)ar rcs $@ $(addprefix $(BUILD)/fuzz/libfdt/,$(addsuffix .o,$(LIBFDT_NAMES)))
