@@ -11,7 +11,10 @@
  *    and libfdt then reads its tags misaligned.
  * One walk over every tag, requiring forward progress and balanced nodes,
  * rules both out. Header-only so that each parser's host tests get it
- * without another source file.
+ * without another source file. A third gap, a property length near 2^31
+ * that overflows fdt_next_tag()'s int offset, is closed by building
+ * libfdt with -fno-strict-overflow (tests/tools/libfdt.mk): the sum then
+ * wraps, its bounds check fails, and this walk sees no progress.
  */
 #ifndef HV_FDT_SANITY_H
 #define HV_FDT_SANITY_H
