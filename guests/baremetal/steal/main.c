@@ -92,6 +92,29 @@ static bool record_is(const struct sta_record *rec, uint8_t byte)
 
 static struct sta_record probe_rec;
 
+/* A copy of the record taken as the spec's reader takes steal: between
+ * two reads of the same even sequence. The vCPU shares hart 0 with the
+ * busy VM and can be switched out in the middle of reading, and the
+ * update at its switch-in then lands between two fields. False if it
+ * never settled. */
+static bool record_snapshot(const struct sta_record *rec,
+			    struct sta_record *copy)
+{
+	const volatile struct sta_record *r = rec;
+
+	for (unsigned tries = 0; tries < 1000; tries++) {
+		uint32_t before = r->sequence;
+
+		read_barrier();
+		memcpy(copy, (const void *)rec, sizeof(*copy));
+		read_barrier();
+		if (!(before & 1) && r->sequence == before &&
+		    copy->sequence == before)
+			return true;
+	}
+	return false;
+}
+
 /* What registration leaves: the record zeroed, though hartvisor may
  * already have updated it once or more (this vCPU shares hart 0 with the
  * busy VM and can be switched out right after the call): flags, the
@@ -99,13 +122,12 @@ static struct sta_record probe_rec;
  * after an update. The 0xa5 filler fails every part of it. */
 static bool record_fresh(const struct sta_record *rec)
 {
-	const volatile struct sta_record *r = rec;
-
-	for (unsigned i = 0; i < sizeof(r->pad); i++)
-		if (r->pad[i])
+	for (unsigned i = 0; i < sizeof(rec->pad); i++)
+		if (rec->pad[i])
 			return false;
-	return r->flags == 0 && r->preempted == 0 && r->sequence % 2 == 0 &&
-	       r->steal_hi == 0 && (r->sequence != 0 || r->steal_lo == 0);
+	return rec->flags == 0 && rec->preempted == 0 &&
+	       rec->sequence % 2 == 0 && rec->steal_hi == 0 &&
+	       (rec->sequence != 0 || rec->steal_lo == 0);
 }
 
 void test_registration(void)
@@ -147,10 +169,13 @@ void test_registration(void)
 	      "a failed call changed the record");
 
 	check_sbi("sta-register", sta_set_shmem(phys, 0, 0), 0);
-	check(record_fresh(&probe_rec), "sta-register-zeroes",
-	      "sequence=%u flags=%u steal=%u:%u preempted=%u",
-	      probe_rec.sequence, probe_rec.flags, probe_rec.steal_hi,
-	      probe_rec.steal_lo, probe_rec.preempted);
+	struct sta_record snap;
+	bool settled = record_snapshot(&probe_rec, &snap);
+
+	check(settled && record_fresh(&snap), "sta-register-zeroes",
+	      "settled=%u sequence=%u flags=%u steal=%u:%u preempted=%u",
+	      settled, snap.sequence, snap.flags, snap.steal_hi, snap.steal_lo,
+	      snap.preempted);
 	check_sbi("sta-disable",
 		  sta_set_shmem(STA_SHMEM_DISABLE, STA_SHMEM_DISABLE, 0), 0);
 }
