@@ -123,6 +123,13 @@ static void test_sstc_timer_wakes_in_place(void **state)
 	assert_int_equal(v0->stats.wake_latency.total, 2);
 }
 
+/* A wait hook's sleep: until hart 0's timer, if it is armed. */
+static void sleep_until_hart_timer(void)
+{
+	if (fake_harts[0].timer_deadline != UINT64_MAX)
+		fake_time = fake_harts[0].timer_deadline;
+}
+
 /* A host whose wfi VSTIP does not end: the hart timer, a backstop after
  * the Sstc deadline, wakes the vCPU, and its wake-to-run figure counts
  * from the deadline, so the delay shows. */
@@ -140,8 +147,7 @@ static void check_backstop(void)
 		assert_int_equal(fake_harts[0].timer_deadline,
 				 t0 + 100 + DEADLINE + BACKSTOP);
 	}
-	if (fake_harts[0].timer_deadline != UINT64_MAX)
-		fake_time = fake_harts[0].timer_deadline;
+	sleep_until_hart_timer();
 }
 
 static void test_backstop_wakes_when_vstip_does_not(void **state)
@@ -273,8 +279,7 @@ static void record_wait(void)
 	if (waits_seen < MAX_ENTRIES)
 		hart_timer_at_wait[waits_seen] = fake_harts[0].timer_deadline;
 	waits_seen++;
-	if (fake_harts[0].timer_deadline != UINT64_MAX)
-		fake_time = fake_harts[0].timer_deadline;
+	sleep_until_hart_timer();
 }
 
 /* v0 masks its timer interrupt: the hart timer that fires for its
