@@ -30,25 +30,32 @@ struct sbiret sta_register(struct sta_record *rec)
 	return sta_set_shmem(virt_to_phys(rec), 0, 0);
 }
 
-bool sta_read_steal(const struct sta_record *rec, uint64_t *steal_ns,
-		    uint32_t *sequence)
+bool sta_read_record(const struct sta_record *rec, struct sta_record *copy)
 {
 	for (unsigned tries = 0; tries < 1000000; tries++) {
 		uint32_t before = READ_ONCE(rec->sequence);
-		read_barrier();
-		uint32_t lo = READ_ONCE(rec->steal_lo);
-		uint32_t hi = READ_ONCE(rec->steal_hi);
-		read_barrier();
-		uint32_t after = READ_ONCE(rec->sequence);
 
-		if (before == after && !(before & 1)) {
-			*steal_ns = (uint64_t)hi << 32 | lo;
-			*sequence = before;
+		read_barrier();
+		memcpy(copy, rec, sizeof(*copy));
+		read_barrier();
+		if (!(before & 1) && READ_ONCE(rec->sequence) == before &&
+		    copy->sequence == before)
 			return true;
-		}
 		cpu_relax();
 	}
 	return false;
+}
+
+bool sta_read_steal(const struct sta_record *rec, uint64_t *steal_ns,
+		    uint32_t *sequence)
+{
+	struct sta_record copy;
+
+	if (!sta_read_record(rec, &copy))
+		return false;
+	*steal_ns = (uint64_t)copy.steal_hi << 32 | copy.steal_lo;
+	*sequence = copy.sequence;
+	return true;
 }
 
 uint8_t sta_preempted(const struct sta_record *rec)
@@ -91,29 +98,6 @@ static bool record_is(const struct sta_record *rec, uint8_t byte)
 }
 
 static struct sta_record probe_rec;
-
-/* A copy of the record taken as the spec's reader takes steal: between
- * two reads of the same even sequence. The vCPU shares hart 0 with the
- * busy VM and can be switched out in the middle of reading, and the
- * update at its switch-in then lands between two fields. False if it
- * never settled. */
-static bool record_snapshot(const struct sta_record *rec,
-			    struct sta_record *copy)
-{
-	const volatile struct sta_record *r = rec;
-
-	for (unsigned tries = 0; tries < 1000; tries++) {
-		uint32_t before = r->sequence;
-
-		read_barrier();
-		memcpy(copy, (const void *)rec, sizeof(*copy));
-		read_barrier();
-		if (!(before & 1) && r->sequence == before &&
-		    copy->sequence == before)
-			return true;
-	}
-	return false;
-}
 
 /* What registration leaves: the record zeroed, though hartvisor may
  * already have updated it once or more (this vCPU shares hart 0 with the
@@ -170,7 +154,10 @@ void test_registration(void)
 
 	check_sbi("sta-register", sta_set_shmem(phys, 0, 0), 0);
 	struct sta_record snap;
-	bool settled = record_snapshot(&probe_rec, &snap);
+	/* Read as the spec's reader does: the vCPU shares hart 0 with the
+	 * busy VM and can be switched out mid-read, and the update at its
+	 * switch-in would then land between two fields. */
+	bool settled = sta_read_record(&probe_rec, &snap);
 
 	check(settled && record_fresh(&snap), "sta-register-zeroes",
 	      "settled=%u sequence=%u flags=%u steal=%u:%u preempted=%u",

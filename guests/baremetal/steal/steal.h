@@ -40,7 +40,9 @@ struct sbiret sta_set_shmem(unsigned long lo, unsigned long hi,
 /* Register rec (at its physical address). */
 struct sbiret sta_register(struct sta_record *rec);
 /* The spec's reader: retry while the sequence is odd or changed. False
- * if it never settled (an SBI that leaves it odd). */
+ * if it never settled (an SBI that leaves it odd). The whole record, or
+ * its steal and sequence. */
+bool sta_read_record(const struct sta_record *rec, struct sta_record *copy);
 bool sta_read_steal(const struct sta_record *rec, uint64_t *steal_ns,
 		    uint32_t *sequence);
 uint8_t sta_preempted(const struct sta_record *rec);
