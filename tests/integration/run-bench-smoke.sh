@@ -78,6 +78,8 @@ for c in $cases; do
 				"^latency/icount/sbi-null/p50: $pair" \
 				"^latency/icount/mmio-read/p50: $pair" \
 				"^latency/icount/uart-status-read/p50: $pair" \
+				"^latency/icount/tlb-refill/p50: $pair" \
+				"^latency/mttcg/tlb-hit/p50: $pair" \
 				"^latency/icount/timer-sbi-idle/p50: $pair")
 			[ -n "$reason" ] || reason=$(nonempty "$out/latency.csv" \
 				"$out/latency-summary.csv" "$out/latency-mttcg.png" "$out/latency-icount.png")

@@ -22,35 +22,21 @@
 #include "debug.h"
 #include "layout.h"
 #include "platform.h"
+#include "sv39.h"
 
-#define PTE_V (1UL << 0)
-#define PTE_R (1UL << 1)
-#define PTE_W (1UL << 2)
-#define PTE_X (1UL << 3)
-#define PTE_A (1UL << 6)
-#define PTE_D (1UL << 7)
-#define PTE_PPN_SHIFT 10
-#define PTES_PER_TABLE 512
-#define PAGE_SIZE 4096UL
-#define MEGAPAGE_SIZE (2UL << 20)
-#define GIGAPAGE_SIZE (1UL << 30)
 #define FDT_MAGIC 0xd00dfeedU
 
-#define PT_TABLE __attribute__((section(".pagetables"), aligned(PAGE_SIZE)))
+#define PT_TABLE \
+	__attribute__((section(".pagetables"), aligned(SV39_PAGE_SIZE)))
 
-pte_t pt_root[PTES_PER_TABLE] PT_TABLE;
-pte_t pt_high_l1[PTES_PER_TABLE] PT_TABLE;
-pte_t pt_high_l0[PTES_PER_TABLE] PT_TABLE;
-pte_t pt_ident_l1[PTES_PER_TABLE] PT_TABLE;
-pte_t pt_ident_l0[PTES_PER_TABLE] PT_TABLE;
+pte_t pt_root[SV39_PTES_PER_TABLE] PT_TABLE;
+pte_t pt_high_l1[SV39_PTES_PER_TABLE] PT_TABLE;
+pte_t pt_high_l0[SV39_PTES_PER_TABLE] PT_TABLE;
+pte_t pt_ident_l1[SV39_PTES_PER_TABLE] PT_TABLE;
+pte_t pt_ident_l0[SV39_PTES_PER_TABLE] PT_TABLE;
 
 extern char _start[], _etext[], __rodata_start[], __data_start[];
 extern char __trampoline_start[], __trampoline_end[];
-
-static unsigned vpn(unsigned long va, unsigned level)
-{
-	return (va >> (12 + 9 * level)) & (PTES_PER_TABLE - 1);
-}
 
 /* A symbol's physical address, seen from the alias the caller runs on. */
 static unsigned long sym_phys(const void *sym, unsigned long running_offset)
@@ -60,12 +46,12 @@ static unsigned long sym_phys(const void *sym, unsigned long running_offset)
 
 static pte_t table_pte(const pte_t *table, unsigned long running_offset)
 {
-	return sym_phys(table, running_offset) >> 12 << PTE_PPN_SHIFT | PTE_V;
+	return sv39_table_pte(sym_phys(table, running_offset));
 }
 
 static pte_t leaf_pte(unsigned long pa, unsigned long perms)
 {
-	return pa >> 12 << PTE_PPN_SHIFT | perms | PTE_V | PTE_A | PTE_D;
+	return sv39_leaf_pte(pa, perms);
 }
 
 static unsigned long image_page_perms(unsigned long pa,
@@ -83,24 +69,26 @@ static unsigned long image_page_perms(unsigned long pa,
 void paging_map_ram(unsigned long running_offset, unsigned long phys_end)
 {
 	unsigned long image_megapage =
-		sym_phys(_start, running_offset) & ~(MEGAPAGE_SIZE - 1);
+		sym_phys(_start, running_offset) & ~(SV39_MEGAPAGE_SIZE - 1);
 
 	/* pt_high_l1 covers one gigapage of RAM. */
-	if (phys_end > DEBUG_RAM_BASE + GIGAPAGE_SIZE)
-		phys_end = DEBUG_RAM_BASE + GIGAPAGE_SIZE;
+	if (phys_end > DEBUG_RAM_BASE + SV39_GIGAPAGE_SIZE)
+		phys_end = DEBUG_RAM_BASE + SV39_GIGAPAGE_SIZE;
 	for (unsigned long pa = DEBUG_RAM_BASE; pa < phys_end;
-	     pa += MEGAPAGE_SIZE) {
+	     pa += SV39_MEGAPAGE_SIZE) {
 		if (pa != image_megapage) {
-			pt_high_l1[vpn(pa, 1)] = leaf_pte(pa, PTE_R | PTE_W);
+			pt_high_l1[sv39_index(pa, 1)] =
+				leaf_pte(pa, PTE_R | PTE_W);
 			continue;
 		}
-		for (unsigned i = 0; i < PTES_PER_TABLE; i++) {
-			unsigned long page = pa + i * PAGE_SIZE;
+		for (unsigned i = 0; i < SV39_PTES_PER_TABLE; i++) {
+			unsigned long page = pa + i * SV39_PAGE_SIZE;
 
 			pt_high_l0[i] = leaf_pte(
 				page, image_page_perms(page, running_offset));
 		}
-		pt_high_l1[vpn(pa, 1)] = table_pte(pt_high_l0, running_offset);
+		pt_high_l1[sv39_index(pa, 1)] =
+			table_pte(pt_high_l0, running_offset);
 	}
 }
 
@@ -119,16 +107,16 @@ static unsigned long dtb_end(unsigned long dtb_phys)
 	unsigned long end;
 
 	if (dtb_phys < DEBUG_RAM_BASE || dtb_phys % 8 ||
-	    dtb_phys >= DEBUG_RAM_BASE + GIGAPAGE_SIZE - 8 ||
+	    dtb_phys >= DEBUG_RAM_BASE + SV39_GIGAPAGE_SIZE - 8 ||
 	    load_be32(dtb_phys) != FDT_MAGIC)
 		return 0;
 	end = dtb_phys + load_be32(dtb_phys + 4);
-	return end <= DEBUG_RAM_BASE + GIGAPAGE_SIZE ? end : 0;
+	return end <= DEBUG_RAM_BASE + SV39_GIGAPAGE_SIZE ? end : 0;
 }
 
 static void clear_table(pte_t *table)
 {
-	for (unsigned i = 0; i < PTES_PER_TABLE; i++)
+	for (unsigned i = 0; i < SV39_PTES_PER_TABLE; i++)
 		((volatile pte_t *)table)[i] = 0;
 }
 
@@ -143,21 +131,22 @@ unsigned long debug_paging_build(unsigned long dtb_phys)
 	clear_table(pt_ident_l1);
 	clear_table(pt_ident_l0);
 
-	pt_root[vpn(DEBUG_RAM_BASE + DEBUG_VIRT_OFFSET, 2)] =
+	pt_root[sv39_index(DEBUG_RAM_BASE + DEBUG_VIRT_OFFSET, 2)] =
 		table_pte(pt_high_l1, 0);
-	pt_root[vpn(tramp, 2)] = table_pte(pt_ident_l1, 0);
-	pt_ident_l1[vpn(tramp, 1)] = table_pte(pt_ident_l0, 0);
+	pt_root[sv39_index(tramp, 2)] = table_pte(pt_ident_l1, 0);
+	pt_ident_l1[sv39_index(tramp, 1)] = table_pte(pt_ident_l0, 0);
 	for (unsigned long pa = tramp; pa < (unsigned long)__trampoline_end;
-	     pa += PAGE_SIZE)
-		pt_ident_l0[vpn(pa, 0)] = leaf_pte(pa, PTE_R | PTE_X);
+	     pa += SV39_PAGE_SIZE)
+		pt_ident_l0[sv39_index(pa, 0)] = leaf_pte(pa, PTE_R | PTE_X);
 
 	/* RAM's size is in the DTB, which C reads only once paging is on:
 	 * map up to the DTB for now (hartvisor puts it at the top of RAM);
 	 * guest_main maps the rest. */
-	map_end =
-		((unsigned long)_start & ~(MEGAPAGE_SIZE - 1)) + MEGAPAGE_SIZE;
+	map_end = ((unsigned long)_start & ~(SV39_MEGAPAGE_SIZE - 1)) +
+		  SV39_MEGAPAGE_SIZE;
 	if (fdt_end > map_end)
-		map_end = (fdt_end + MEGAPAGE_SIZE - 1) & ~(MEGAPAGE_SIZE - 1);
+		map_end = (fdt_end + SV39_MEGAPAGE_SIZE - 1) &
+			  ~(SV39_MEGAPAGE_SIZE - 1);
 	paging_map_ram(0, map_end);
 
 	guest_virt_offset = DEBUG_VIRT_OFFSET;

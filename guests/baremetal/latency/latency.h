@@ -77,6 +77,8 @@ void lat_unavailable(const char *name, const char *why);
 #define LAT_PLIC_UART_PRIORITY (0x0c000000UL + 4 * 10)
 
 void lat_measure_local(void);
+/* TLB refills against hits with paging on (tlb.c). */
+void lat_measure_tlb(void);
 /* idle_only: only the wake-ups from wfi (contention runs). */
 void lat_measure_timers(bool idle_only);
 void lat_measure_ipi(bool idle_only);

@@ -2,9 +2,10 @@
 /*
  * latency: the bare-metal latency benchmark guest (perf/bench-latency.sh).
  * It calibrates `cycle` against `time`, then measures reading `time`, an
- * SBI null call, timer lateness through SBI TIME and Sstc, and IPI round
- * trips, and reports each as a BENCH line (stats.c). Its TEST lines only
- * say that every metric got its samples: nothing here judges speed.
+ * SBI null call, TLB refills, timer lateness through SBI TIME and Sstc,
+ * and IPI round trips, and reports each as a BENCH line (stats.c). Its
+ * TEST lines only say that every metric got its samples (and that the
+ * TLB series read the right words): nothing here judges speed.
  *
  * bootargs: "samples=N" (default 200, at most LAT_MAX_SAMPLES);
  * "contention": only the wake-ups from idle (timers and IPIs, for
@@ -188,8 +189,10 @@ void guest_main(void)
 	       platform.num_harts, platform.has_sstc);
 	calibrate();
 	lat_vector_install();
-	if (!contention)
+	if (!contention) {
 		lat_measure_local();
+		lat_measure_tlb();
+	}
 	lat_measure_timers(contention);
 	lat_measure_ipi(contention);
 	lat_vector_remove();

@@ -23,19 +23,12 @@
 #include "platform.h"
 #include "sbi.h"
 #include "selftest.h"
+#include "sv39.h"
 #include "test.h"
 #include "timer.h"
 #include "util.h"
 
-#define PAGE 4096UL
-#define PTE_V (1UL << 0)
-#define PTE_R (1UL << 1)
-#define PTE_W (1UL << 2)
-#define PTE_X (1UL << 3)
-#define PTE_A (1UL << 6)
-#define PTE_D (1UL << 7)
-#define PTE_LEAF (PTE_V | PTE_R | PTE_W | PTE_A | PTE_D)
-#define SATP_SV39 (8UL << 60)
+#define PAGE SV39_PAGE_SIZE
 /* Gigapage 2 maps RAM 1:1 (the code runs on), gigapage 3 holds TEST_VA. */
 #define TEST_VA 0xc0000000UL
 #define WAIT_US 3000000
@@ -51,12 +44,12 @@ static volatile uint64_t read_before, read_fenced, read_unfenced;
 
 static uint64_t table_pte(const void *table)
 {
-	return ((unsigned long)table >> 12) << 10 | PTE_V;
+	return sv39_table_pte((unsigned long)table);
 }
 
 static uint64_t leaf_pte(const void *page)
 {
-	return ((unsigned long)page >> 12) << 10 | PTE_LEAF;
+	return sv39_leaf_pte((unsigned long)page, PTE_R | PTE_W);
 }
 
 static uint64_t read_test_va(void)
@@ -109,9 +102,9 @@ void test_rfence_tlb(void)
 	page_one[0] = tag | 1;
 	page_two[0] = tag | 2;
 	memset(root, 0, sizeof(root));
-	root[TEST_VA >> 30] = table_pte(middle);
-	root[platform.ram_base >> 30] =
-		(platform.ram_base >> 12) << 10 | PTE_LEAF | PTE_X;
+	root[sv39_index(TEST_VA, 2)] = table_pte(middle);
+	root[sv39_index(platform.ram_base, 2)] =
+		sv39_leaf_pte(platform.ram_base, PTE_R | PTE_W | PTE_X);
 	middle[0] = table_pte(leaves);
 	leaves[0] = leaf_pte(page_one);
 	step = 0;
