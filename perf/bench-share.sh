@@ -9,18 +9,24 @@
 #   cap-25        256 and 256, A capped at 25 %: 0.25
 # Reported per scenario: configured and measured share (the mean over the
 # windows and runs), the error, and the worst window. The last window is
-# left out (one VM may already have stopped). Then, as share/SCENARIO/
-# hart-time, A's share of the two vCPUs' run time in the hypervisor's
-# statistics at VM stop: the counts also carry any difference in speed
-# between the VMs' loops (docs/benchmarks.md measured up to 25 %), the run
-# time only the scheduler. There is no native side: the share is the
-# scheduler's. MTTCG only (noisy: reported, never asserted).
+# left out (one VM may already have stopped). The counts also carry any
+# difference in speed between the two VMs' loops (docs/benchmarks.md
+# measured up to 25 %, from QEMU, not the scheduler), so two measures of
+# time follow, which carry only the scheduler:
+#   share/SCENARIO/guest-run-time  A's share of the time the two vCPUs
+#       ran by their own clocks, over the same windows (each guest adds
+#       up the time between its checks, leaving out gaps of 50 us or
+#       more, when it was switched out)
+#   share/SCENARIO/hart-time  A's share of the two vCPUs' run time in the
+#       hypervisor's statistics at VM stop (the whole run)
+# There is no native side: the share is the scheduler's. MTTCG only
+# (noisy: reported, never asserted).
 #
 #   perf/bench-share.sh
 #
 # Environment: BUILD (build), BENCH_RUNS (3), BENCH_SHARE_WINDOWS (windows
 # of 1 s counted per run, 10), BENCH_SHARE_SCENARIOS. Results (and
-# share-hart-time.csv):
+# share-guest-run.csv, share-hart-time.csv):
 # $BUILD/bench/share{.csv,.txt}, share.png (A's share per window).
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -34,6 +40,7 @@ hv_elf=$BUILD/hartvisor.elf
 limit=$((120 + 4 * windows))
 echo "run,scenario,window,count_a,count_b,share_a,configured" >"$BENCH_CSV"
 echo "run,scenario,run_a_ms,run_b_ms,share_a,configured" >"$BENCH_OUT/share-hart-time.csv"
+echo "run,scenario,window,run_a_us,run_b_us,share_a,configured" >"$BENCH_OUT/share-guest-run.csv"
 
 # write_config SCENARIO: prints A's configured share.
 write_config() {
@@ -75,19 +82,29 @@ for sc in $scenarios; do
 				exit 1
 			}
 		done
-		awk -v run="$i" -v sc="$sc" -v want="$want" -v last="$windows" '
-		/^\[[ab]\] BENCH-SHARE / {
-			vm = substr($1, 2, 1)
-			split($3, w, "="); split($4, c, "=")
-			count[vm, w[2]] = c[2]
-		}
-		END {
-			for (k = 1; k <= last; k++) {
-				a = count["a", k]; b = count["b", k]
-				if (a + b == 0) exit 1
-				printf "%s,%s,%d,%d,%d,%.4f,%s\n", run, sc, k, a, b, a / (a + b), want
+		# windows FIELD: per window, A's and B's FIELD (count, run_us)
+		# and A's share of the sum, as CSV.
+		windows() {
+			awk -v run="$i" -v sc="$sc" -v want="$want" -v last="$windows" -v field="$1" '
+			/^\[[ab]\] BENCH-SHARE / {
+				vm = substr($1, 2, 1)
+				split($3, w, "=")
+				for (f = 4; f <= NF; f++) {
+					split($f, kv, "=")
+					if (kv[1] == field) value[vm, w[2]] = kv[2]
+				}
 			}
-		}' "$log.clean" >>"$BENCH_CSV" || bench_die "$sc run $i: missing windows in $log"
+			END {
+				for (k = 1; k <= last; k++) {
+					a = value["a", k]; b = value["b", k]
+					if (a + b == 0) exit 1
+					printf "%s,%s,%d,%d,%d,%.4f,%s\n", run, sc, k, a, b, a / (a + b), want
+				}
+			}' "$log.clean"
+		}
+		windows count >>"$BENCH_CSV" || bench_die "$sc run $i: missing windows in $log"
+		windows run_us >>"$BENCH_OUT/share-guest-run.csv" ||
+			bench_die "$sc run $i: no run times (run_us) in the windows of $log"
 		# The scheduler's side: each vCPU's run time in the hypervisor's
 		# statistics when its VM stops ("... (hart 0): run 2750 ms, ...").
 		awk -v run="$i" -v sc="$sc" -v want="$want" '
@@ -119,8 +136,20 @@ END {
 			s, want[s], m, m - want[s], worst[s], n[s]
 	}
 }' "$BENCH_CSV" | tee "$BENCH_OUT/share.txt"
-# The same share as the hypervisor accounted it: the guests' counts also
-# carry any difference in speed between the two VMs' loops.
+# The same share in time: by the guests' clocks, then as the hypervisor
+# accounted it. The counts also carry any difference in speed between the
+# two VMs' loops; these carry only the scheduler.
+awk -F, 'NR > 1 {
+	if (!($2 in n)) order[++ns] = $2
+	n[$2]++; sum[$2] += $6; want[$2] = $7
+}
+END {
+	for (k = 1; k <= ns; k++) {
+		s = order[k]; m = sum[s] / n[s]
+		printf "share/%s/guest-run-time: configured %.3f, measured %.4f, error %+.4f (the time each guest ran by its own clock, %d windows of 1 s)\n",
+			s, want[s], m, m - want[s], n[s]
+	}
+}' "$BENCH_OUT/share-guest-run.csv" | tee -a "$BENCH_OUT/share.txt"
 awk -F, 'NR > 1 {
 	if (!($2 in n)) order[++ns] = $2
 	n[$2]++; sum[$2] += $5; want[$2] = $6
@@ -136,9 +165,16 @@ END {
 gp=$BENCH_WORK/share.gp
 plot="plot"
 for sc in $scenarios; do
-	awk -F, -v sc="$sc" -v w="$windows" 'NR > 1 && $2 == sc { print ($1 - 1) * w + $3, $6, $7 }' \
-		"$BENCH_CSV" >"$BENCH_OUT/share-$sc.dat"
-	plot="$plot \"$BENCH_OUT/share-$sc.dat\" using 1:2 with linespoints title \"$sc measured\", \"\" using 1:3 with lines dashtype 2 title \"$sc configured\","
+	# Columns: window, A's share by counts, configured, by guest run time.
+	awk -F, -v sc="$sc" -v w="$windows" '
+	FNR == 1 { file++ }
+	FNR > 1 && $2 == sc {
+		x = ($1 - 1) * w + $3
+		if (file == 1) { count[x] = $6; want[x] = $7; xs[++n] = x } else run[x] = $6
+	}
+	END { for (k = 1; k <= n; k++) print xs[k], count[xs[k]], want[xs[k]], run[xs[k]] }' \
+		"$BENCH_CSV" "$BENCH_OUT/share-guest-run.csv" >"$BENCH_OUT/share-$sc.dat"
+	plot="$plot \"$BENCH_OUT/share-$sc.dat\" using 1:4 with linespoints title \"$sc, guest run time\", \"\" using 1:2 with points title \"$sc, counts\", \"\" using 1:3 with lines dashtype 2 title \"$sc configured\","
 done
 cat >"$gp" <<GP
 set terminal pngcairo size 900,520 noenhanced

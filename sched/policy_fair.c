@@ -230,6 +230,23 @@ static void fair_charge(struct runqueue *rq, struct sched_entity *se,
 			se->vruntime + to_virtual(request(rq, se), se->weight);
 }
 
+/* When the first throttled entity's VM starts its next period (and the
+ * entity may run again); UINT64_MAX with none throttled. */
+static uint64_t first_release(struct runqueue *rq)
+{
+	uint64_t first = UINT64_MAX;
+
+	for (struct sched_entity *se = rq->throttled.next; se != &rq->throttled;
+	     se = se->next) {
+		uint64_t end =
+			sched_cap_period_end(vm_of(se), rq->ticks_per_ms);
+
+		if (end < first)
+			first = end;
+	}
+	return first;
+}
+
 static uint64_t fair_slice(struct runqueue *rq, struct sched_entity *se,
 			   bool *even_alone)
 {
@@ -237,9 +254,17 @@ static uint64_t fair_slice(struct runqueue *rq, struct sched_entity *se,
 		se->vdeadline > se->vruntime
 			? to_ticks(se->vdeadline - se->vruntime, se->weight)
 			: 0;
+	uint64_t release = first_release(rq);
 	struct sched_cap_grant grant;
 	uint64_t granted;
 
+	/* A capped vCPU released at its next period competes then, not
+	 * after this whole slice: each period it would start a little
+	 * later, until its runs crossed into the next period and the
+	 * budget left in this one expired unused (measured: 24 % for a
+	 * 25 % cap beside a busy VM, with exits 50 us late). */
+	if (release > rq->now && release - rq->now < left)
+		left = release - rq->now;
 	if (left < rq->min_run)
 		left = rq->min_run;
 	granted = sched_cap_reserve(vm_of(se), rq->now, rq->ticks_per_ms, left,
@@ -274,7 +299,6 @@ static bool fair_wakeup_preempts(struct runqueue *rq,
 
 static uint64_t fair_next_event(struct runqueue *rq)
 {
-	uint64_t next = UINT64_MAX;
 	struct sched_entity *se = rq->throttled.next;
 
 	while (se != &rq->throttled) {
@@ -284,16 +308,10 @@ static uint64_t fair_next_event(struct runqueue *rq)
 			unthrottle(se);
 			se->queued = false;
 			fair_enqueue(rq, se);
-		} else {
-			uint64_t end = sched_cap_period_end(vm_of(se),
-							    rq->ticks_per_ms);
-
-			if (end < next)
-				next = end;
 		}
 		se = following;
 	}
-	return next;
+	return first_release(rq);
 }
 
 /* Balancing weighs harts by the weights they run: counting vCPUs, two

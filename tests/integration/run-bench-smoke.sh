@@ -102,8 +102,10 @@ for c in $cases; do
 				"^share/weights-1-3: configured 0.250, measured $num, error [-+]$num" \
 				"^share/weights-1-1: configured 0.500, measured $num" \
 				"^share/cap-25: configured 0.250, measured $num" \
-				"^share/weights-1-3/hart-time: configured 0.250, measured $num")
-			[ -n "$reason" ] || reason=$(nonempty "$out/share.csv" "$out/share.png")
+				"^share/weights-1-3/hart-time: configured 0.250, measured $num" \
+				"^share/cap-25/guest-run-time: configured 0.250, measured $num")
+			[ -n "$reason" ] || reason=$(nonempty "$out/share.csv" \
+				"$out/share-guest-run.csv" "$out/share.png")
 		else
 			reason="perf/bench-share.sh failed"
 		fi ;;

@@ -11,9 +11,10 @@
  * "contention": only the wake-ups from idle (timers and IPIs, for
  * perf/bench-contention.sh); "busy": no measurement, every vCPU spins
  * forever (the load beside a measured VM); "share=W": no measurement,
- * vCPU 0 counts loop iterations and prints the count of each of W
- * one-second windows of guest time, "BENCH-SHARE window=<k> count=<n>"
- * (perf/bench-share.sh compares the counts of VMs sharing a hart).
+ * vCPU 0 counts loop iterations and prints, for each of W one-second
+ * windows of guest time, the count and the time it ran by its own clock,
+ * "BENCH-SHARE window=<k> count=<n> run_us=<t>" (perf/bench-share.sh
+ * compares the VMs sharing a hart).
  */
 #include "console.h"
 #include "csr.h"
@@ -154,15 +155,29 @@ static void count_windows(unsigned windows)
 	uint64_t end = read_time() + window;
 	unsigned long total = 0;
 
+	/* The vCPU's own run time by its clock: the time between two
+	 * checks, unless the gap shows it was switched out (another VM's
+	 * slice lasts milliseconds; one round of the loop, or an exit of
+	 * this vCPU's own, takes microseconds). */
+	uint64_t gap_limit = us_to_ticks(50);
+	uint64_t last = read_time();
+
 	for (unsigned k = 1; k <= windows; k++, end += window) {
 		unsigned long count = 0;
+		uint64_t ran = 0;
 
 		while (!time_reached(end)) {
 			for (unsigned i = 0; i < 1000; i++)
 				barrier();
 			count++;
+			uint64_t now = read_time();
+
+			if (now - last < gap_limit)
+				ran += now - last;
+			last = now;
 		}
-		printf("BENCH-SHARE window=%u count=%lu\n", k, count);
+		printf("BENCH-SHARE window=%u count=%lu run_us=%lu\n", k, count,
+		       (unsigned long)ticks_to_us(ran));
 		total += count;
 	}
 	/* A VM that never ran in its windows has no share to compare. */
