@@ -98,6 +98,34 @@ void cpu_msg_call(struct cpu *cpu, cpu_msg_fn fn, void *arg)
 		cpu_relax_serving();
 }
 
+void cpu_msg_call_online(unsigned long harts, cpu_msg_fn fn, void *arg)
+{
+	uint32_t done[HV_MAX_HARTS] = {0};
+	unsigned long sent = 0;
+	bool here = false;
+
+	/* Every message out first, so the harts run them together. */
+	for (unsigned i = 0; i < HV_MAX_HARTS; i++) {
+		if (!(harts & (1UL << i)) ||
+		    !__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
+			continue;
+		if (&cpus[i] == this_cpu()) {
+			here = true;
+			continue;
+		}
+		while (queue_message(&cpus[i], fn, arg, &done[i]) != HV_OK)
+			cpu_relax_serving();
+		sent |= 1UL << i;
+	}
+	if (here)
+		fn(arg);
+	/* done[] lives on this stack: no return before every flag is set. */
+	for (unsigned i = 0; i < HV_MAX_HARTS; i++)
+		while ((sent & (1UL << i)) &&
+		       !__atomic_load_n(&done[i], __ATOMIC_ACQUIRE))
+			cpu_relax_serving();
+}
+
 void cpu_msg_serve(void)
 {
 	struct cpu_msg_queue *q = &this_cpu()->msgs;

@@ -8,14 +8,14 @@
  * reused, so nothing else flushes them). A page made stricter while a
  * hart still holds the old entry would let that hart's next vCPU of the
  * VM through unseen, so each hart that ran the VM runs hfence.gvma for
- * the VMID (a per-hart message; this hart directly). Waiting for all of
- * them orders the PTE stores before any later guest entry of the VM.
+ * the VMID (per-hart messages sent together; this hart directly).
+ * Waiting for all of them orders the PTE stores before any later guest
+ * entry of the VM.
  */
 #include <arch/arch.h>
 #include <hv/cpu_msg.h>
 #include <hv/errno.h>
 #include <hv/guest_protect.h>
-#include <hv/percpu.h>
 #include <hv/stage2.h>
 #include <hv/vm.h>
 
@@ -70,10 +70,7 @@ void guest_protect_flush_all(struct vm *vm)
 	unsigned long harts =
 		__atomic_load_n(&vm->ran_on_harts, __ATOMIC_RELAXED);
 
-	/* The PTE stores are visible before the message that asks for the
-	 * flush (its queue lock orders them). */
-	for (unsigned i = 0; i < HV_MAX_HARTS; i++)
-		if ((harts & (1UL << i)) &&
-		    __atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
-			cpu_msg_call(&cpus[i], flush_vmid, vm);
+	/* The PTE stores are visible before the messages that ask for the
+	 * flush (their queue locks order them). */
+	cpu_msg_call_online(harts, flush_vmid, vm);
 }

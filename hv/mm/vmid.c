@@ -10,7 +10,6 @@
 #include <arch/arch.h>
 #include <hv/cpu_msg.h>
 #include <hv/errno.h>
-#include <hv/percpu.h>
 #include <hv/spinlock.h>
 #include <hv/vmid.h>
 
@@ -81,10 +80,7 @@ int vmid_alloc(unsigned vmid_bits, unsigned *vmid)
 	/* Ours now, and no hart runs with it: flush it everywhere before
 	 * anyone can load it into hgatp again. */
 	if (was_dirty)
-		for (unsigned i = 0; i < HV_MAX_HARTS; i++)
-			if (__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
-				cpu_msg_call(&cpus[i], flush_here,
-					     (void *)(uintptr_t)n);
+		cpu_msg_call_online(~0UL, flush_here, (void *)(uintptr_t)n);
 	*vmid = n;
 	return HV_OK;
 }

@@ -4,7 +4,8 @@
  * messages run on their hart when it serves, in order; a call waits for
  * its message (and runs at once on its own hart); a full queue refuses a
  * post and makes a call wait for room; wait loops serve the waiting
- * hart's own queue and timer, so two harts calling each other finish.
+ * hart's own queue and timer, so two harts calling each other finish; a
+ * call to several harts sends every message before it waits.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -179,6 +180,39 @@ static void test_message_posted_while_serving_runs_in_same_pass(void **state)
 	assert_int_equal(ran_on[1], 2);
 }
 
+/* cpu_msg_call_online: the messages all go out before any runs (hart 1
+ * runs its message with hart 2's IPI already sent), offline and unlisted
+ * harts get none, and this hart runs its own directly. */
+static unsigned ipis_to_hart2_when_hart1_ran;
+
+static void record_and_look(void *arg)
+{
+	if (fake_current_hart() == 1)
+		ipis_to_hart2_when_hart1_ran = fake_harts[2].ipis_received;
+	record(arg);
+}
+
+static void test_call_online_sends_all_before_waiting(void **state)
+{
+	(void)state;
+	ipis_to_hart2_when_hart1_ran = 0;
+	cpu_msg_call_online(0x7, record_and_look, (void *)5);
+	assert_int_equal(nran, 3);
+	assert_int_equal(ipis_to_hart2_when_hart1_ran, 1);
+	assert_int_equal(fake_harts[0].ipis_received, 0);
+	assert_int_equal(fake_harts[1].ipis_received, 1);
+	assert_int_equal(fake_harts[2].ipis_received, 1);
+	assert_int_equal(fake_current_hart(), 0);
+
+	/* Hart 2 offline, hart 0 not asked: only hart 1 runs it. */
+	nran = 0;
+	__atomic_store_n(&cpus[2].online, false, __ATOMIC_RELEASE);
+	cpu_msg_call_online(0x6, record, (void *)6);
+	assert_int_equal(nran, 1);
+	assert_int_equal(ran_on[0], 1);
+	assert_int_equal(fake_harts[2].ipis_received, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,6 +232,8 @@ int main(void)
 		cmocka_unit_test_setup(
 			test_message_posted_while_serving_runs_in_same_pass,
 			setup),
+		cmocka_unit_test_setup(
+			test_call_online_sends_all_before_waiting, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

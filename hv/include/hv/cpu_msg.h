@@ -36,6 +36,11 @@ struct cpu_msg_queue {
 /* Run fn(arg) on cpu and wait until it has run. Runs it directly when cpu
  * is this hart. Must be called with no lock held. */
 void cpu_msg_call(struct cpu *cpu, cpu_msg_fn fn, void *arg);
+/* Run fn(arg) on every online hart whose bit (its index in cpus[]) is set
+ * in harts, this one directly, and wait until all have run it. The
+ * messages all go out before the wait, so the harts run them at the same
+ * time rather than one after another. Must be called with no lock held. */
+void cpu_msg_call_online(unsigned long harts, cpu_msg_fn fn, void *arg);
 /* Queue fn(arg) for cpu without waiting. HV_EAGAIN if its queue is full. */
 int cpu_msg_post(struct cpu *cpu, cpu_msg_fn fn, void *arg);
 /* Run the messages queued for this hart. */
