@@ -66,8 +66,15 @@ static void test_quick_check_sees_the_top_words(void **state)
 		assert_int_equal(
 			stack_guard_damage_top(slot, STACK_GUARD_QUICK_WORDS),
 			in_top ? (int)word : -1);
+		/* The arch's branch-free first look agrees, bit by bit. */
+		assert_int_equal(stack_guard_quick_intact(slot), !in_top);
+		stack_guard_fill(slot);
+		((uint8_t *)&slot[word])[7] ^= 0x80;
+		assert_int_equal(stack_guard_quick_intact(slot), !in_top);
 		assert_int_equal(stack_guard_damage(slot), (int)word);
 	}
+	stack_guard_fill(slot);
+	assert_true(stack_guard_quick_intact(slot));
 	stack_guard_fill(slot);
 	assert_int_equal(stack_guard_damage_top(slot, 1000), -1);
 	slot[0] = 0;

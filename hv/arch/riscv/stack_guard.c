@@ -33,27 +33,13 @@ void arch_stack_guard_arm(void)
 	stack_guard_fill(stack_bottom(this_stack_slot()));
 }
 
-/* The quick check's common case, branch-free: the top words all hold
- * the pattern. (A loop with a branch per word cost about 60
- * instructions at every timer re-arm.) */
-static bool top_words_intact(unsigned slot)
-{
-	const volatile uint64_t *top = stack_bottom(slot) + STACK_GUARD_WORDS -
-				       STACK_GUARD_QUICK_WORDS;
-	uint64_t differ = 0;
-
-#pragma GCC unroll 8
-	for (unsigned i = 0; i < STACK_GUARD_QUICK_WORDS; i++)
-		differ |= top[i] ^ STACK_GUARD_PATTERN;
-	return differ == 0;
-}
-
 void arch_stack_guard_check(bool full)
 {
 #ifdef HV_DEBUG
 	unsigned slot = this_stack_slot();
 
-	if (!full && slot < HV_MAX_HARTS && top_words_intact(slot))
+	if (!full && slot < HV_MAX_HARTS &&
+	    stack_guard_quick_intact(stack_bottom(slot)))
 		return;
 	unsigned words = full ? STACK_GUARD_WORDS : STACK_GUARD_QUICK_WORDS;
 	int word = slot < HV_MAX_HARTS
