@@ -9,6 +9,7 @@
 #include <string.h>
 #include <arch/arch.h>
 #include <hv/console.h>
+#include <hv/entropy.h>
 #include <hv/host_irq.h>
 #include <hv/page_alloc.h>
 #include <hv/percpu.h>
@@ -203,6 +204,15 @@ static void print_banner(void)
 		hv_features.sv39x4 ? "sv39x4" : "sv48x4", hv_features.vmid_bits,
 		(unsigned long long)platform.timebase_frequency);
 	hv_info("host isa %s", platform.isa);
+	if (entropy_available())
+		hv_info("entropy: %u bytes of rng-seed from the host DTB; each "
+			"VM start gets its own in /chosen/rng-seed",
+			platform.rng_seed_len);
+	else
+		hv_info("entropy: no rng-seed in the host DTB (at least %u "
+			"bytes); VMs get none, and their RNG seeds itself "
+			"slowly",
+			ENTROPY_MIN_SEED_BYTES);
 }
 
 void hv_boot_main(unsigned long hartid, unsigned long dtb)
@@ -223,6 +233,9 @@ void hv_boot_main(unsigned long hartid, unsigned long dtb)
 	if (!percpu_init_this_hart(0, hartid))
 		hv_panic("boot hart %lu did not get cpu 0", hartid);
 	plic_init(hpa(platform.plic_base));
+	/* The host's seed keys the generator, then is gone from here. */
+	entropy_seed(platform.rng_seed, platform.rng_seed_len, arch_time_now());
+	entropy_wipe(platform.rng_seed, sizeof(platform.rng_seed));
 	reserve_boot_memory(dtb);
 	hart_common_init(true);
 	this_cpu()->online = true;

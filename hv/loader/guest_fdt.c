@@ -105,6 +105,11 @@ static int write_chosen(void *fdt, const struct guest_fdt_params *params)
 	 * can tell a reboot from a first boot. */
 	FDT_TRY(fdt_property_u32(fdt, "hartvisor,boot-count",
 				 params->boot_count ? params->boot_count : 1));
+	/* Random bytes the guest's RNG may credit, as firmware passes them
+	 * (Linux reads and then clears this property). */
+	if (params->rng_seed_len)
+		FDT_TRY(fdt_property(fdt, "rng-seed", params->rng_seed,
+				     (int)params->rng_seed_len));
 	return fdt_end_node(fdt);
 }
 
@@ -248,7 +253,9 @@ static bool params_are_valid(const struct guest_fdt_params *params)
 	       params->timebase_frequency <= UINT32_MAX &&
 	       (!has_initrd || params->initrd_end > params->initrd_start) &&
 	       params->plic_num_sources >= 2 && params->uart_irq > 0 &&
-	       params->uart_irq < params->plic_num_sources;
+	       params->uart_irq < params->plic_num_sources &&
+	       (!params->rng_seed_len ||
+		(params->rng_seed && params->rng_seed_len <= 4096));
 }
 
 int guest_fdt_build(void *buf, size_t buf_size,

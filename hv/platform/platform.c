@@ -312,6 +312,14 @@ static void parse_chosen(const void *dtb, struct platform *out)
 		if (out->initrd_end < out->initrd_start)
 			out->initrd_start = out->initrd_end = 0;
 	}
+	const uint8_t *seed = fdt_getprop(dtb, node, "rng-seed", &len);
+
+	if (seed && len > 0) {
+		out->rng_seed_len = len < PLATFORM_RNG_SEED_MAX
+					    ? (unsigned)len
+					    : PLATFORM_RNG_SEED_MAX;
+		memcpy(out->rng_seed, seed, out->rng_seed_len);
+	}
 }
 
 static int add_reserved(struct platform *out, uint64_t base, uint64_t size,

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <hv/console.h>
 #include <hv/cpio.h>
+#include <hv/entropy.h>
 #include <hv/errno.h>
 #include <hv/guest_fdt.h>
 #include <hv/guest_mem.h>
@@ -65,10 +66,16 @@ static int find_file(const void *archive, size_t size, const char *name,
 	return ret;
 }
 
+/* Random bytes for each start of a VM (as many as QEMU's firmware seed,
+ * twice over): enough for Linux to count its RNG ready at once. */
+#define GUEST_RNG_SEED_BYTES 64
+
 static int build_fdt(struct vm *vm, const struct boot_layout *layout,
 		     uint64_t initrd_size, char *err, size_t err_len)
 {
 	char isa[PLATFORM_ISA_MAX];
+	uint8_t seed[GUEST_RNG_SEED_BYTES];
+	bool seeded = entropy_fill(seed, sizeof(seed)) == HV_OK;
 	struct guest_fdt_params params = {
 		.vm_name = vm->name,
 		.num_vcpus = vm->num_vcpus,
@@ -89,22 +96,28 @@ static int build_fdt(struct vm *vm, const struct boot_layout *layout,
 		.uart_irq = GUEST_UART_IRQ,
 		.uart_clock_frequency = VUART_CLOCK_HZ,
 		.boot_count = vm->boots + 1,
+		.rng_seed = seeded ? seed : NULL,
+		.rng_seed_len = seeded ? sizeof(seed) : 0,
 	};
+	int ret = HV_OK;
 
 	if (guest_isa_filter(platform.isa, hv_features.sstc, isa,
 			     sizeof(isa)) ||
 	    guest_fdt_build(fdt_scratch, sizeof(fdt_scratch), &params)) {
 		snprintf(err, err_len, "cannot build the guest device tree");
-		return HV_EFAIL;
-	}
-	/* The layout was planned inside RAM; a failure here is a bug in
-	 * the plan, reported rather than leaving the VM half loaded. */
-	if (guest_mem_write(vm, layout->fdt, fdt_scratch,
-			    sizeof(fdt_scratch))) {
+		ret = HV_EFAIL;
+	} else if (guest_mem_write(vm, layout->fdt, fdt_scratch,
+				   sizeof(fdt_scratch))) {
+		/* The layout was planned inside RAM; a failure here is a
+		 * bug in the plan, reported rather than leaving the VM half
+		 * loaded. */
 		snprintf(err, err_len, "the guest device tree is outside RAM");
-		return HV_ERANGE;
+		ret = HV_ERANGE;
 	}
-	return HV_OK;
+	/* The seed is the guest's alone: no copy stays behind. */
+	entropy_wipe(seed, sizeof(seed));
+	entropy_wipe(fdt_scratch, sizeof(fdt_scratch));
+	return ret;
 }
 
 static int load_images(struct vm *vm, const void *archive, size_t size,

@@ -44,6 +44,7 @@ struct machine {
 	const char *memory_type;   /* NULL: "memory" */
 	bool uart_no_irq, plic_sifive_only, pci_io_second;
 	int initrd_cells, initrd_end_cells; /* 0: absent */
+	unsigned rng_seed_len;		    /* /chosen/rng-seed; 0: absent */
 	/* /reserved-memory: `reserved` nodes with a reg (two entries each
 	 * if reserved_two_entries), then reserved_without_reg nodes with
 	 * only a "size" (dynamic), or with nothing if reserved_empty. With
@@ -218,6 +219,15 @@ static void build_chosen_and_reserved(const struct machine *m)
 		prop_cells("linux,initrd-start", start, m->initrd_cells);
 	if (m->initrd_end_cells)
 		prop_cells("linux,initrd-end", end, m->initrd_end_cells);
+	if (m->rng_seed_len) {
+		uint8_t seed[256];
+
+		assert_true(m->rng_seed_len <= sizeof(seed));
+		for (unsigned i = 0; i < m->rng_seed_len; i++)
+			seed[i] = (uint8_t)(i + 1);
+		CHECK(fdt_property(dtb, "rng-seed", seed,
+				   (int)m->rng_seed_len));
+	}
 	CHECK(fdt_end_node(dtb));
 	if (!m->reserved && !m->reserved_without_reg)
 		return;

@@ -188,6 +188,26 @@ static void test_chosen(void **state)
 	params.boot_count = 3;
 	build(&params);
 	assert_int_equal(prop_u32(node("/chosen"), "hartvisor,boot-count"), 3);
+	/* No seed given: no rng-seed (a guest then seeds its RNG itself). */
+	assert_absent(node("/chosen"), "rng-seed");
+}
+
+/* The rng-seed property carries the given bytes, whatever they are. */
+static void test_chosen_rng_seed(void **state)
+{
+	struct guest_fdt_params params = default_params();
+	uint8_t seed[64];
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(seed); i++)
+		seed[i] = (uint8_t)(0xff - i);
+	params.rng_seed = seed;
+	params.rng_seed_len = sizeof(seed);
+	build(&params);
+	assert_memory_equal(prop(node("/chosen"), "rng-seed", 64), seed, 64);
+	params.rng_seed_len = 1;
+	build(&params);
+	assert_memory_equal(prop(node("/chosen"), "rng-seed", 1), seed, 1);
 }
 
 static void test_chosen_without_initrd_or_bootargs(void **state)
@@ -342,6 +362,11 @@ static void test_invalid_params(void **state)
 	EXPECT_INVALID(plic_num_sources, 1);
 	EXPECT_INVALID(uart_irq, 0);
 	EXPECT_INVALID(uart_irq, 96);
+	EXPECT_INVALID(rng_seed_len, 32); /* and no bytes */
+	params = default_params();
+	params.rng_seed = (const uint8_t *)long_name;
+	params.rng_seed_len = 4097;
+	assert_int_equal(guest_fdt_build(tree, BUF_SIZE, &params), HV_EINVAL);
 #undef EXPECT_INVALID
 }
 
@@ -506,6 +531,7 @@ int main(void)
 		cmocka_unit_test(test_root_and_memory),
 		cmocka_unit_test(test_cpus),
 		cmocka_unit_test(test_chosen),
+		cmocka_unit_test(test_chosen_rng_seed),
 		cmocka_unit_test(test_chosen_without_initrd_or_bootargs),
 		cmocka_unit_test(test_soc_plic_and_uart),
 		cmocka_unit_test(test_unit_addresses_and_sizes),

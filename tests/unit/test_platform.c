@@ -96,6 +96,15 @@ static void check_virt_common(const struct platform *p, const void *dtb)
 	assert_int_equal(p->num_unused, 0);
 	for (unsigned i = 0; i < p->num_harts; i++)
 		assert_int_equal(p->hartids[i], i);
+	/* QEMU's 32 random bytes in /chosen, copied as they are. */
+	int len;
+	const void *seed = fdt_getprop(dtb, fdt_path_offset(dtb, "/chosen"),
+				       "rng-seed", &len);
+
+	assert_non_null(seed);
+	assert_int_equal(len, 32);
+	assert_int_equal(p->rng_seed_len, 32);
+	assert_memory_equal(p->rng_seed, seed, 32);
 }
 
 static void test_qemu_smp4(void **state)

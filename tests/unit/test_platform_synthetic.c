@@ -211,6 +211,29 @@ static void test_initrd(void **state)
 	}
 }
 
+/* /chosen/rng-seed: copied up to PLATFORM_RNG_SEED_MAX bytes; none
+ * when absent. (Each byte here is its index + 1.) */
+static void test_rng_seed(void **state)
+{
+	static const unsigned lengths[] = {
+		0,  1, 32, PLATFORM_RNG_SEED_MAX, PLATFORM_RNG_SEED_MAX + 1,
+		200};
+	struct machine m = good();
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(lengths); i++) {
+		unsigned want = lengths[i] < PLATFORM_RNG_SEED_MAX
+					? lengths[i]
+					: PLATFORM_RNG_SEED_MAX;
+
+		m.rng_seed_len = lengths[i];
+		assert_int_equal(parse(&m), HV_OK);
+		assert_int_equal(out.rng_seed_len, want);
+		for (unsigned k = 0; k < want; k++)
+			assert_int_equal(out.rng_seed[k], k + 1);
+	}
+}
+
 static void test_reserved_memory(void **state)
 {
 	struct machine m = good();
@@ -408,6 +431,7 @@ int main(void)
 		cmocka_unit_test(test_timebase_64bit),
 		cmocka_unit_test(test_optional_devices),
 		cmocka_unit_test(test_initrd),
+		cmocka_unit_test(test_rng_seed),
 		cmocka_unit_test(test_reserved_memory),
 		cmocka_unit_test(test_memreserve_entries),
 		cmocka_unit_test(test_reserved_memory_refused),

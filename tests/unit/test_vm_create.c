@@ -12,6 +12,7 @@
  */
 #include <stdlib.h>
 #include "vmconfig_test_util.h" /* cmocka, libfdt, the config builder */
+#include <hv/entropy.h>
 #include <hv/guest_mem.h>
 #include <hv/image.h>
 #include <hv/page_alloc.h>
@@ -202,6 +203,9 @@ static void test_vms_are_built_and_boot(void **state)
 			 sizeof(initrd));
 	assert_memory_equal(guest_ptr(linux0, fdt64_to_cpu(*start)), initrd,
 			    sizeof(initrd));
+	/* No host seed yet (the first test): no rng-seed for the guest. */
+	assert_false(entropy_available());
+	assert_null(fdt_getprop(fdt, chosen, "rng-seed", NULL));
 	/* Only the boot vCPU starts, at the entry with the DTB in a1. */
 	assert_int_equal(linux0->vcpus[0].state, VCPU_RUNNABLE);
 	assert_int_equal(linux0->vcpus[1].state, VCPU_OFFLINE);
@@ -367,11 +371,27 @@ static void test_bad_images_and_vmids(void **state)
  * from the boot archive into zeroed RAM, with a DTB that counts the
  * boot, and starts vCPU 0 at the entry again; the other VM keeps its
  * RAM as it was. */
+/* A VM's /chosen/rng-seed, copied out (64 bytes), or fail. */
+static void guest_rng_seed(struct vm *vm, uint8_t out[64])
+{
+	const void *fdt = guest_ptr(vm, vm->vcpus[0].boot_opaque);
+	int len = 0;
+	const void *seed = fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"),
+				       "rng-seed", &len);
+
+	assert_non_null(seed);
+	assert_int_equal(len, 64);
+	memcpy(out, seed, 64);
+}
+
 static void test_reboot_reloads_from_the_archive(void **state)
 {
+	static const uint8_t host_seed[32] = {1, 2, 3, 4, 5, 6, 7, 8};
+	uint8_t seed0[64], seed1[64], seed0_again[64];
 	(void)state;
 	struct build b = {0};
 
+	assert_true(entropy_seed(host_seed, sizeof(host_seed), 99));
 	build_archive(&b, WITH_ALL);
 	vms_create_from_archive(archive, archive_len);
 	assert_int_equal(num_vms, 2);
@@ -382,6 +402,10 @@ static void test_reboot_reloads_from_the_archive(void **state)
 	uint8_t *other = guest_ptr(bare1, GUEST_RAM_BASE + 0x1000);
 	hpa_t ram = linux0->ram_host;
 
+	/* Each VM its own seed, and each start of a VM a new one. */
+	guest_rng_seed(linux0, seed0);
+	guest_rng_seed(bare1, seed1);
+	assert_memory_not_equal(seed0, seed1, 64);
 	memset(scribble, 0x77, 4096);
 	memset(kernel_copy, 0x66, 64); /* the old instance changed its text */
 	memset(other, 0x55, 16);
@@ -405,6 +429,9 @@ static void test_reboot_reloads_from_the_archive(void **state)
 
 	assert_non_null(boot);
 	assert_int_equal(fdt32_to_cpu(*boot), 2);
+	guest_rng_seed(linux0, seed0_again);
+	assert_memory_not_equal(seed0, seed0_again, 64);
+	assert_memory_not_equal(seed1, seed0_again, 64);
 	assert_non_null(strstr(fake_printed, "VM \"linux0\" restarted (boot "
 					     "2)"));
 }

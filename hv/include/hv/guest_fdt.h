@@ -22,7 +22,9 @@ struct guest_fdt_params {
 	uint64_t uart_base, uart_size;
 	unsigned uart_irq;
 	uint32_t uart_clock_frequency;
-	unsigned boot_count; /* 1 at power-on, +1 per reboot (0 means 1) */
+	unsigned boot_count;	 /* 1 at power-on, +1 per reboot (0 means 1) */
+	const uint8_t *rng_seed; /* /chosen/rng-seed; none if len is 0 */
+	size_t rng_seed_len;
 };
 
 /*
@@ -30,7 +32,7 @@ struct guest_fdt_params {
  * cpu@N per vCPU with reg, device_type, status, compatible "riscv",
  * riscv,isa, mmu-type and an interrupt-controller child "riscv,cpu-intc"),
  * /chosen (bootargs, linux,initrd-start/end, stdout-path,
- * hartvisor,boot-count), /soc with the
+ * hartvisor,boot-count, and rng-seed when given), /soc with the
  * PLIC ("sifive,plic-1.0.0", "riscv,plic0"; interrupts-extended = one
  * supervisor external interrupt (9) context per vCPU, context i = vCPU i)
  * and the ns16550a UART. Returns HV_OK or HV_ENOMEM if buf is too small.

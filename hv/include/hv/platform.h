@@ -12,6 +12,7 @@
 
 #define PLATFORM_ISA_MAX 256
 #define PLATFORM_MAX_RESERVED 32
+#define PLATFORM_RNG_SEED_MAX 64
 #define PLATFORM_MAX_UNUSED 16
 
 /* Why a hart of the DTB does not run hartvisor. */
@@ -52,6 +53,11 @@ struct platform {
 	uint64_t pci_ecam_base, pci_ecam_size;
 	uint64_t pci_io_base; /* CPU address of PCI I/O port 0 */
 	uint64_t initrd_start, initrd_end;
+	/* The firmware's /chosen/rng-seed (its first PLATFORM_RNG_SEED_MAX
+	 * bytes), the hypervisor's only entropy (hv/core/entropy.c), wiped
+	 * once used; rng_seed_len 0 if there was none. */
+	uint8_t rng_seed[PLATFORM_RNG_SEED_MAX];
+	unsigned rng_seed_len;
 	uint64_t dtb_size; /* the host DTB's totalsize */
 	/* /memreserve/ entries, then every reg of /reserved-memory. */
 	unsigned num_reserved;
