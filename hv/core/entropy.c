@@ -41,13 +41,19 @@ bool entropy_seed(const uint8_t *seed, size_t len, uint64_t stir)
 		return false;
 	spin_lock(&entropy_lock);
 	memset(key, 0, sizeof(key));
-	for (size_t i = 0; i < len; i++)
-		key[i % sizeof(key)] ^= seed[i];
+	/* Each 32-byte piece of the seed (the last one zero-padded) goes
+	 * into the key and through the block function before the next:
+	 * two equal halves do not cancel out, as a plain XOR fold would let
+	 * them. So the host's bytes themselves are never a key. */
+	for (size_t done = 0; done < len; done += sizeof(key)) {
+		for (size_t i = 0; i < sizeof(key) && done + i < len; i++)
+			key[i] ^= seed[done + i];
+		rekey();
+	}
 	for (unsigned i = 0; i < 8; i++)
 		key[i] ^= (uint8_t)(stir >> (8 * i));
-	/* The host's bytes themselves are never a key. */
 	rekey();
-	seeded = true;
+	__atomic_store_n(&seeded, true, __ATOMIC_RELEASE);
 	spin_unlock(&entropy_lock);
 	return true;
 }

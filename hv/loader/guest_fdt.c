@@ -255,7 +255,8 @@ static bool params_are_valid(const struct guest_fdt_params *params)
 	       params->plic_num_sources >= 2 && params->uart_irq > 0 &&
 	       params->uart_irq < params->plic_num_sources &&
 	       (!params->rng_seed_len ||
-		(params->rng_seed && params->rng_seed_len <= 4096));
+		(params->rng_seed &&
+		 params->rng_seed_len <= GUEST_FDT_MAX_RNG_SEED));
 }
 
 int guest_fdt_build(void *buf, size_t buf_size,

@@ -322,6 +322,17 @@ static void parse_chosen(const void *dtb, struct platform *out)
 	}
 }
 
+void platform_wipe_rng_seed(void *dtb)
+{
+	int node = fdt_path_offset(dtb, "/chosen");
+	int len = 0;
+	volatile uint8_t *seed =
+		node < 0 ? NULL : fdt_getprop_w(dtb, node, "rng-seed", &len);
+
+	for (int i = 0; seed && i < len; i++)
+		seed[i] = 0;
+}
+
 static int add_reserved(struct platform *out, uint64_t base, uint64_t size,
 			char *err, size_t err_len)
 {

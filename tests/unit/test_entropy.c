@@ -4,8 +4,9 @@
  * and the all-zero key's first two blocks (the same as `openssl enc
  * -chacha20` writes over zeros); hv/core/entropy.c: nothing before a
  * seed, nothing from a short one, every request different (the key
- * changes after each), the same bytes from the same seed and stir, any
- * length.
+ * changes after each), its exact construction (a known answer built
+ * with the bare block function), the same bytes from the same seed and
+ * stir, any length.
  *
  * The generator is one static state: the tests run in order, the first
  * before any seed.
@@ -95,8 +96,51 @@ static void test_requests_differ(void **state)
 	assert_false(all_zero(a, sizeof(a)));
 	/* A key used once is gone: the second request is no replay. */
 	assert_memory_not_equal(a, b, sizeof(a));
-	/* And the seed itself is not handed out. */
-	assert_memory_not_equal(a, seed, sizeof(seed));
+}
+
+/* The construction exactly, block by block with the bare block function:
+ * the key from the seed and the stir, a request's blocks 1.., then block
+ * 0 as the next key (never handed out). */
+static void next_key(uint8_t key[32])
+{
+	static const uint8_t nonce[12];
+	uint8_t block[64];
+
+	chacha20_block(key, 0, nonce, block);
+	memcpy(key, block, 32);
+}
+
+static void test_known_answer(void **state)
+{
+	static const uint8_t nonce[12];
+	uint8_t seed[40], key[32] = {0}, want[100], got[100], block[64];
+	uint64_t stir = 0x0123456789abcdefULL;
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(seed); i++)
+		seed[i] = (uint8_t)(7 * i + 3);
+	/* Seeding: 32 bytes, the block function, the last 8 zero-padded,
+	 * the block function, the stir, the block function. */
+	for (unsigned i = 0; i < 32; i++)
+		key[i] ^= seed[i];
+	next_key(key);
+	for (unsigned i = 0; i < 8; i++)
+		key[i] ^= seed[32 + i];
+	next_key(key);
+	for (unsigned i = 0; i < 8; i++)
+		key[i] ^= (uint8_t)(stir >> (8 * i));
+	next_key(key);
+	/* A 100-byte request: blocks 1 and 2; then the next key. */
+	chacha20_block(key, 1, nonce, want);
+	chacha20_block(key, 2, nonce, block);
+	memcpy(want + 64, block, 36);
+	assert_true(entropy_seed(seed, sizeof(seed), stir));
+	assert_int_equal(entropy_fill(got, sizeof(got)), HV_OK);
+	assert_memory_equal(got, want, sizeof(want));
+	next_key(key);
+	chacha20_block(key, 1, nonce, want);
+	assert_int_equal(entropy_fill(got, 64), HV_OK);
+	assert_memory_equal(got, want, 64);
 }
 
 static void test_same_seed_same_bytes(void **state)
@@ -110,8 +154,9 @@ static void test_same_seed_same_bytes(void **state)
 	entropy_seed(seed, sizeof(seed), 7);
 	assert_int_equal(entropy_fill(b, sizeof(b)), HV_OK);
 	assert_memory_equal(a, b, sizeof(a));
-	/* Another boot time (stir) or another seed: other bytes. */
-	entropy_seed(seed, sizeof(seed), 8);
+	/* Another boot time (stir: its top byte too) or another seed:
+	 * other bytes. */
+	entropy_seed(seed, sizeof(seed), 7 | 1ULL << 56);
 	assert_int_equal(entropy_fill(c, sizeof(c)), HV_OK);
 	assert_memory_not_equal(a, c, sizeof(a));
 	seed[39] ^= 1; /* past the first 32 bytes: folded in too */
@@ -150,6 +195,7 @@ int main(void)
 		cmocka_unit_test(test_zero_key_blocks),
 		cmocka_unit_test(test_nothing_without_a_seed),
 		cmocka_unit_test(test_requests_differ),
+		cmocka_unit_test(test_known_answer),
 		cmocka_unit_test(test_same_seed_same_bytes),
 		cmocka_unit_test(test_any_length),
 	};

@@ -365,7 +365,7 @@ static void test_invalid_params(void **state)
 	EXPECT_INVALID(rng_seed_len, 32); /* and no bytes */
 	params = default_params();
 	params.rng_seed = (const uint8_t *)long_name;
-	params.rng_seed_len = 4097;
+	params.rng_seed_len = GUEST_FDT_MAX_RNG_SEED + 1;
 	assert_int_equal(guest_fdt_build(tree, BUF_SIZE, &params), HV_EINVAL);
 #undef EXPECT_INVALID
 }

@@ -232,6 +232,24 @@ static void test_rng_seed(void **state)
 		for (unsigned k = 0; k < want; k++)
 			assert_int_equal(out.rng_seed[k], k + 1);
 	}
+	/* Once used, the DTB's copy is zeroed in place, all of it. */
+	m.rng_seed_len = 100;
+	assert_int_equal(parse(&m), HV_OK);
+	platform_wipe_rng_seed(dtb);
+	int len = 0;
+	const uint8_t *left = fdt_getprop(dtb, fdt_path_offset(dtb, "/chosen"),
+					  "rng-seed", &len);
+
+	assert_non_null(left);
+	assert_int_equal(len, 100);
+	for (int k = 0; k < len; k++)
+		assert_int_equal(left[k], 0);
+	assert_int_equal(fdt_check_full(dtb, sizeof(dtb)), 0);
+	/* A DTB without one is left alone. */
+	m.rng_seed_len = 0;
+	assert_int_equal(parse(&m), HV_OK);
+	platform_wipe_rng_seed(dtb);
+	assert_int_equal(fdt_check_full(dtb, sizeof(dtb)), 0);
 }
 
 static void test_reserved_memory(void **state)

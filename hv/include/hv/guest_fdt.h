@@ -8,6 +8,10 @@
 
 #include <hv/types.h>
 
+/* The largest rng-seed a guest DTB carries (guest_fdt_build refuses
+ * more): far above what any guest credits. */
+#define GUEST_FDT_MAX_RNG_SEED 4096
+
 struct guest_fdt_params {
 	const char *vm_name;
 	unsigned num_vcpus; /* vCPU i has hart id i */

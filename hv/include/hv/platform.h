@@ -71,6 +71,10 @@ struct platform {
  * running the parse, must be usable; it always gets index 0. */
 int platform_parse(const void *dtb, unsigned long boot_hartid,
 		   struct platform *out, char *err, size_t err_len);
+/* Zero the bytes of the DTB's /chosen/rng-seed in place (the property
+ * stays, all zero), once the hypervisor has keyed its generator from
+ * them: the host DTB stays in memory for the hypervisor's whole life. */
+void platform_wipe_rng_seed(void *dtb);
 /* What an unused hart's reason means, for the boot report. */
 const char *platform_hart_unused_reason(enum platform_hart_unused reason);
 /* The PLIC S-mode context of a usable hart, or -1 (not a usable hart, or
