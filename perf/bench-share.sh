@@ -15,7 +15,7 @@
 # time follow, which carry only the scheduler:
 #   share/SCENARIO/guest-run-time  A's share of the time the two vCPUs
 #       ran by their own clocks, over the same windows (each guest adds
-#       up the time between its checks, leaving out gaps of 50 us or
+#       up the time between its checks, leaving out gaps of 200 us or
 #       more, when it was switched out)
 #   share/SCENARIO/hart-time  A's share of the two vCPUs' run time in the
 #       hypervisor's statistics at VM stop (the whole run)
@@ -82,9 +82,9 @@ for sc in $scenarios; do
 				exit 1
 			}
 		done
-		# windows FIELD: per window, A's and B's FIELD (count, run_us)
-		# and A's share of the sum, as CSV.
-		windows() {
+		# per_window FIELD: per window, A's and B's FIELD (count,
+		# run_us) and A's share of the sum, as CSV.
+		per_window() {
 			awk -v run="$i" -v sc="$sc" -v want="$want" -v last="$windows" -v field="$1" '
 			/^\[[ab]\] BENCH-SHARE / {
 				vm = substr($1, 2, 1)
@@ -102,8 +102,8 @@ for sc in $scenarios; do
 				}
 			}' "$log.clean"
 		}
-		windows count >>"$BENCH_CSV" || bench_die "$sc run $i: missing windows in $log"
-		windows run_us >>"$BENCH_OUT/share-guest-run.csv" ||
+		per_window count >>"$BENCH_CSV" || bench_die "$sc run $i: missing windows in $log"
+		per_window run_us >>"$BENCH_OUT/share-guest-run.csv" ||
 			bench_die "$sc run $i: no run times (run_us) in the windows of $log"
 		# The scheduler's side: each vCPU's run time in the hypervisor's
 		# statistics when its VM stops ("... (hart 0): run 2750 ms, ...").

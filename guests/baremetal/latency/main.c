@@ -156,10 +156,11 @@ static void count_windows(unsigned windows)
 	unsigned long total = 0;
 
 	/* The vCPU's own run time by its clock: the time between two
-	 * checks, unless the gap shows it was switched out (another VM's
-	 * slice lasts milliseconds; one round of the loop, or an exit of
-	 * this vCPU's own, takes microseconds). */
-	uint64_t gap_limit = us_to_ticks(50);
+	 * checks, unless the gap shows it was switched out. Another VM
+	 * runs at least the scheduler's minimum of 500 us once it has the
+	 * hart; one round of the loop, or an exit of this vCPU's own, takes
+	 * microseconds, tens on a loaded host. */
+	uint64_t gap_limit = us_to_ticks(200);
 	uint64_t last = read_time();
 
 	for (unsigned k = 1; k <= windows; k++, end += window) {
