@@ -98,6 +98,10 @@ void cpu_msg_call(struct cpu *cpu, cpu_msg_fn fn, void *arg)
 		cpu_relax_serving();
 }
 
+/* The harts of cpu_msg_call_online are bits of an unsigned long. */
+_Static_assert(HV_MAX_HARTS <= 8 * sizeof(unsigned long),
+	       "a hart mask holds every hart");
+
 void cpu_msg_call_online(unsigned long harts, cpu_msg_fn fn, void *arg)
 {
 	uint32_t done[HV_MAX_HARTS] = {0};
