@@ -139,28 +139,26 @@ END {
 # The same share in time: by the guests' clocks, then as the hypervisor
 # accounted it. The counts also carry any difference in speed between the
 # two VMs' loops; these carry only the scheduler.
-awk -F, 'NR > 1 {
-	if (!($2 in n)) order[++ns] = $2
-	n[$2]++; sum[$2] += $6; want[$2] = $7
-}
-END {
-	for (k = 1; k <= ns; k++) {
-		s = order[k]; m = sum[s] / n[s]
-		printf "share/%s/guest-run-time: configured %.3f, measured %.4f, error %+.4f (the time each guest ran by its own clock, %d windows of 1 s)\n",
-			s, want[s], m, m - want[s], n[s]
+# time_share CSV COLUMN NAME WHAT UNIT: the mean of A's share (CSV column
+# COLUMN, the configured share in the next) per scenario, as
+# "share/SCENARIO/NAME: ... (WHAT, <rows> UNIT)".
+time_share() {
+	awk -F, -v col="$2" -v name="$3" -v what="$4" -v unit="$5" 'NR > 1 {
+		if (!($2 in n)) order[++ns] = $2
+		n[$2]++; sum[$2] += $col; want[$2] = $(col + 1)
 	}
-}' "$BENCH_OUT/share-guest-run.csv" | tee -a "$BENCH_OUT/share.txt"
-awk -F, 'NR > 1 {
-	if (!($2 in n)) order[++ns] = $2
-	n[$2]++; sum[$2] += $5; want[$2] = $6
+	END {
+		for (k = 1; k <= ns; k++) {
+			s = order[k]; m = sum[s] / n[s]
+			printf "share/%s/%s: configured %.3f, measured %.4f, error %+.4f (%s, %d %s)\n",
+				s, name, want[s], m, m - want[s], what, n[s], unit
+		}
+	}' "$1" | tee -a "$BENCH_OUT/share.txt"
 }
-END {
-	for (k = 1; k <= ns; k++) {
-		s = order[k]; m = sum[s] / n[s]
-		printf "share/%s/hart-time: configured %.3f, measured %.4f, error %+.4f (the hypervisor'"'"'s run time, %d run(s))\n",
-			s, want[s], m, m - want[s], n[s]
-	}
-}' "$BENCH_OUT/share-hart-time.csv" | tee -a "$BENCH_OUT/share.txt"
+time_share "$BENCH_OUT/share-guest-run.csv" 6 guest-run-time \
+	"the time each guest ran by its own clock" "windows of 1 s"
+time_share "$BENCH_OUT/share-hart-time.csv" 5 hart-time \
+	"the hypervisor's run time" "run(s)"
 
 gp=$BENCH_WORK/share.gp
 plot="plot"
