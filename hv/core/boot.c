@@ -235,7 +235,7 @@ void hv_boot_main(unsigned long hartid, unsigned long dtb)
 	plic_init(hpa(platform.plic_base));
 	/* The host's seed keys the generator, then is gone from here. */
 	entropy_seed(platform.rng_seed, platform.rng_seed_len, arch_time_now());
-	entropy_wipe(platform.rng_seed, sizeof(platform.rng_seed));
+	secret_wipe(platform.rng_seed, sizeof(platform.rng_seed));
 	platform_wipe_rng_seed((void *)dtb);
 	reserve_boot_memory(dtb);
 	hart_common_init(true);

@@ -6,6 +6,7 @@
  * pairs) of quarter rounds, then the input state added back in.
  */
 #include <hv/chacha20.h>
+#include <hv/secret_wipe.h>
 
 #define ROTATE_LEFT(v, n) (((v) << (n)) | ((v) >> (32 - (n))))
 
@@ -64,8 +65,6 @@ void chacha20_block(const uint8_t key[CHACHA20_KEY_BYTES], uint32_t counter,
 	for (unsigned i = 0; i < 16; i++)
 		store_le32(out + 4 * i, x[i] + input[i]);
 	/* The caller's key is in input[] and x[]: leave neither behind. */
-	for (unsigned i = 0; i < 16; i++) {
-		((volatile uint32_t *)input)[i] = 0;
-		((volatile uint32_t *)x)[i] = 0;
-	}
+	secret_wipe(input, sizeof(input));
+	secret_wipe(x, sizeof(x));
 }

@@ -9,20 +9,13 @@
 #include <hv/chacha20.h>
 #include <hv/entropy.h>
 #include <hv/errno.h>
+#include <hv/secret_wipe.h>
 #include <hv/spinlock.h>
 #include <string.h>
 
 static spinlock_t entropy_lock = SPINLOCK_INIT;
 static uint8_t key[CHACHA20_KEY_BYTES];
 static bool seeded;
-
-void entropy_wipe(void *p, size_t len)
-{
-	volatile uint8_t *bytes = p;
-
-	for (size_t i = 0; i < len; i++)
-		bytes[i] = 0;
-}
 
 /* The next key from the current one: block 0, which no request uses. */
 static void rekey(void)
@@ -32,7 +25,7 @@ static void rekey(void)
 
 	chacha20_block(key, 0, nonce, block);
 	memcpy(key, block, sizeof(key));
-	entropy_wipe(block, sizeof(block));
+	secret_wipe(block, sizeof(block));
 }
 
 bool entropy_seed(const uint8_t *seed, size_t len, uint64_t stir)
@@ -88,7 +81,7 @@ int entropy_fill(void *out, size_t len)
 		dst += n;
 		len -= n;
 	}
-	entropy_wipe(block, sizeof(block));
+	secret_wipe(block, sizeof(block));
 	rekey();
 	spin_unlock(&entropy_lock);
 	return HV_OK;

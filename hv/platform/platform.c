@@ -9,6 +9,7 @@
 #include <hv/errno.h>
 #include <hv/fdt_sanity.h>
 #include <hv/platform.h>
+#include <hv/secret_wipe.h>
 
 bool platform_isa_has_letter(const char *isa, char letter)
 {
@@ -326,11 +327,11 @@ void platform_wipe_rng_seed(void *dtb)
 {
 	int node = fdt_path_offset(dtb, "/chosen");
 	int len = 0;
-	volatile uint8_t *seed =
+	void *seed =
 		node < 0 ? NULL : fdt_getprop_w(dtb, node, "rng-seed", &len);
 
-	for (int i = 0; seed && i < len; i++)
-		seed[i] = 0;
+	if (seed && len > 0)
+		secret_wipe(seed, (size_t)len);
 }
 
 static int add_reserved(struct platform *out, uint64_t base, uint64_t size,

@@ -115,8 +115,8 @@ static int build_fdt(struct vm *vm, const struct boot_layout *layout,
 		ret = HV_ERANGE;
 	}
 	/* The seed is the guest's alone: no copy stays behind. */
-	entropy_wipe(seed, sizeof(seed));
-	entropy_wipe(fdt_scratch, sizeof(fdt_scratch));
+	secret_wipe(seed, sizeof(seed));
+	secret_wipe(fdt_scratch, sizeof(fdt_scratch));
 	return ret;
 }
 

@@ -184,7 +184,7 @@ static void test_any_length(void **state)
 			assert_false(all_zero(buf, n));
 	}
 	memset(buf, 0xee, 8);
-	entropy_wipe(buf, 8);
+	secret_wipe(buf, 8);
 	assert_true(all_zero(buf, 8));
 }
 

@@ -16,6 +16,7 @@
 #ifndef HV_ENTROPY_H
 #define HV_ENTROPY_H
 
+#include <hv/secret_wipe.h>
 #include <hv/types.h>
 
 /* A seed shorter than this (128 bits) is not used. */
@@ -30,8 +31,5 @@ bool entropy_available(void);
 /* len random bytes into out: HV_OK, or HV_ENOENT with no seed. Safe from
  * any hart. */
 int entropy_fill(void *out, size_t len);
-/* Clear len bytes at p so that the compiler cannot drop the stores (for
- * secrets in buffers about to go out of use). */
-void entropy_wipe(void *p, size_t len);
 
 #endif
