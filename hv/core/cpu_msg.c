@@ -82,6 +82,21 @@ int cpu_msg_post(struct cpu *cpu, cpu_msg_fn fn, void *arg)
 	return queue_message(cpu, fn, arg, NULL);
 }
 
+/* Queue a synchronous message. A full queue drains as its hart serves
+ * it; this hart serves its own meanwhile, in case that hart waits on it. */
+static void queue_waiting_for_room(struct cpu *cpu, cpu_msg_fn fn, void *arg,
+				   uint32_t *done)
+{
+	while (queue_message(cpu, fn, arg, done) != HV_OK)
+		cpu_relax_serving();
+}
+
+static void wait_until_done(const uint32_t *done)
+{
+	while (!__atomic_load_n(done, __ATOMIC_ACQUIRE))
+		cpu_relax_serving();
+}
+
 void cpu_msg_call(struct cpu *cpu, cpu_msg_fn fn, void *arg)
 {
 	uint32_t done = 0;
@@ -90,12 +105,8 @@ void cpu_msg_call(struct cpu *cpu, cpu_msg_fn fn, void *arg)
 		fn(arg);
 		return;
 	}
-	/* A full queue drains as its hart serves it; serve ours meanwhile
-	 * in case that hart is waiting on us. */
-	while (queue_message(cpu, fn, arg, &done) != HV_OK)
-		cpu_relax_serving();
-	while (!__atomic_load_n(&done, __ATOMIC_ACQUIRE))
-		cpu_relax_serving();
+	queue_waiting_for_room(cpu, fn, arg, &done);
+	wait_until_done(&done);
 }
 
 /* The harts of cpu_msg_call_online are bits of an unsigned long. */
@@ -117,17 +128,15 @@ void cpu_msg_call_online(unsigned long harts, cpu_msg_fn fn, void *arg)
 			here = true;
 			continue;
 		}
-		while (queue_message(&cpus[i], fn, arg, &done[i]) != HV_OK)
-			cpu_relax_serving();
+		queue_waiting_for_room(&cpus[i], fn, arg, &done[i]);
 		sent |= 1UL << i;
 	}
 	if (here)
 		fn(arg);
 	/* done[] lives on this stack: no return before every flag is set. */
 	for (unsigned i = 0; i < HV_MAX_HARTS; i++)
-		while ((sent & (1UL << i)) &&
-		       !__atomic_load_n(&done[i], __ATOMIC_ACQUIRE))
-			cpu_relax_serving();
+		if (sent & (1UL << i))
+			wait_until_done(&done[i]);
 }
 
 void cpu_msg_serve(void)
