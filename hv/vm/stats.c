@@ -4,6 +4,7 @@
  * waited, its exits by cause, and how the scheduler treated it (steal
  * time, preemptions, the wake-to-run latency histogram).
  */
+#include <arch/arch.h>
 #include <hv/platform.h>
 #include <hv/printk.h>
 #include <hv/vm.h>
@@ -20,10 +21,14 @@ static unsigned long long ns_to_us(uint64_t ns)
 	return (unsigned long long)(ns / 1000);
 }
 
-/* Run and wait time, exits by cause. */
+/* Run and wait time, exits by cause. The times are a live reading: the
+ * vCPU that stops its VM is still running while it prints them. */
 static void print_exits(struct vm *vm, unsigned i)
 {
 	const struct vcpu_stats *st = &vm->vcpus[i].stats;
+	uint64_t run, wait;
+
+	sched_vcpu_times(&vm->vcpus[i], arch_time_now(), &run, &wait);
 
 	hv_printf("hartvisor: VM \"%s\" vCPU %u (hart %u): run %llu ms, "
 		  "wait %llu ms, %llu switches, %llu migrations; "
@@ -31,8 +36,8 @@ static void print_exits(struct vm *vm, unsigned i)
 		  "mmio %llu, virtual-insn %llu, ipi %llu, timer %llu, "
 		  "external %llu; wfi blocks %llu, waits in place %llu\n",
 		  vm->name, i, vm->vcpus[i].cpu->hartid,
-		  (unsigned long long)ticks_to_ms(st->run_ticks),
-		  (unsigned long long)ticks_to_ms(st->wait_ticks),
+		  (unsigned long long)ticks_to_ms(run),
+		  (unsigned long long)ticks_to_ms(wait),
 		  (unsigned long long)st->switches_in,
 		  (unsigned long long)st->migrations,
 		  (unsigned long long)st->exits[EXC_ECALL_VS],

@@ -19,6 +19,7 @@
 #define ENTRY 0x80000000UL
 
 static struct vm *vm, *other;
+static uint64_t v0_runs; /* ticks vCPU 0 of "a" runs before its ecall */
 
 /* vCPU 0 of VM "a" stops its VM from an ecall; everyone else waits in
  * wfi with SSIE on. */
@@ -41,6 +42,7 @@ static enum exit_action ecall_stop(struct vcpu *vcpu)
 static void guest(struct vcpu *vcpu)
 {
 	if (vcpu->vm == vm && vcpu->id == 0 && vcpu->arch.sepc == ENTRY) {
+		fake_advance_time(v0_runs);
 		fake_exit_ecall(vcpu, 0x53525354, 0, NULL, 0);
 		return;
 	}
@@ -59,7 +61,21 @@ static int setup(void **state)
 	fake_vcpu_place(&other->vcpus[0], 1);
 	fake_guest = guest;
 	fake_ecall_handler = ecall_stop;
+	v0_runs = 0;
 	return 0;
+}
+
+/* The vCPU that stops its VM is still running when the statistics are
+ * printed: its run time counts up to the stop (it printed "run 0 ms"). */
+static void test_stopping_vcpu_reports_its_run_time(void **state)
+{
+	(void)state;
+	v0_runs = FAKE_TIMEBASE_HZ / 50; /* 20 ms */
+	fake_vcpu_start(vm, 0, ENTRY);
+	assert_ptr_equal(fake_step(0), &vm->vcpus[0]);
+	assert_false(vm_is_running(vm));
+	assert_non_null(
+		strstr(fake_printed, "VM \"a\" vCPU 0 (hart 0): run 20 ms, "));
 }
 
 static void test_stop_quiesces_the_vm_only(void **state)
@@ -241,6 +257,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_stop_quiesces_the_vm_only, setup),
+		cmocka_unit_test_setup(test_stopping_vcpu_reports_its_run_time,
+				       setup),
 		cmocka_unit_test_setup(
 			test_stop_kicks_again_a_vcpu_that_entered_late, setup),
 		cmocka_unit_test_setup(
