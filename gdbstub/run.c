@@ -254,6 +254,8 @@ int gdb_run_resume(void *ctx, const enum gdb_resume_action *actions,
 				return err;
 			gdb_target.step_thread = i + 1;
 			vm->vcpus[i].arch.mask_interrupts = true;
+			/* Held back, no interrupt would end its wfi. */
+			arch_vcpu_set_wfi_in_guest(&vm->vcpus[i].arch, false);
 		}
 		if (action == GDB_RESUME_CONTINUE || action == GDB_RESUME_STEP)
 			run |= 1UL << i;

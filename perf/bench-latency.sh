@@ -12,7 +12,8 @@
 #
 # Environment: BUILD (build), BENCH_RUNS (3), BENCH_SAMPLES (samples per
 # metric and run, 500), BENCH_CLOCKS ("mttcg icount"), BENCH_TIMEOUT (per
-# run, 300 s). Results: $BUILD/bench/latency{.csv,.txt,-summary.csv},
+# run, 300 s), HV_ELF (the hartvisor image, $BUILD/hartvisor.elf: set it
+# to compare two builds against the same native runs). Results: $BUILD/bench/latency{.csv,.txt,-summary.csv},
 # latency-<clock>.png.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -21,7 +22,7 @@ samples=${BENCH_SAMPLES:-500}
 clocks=${BENCH_CLOCKS:-mttcg icount}
 limit=${BENCH_TIMEOUT:-300}
 image=$BUILD/guests/latency.img
-hv_elf=$BUILD/hartvisor.elf
+hv_elf=${HV_ELF:-$BUILD/hartvisor.elf}
 [ -f "$image" ] || bench_die "$image missing (make BUILD=$BUILD bench-latency builds it)"
 [ -f "$hv_elf" ] || bench_die "$hv_elf missing (make BUILD=$BUILD hv)"
 

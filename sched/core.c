@@ -101,6 +101,7 @@ void sched_update_timer(void)
 			deadline = due;
 	}
 	current = cpu->current;
+	sched_wfi_in_guest_check(cpu); /* every IPI passes here */
 	/* After the wakeups above, which may have queued a vCPU. Armed even
 	 * if already past: it then fires at once and the run loop preempts;
 	 * skipping it could leave a spinning guest unpreempted. */
@@ -240,6 +241,8 @@ static void switch_in(struct cpu *cpu, struct vcpu *vcpu)
 				  __ATOMIC_RELAXED);
 	}
 	vcpu_prepare_entry(vcpu);
+	/* Its wfi exits until it was waited out in place here. */
+	sched_wfi_in_guest_end(cpu);
 	vcpu->stats.switches_in++;
 	vcpu->stats.switched_in_at = arch_time_now();
 	sched_update_timer();
@@ -305,8 +308,10 @@ static void switch_out(struct cpu *cpu, struct vcpu *vcpu)
 	}
 	/* Also a vCPU woken (or unparked) while it was still current. */
 	if (!target && !parked && vcpu->state == VCPU_RUNNABLE &&
-	    !vcpu->se.queued)
+	    !vcpu->se.queued) {
 		rq->policy->enqueue(rq, &vcpu->se);
+		sched_wfi_in_guest_queued();
+	}
 	sched_balance_account(cpu);
 	spin_unlock(&rq->lock);
 	sbi_sta_switched_out(vcpu, preempted);
@@ -328,6 +333,8 @@ int sched_defer(void (*fn)(void *arg), void *arg)
 		return HV_EAGAIN;
 	cpu->deferred_arg = arg;
 	cpu->deferred_fn = fn;
+	/* The next wfi exits, and its wait in place gives way to the work. */
+	sched_wfi_in_guest_end(cpu);
 	return HV_OK;
 }
 

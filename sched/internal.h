@@ -41,6 +41,19 @@ static inline void stint_change_end(struct vcpu_stats *s)
 	__atomic_store_n(&s->stint_seq, s->stint_seq + 1, __ATOMIC_RELEASE);
 }
 
+/* Work already on this hart, or the scheduler's say at every switch (a
+ * cap, a policy that moves vCPUs): no wait in place, no wfi in the guest
+ * (sched/wait_in_place.c). */
+bool sched_hart_busy_or_capped(struct cpu *cpu, struct vcpu *vcpu);
+/* wfi in the guest (sched/wfi_in_guest.c). queued: a vCPU was just
+ * queued (its runqueue lock held): the wfi of every vCPU that sleeps in
+ * its guest exits again, their harts kicked. end: this hart's current
+ * vCPU's wfi exits again. check: in the IPI pass, turn it off if a
+ * queuer took this hart's bit. */
+void sched_wfi_in_guest_queued(void);
+void sched_wfi_in_guest_end(struct cpu *cpu);
+void sched_wfi_in_guest_check(struct cpu *cpu);
+
 /* Hart time to ns (the wake-to-run figures). */
 uint64_t sched_ticks_to_ns(uint64_t ticks);
 

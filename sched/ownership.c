@@ -147,6 +147,7 @@ bool sched_make_runnable_locked(struct vcpu *vcpu)
 		return false;
 	rq->now = now;
 	rq->policy->enqueue(rq, &vcpu->se);
+	sched_wfi_in_guest_queued();
 	wakeup_preempt(vcpu->cpu, vcpu, now);
 	return true;
 }

@@ -187,6 +187,17 @@ bool sched_wait_woken_by_own_timer(struct vcpu *vcpu, uint64_t now);
  * from a busier hart (pulled by this call)? */
 bool sched_hart_wanted(struct cpu *cpu, struct vcpu *vcpu);
 
+/*
+ * wfi in the guest itself (sched/wfi_in_guest.c): may the current vCPU,
+ * whose wfi was just waited out in place, from now on sleep through its
+ * wfi without an exit? Only where it could wait in place and nothing is
+ * queued on any hart; the scheduler turns it off again (the vCPU's
+ * arch.wfi_in_guest) when a vCPU is queued anywhere. On by default; off,
+ * every wfi exits (config wfi-always-exits).
+ */
+bool sched_wfi_in_guest(struct vcpu *vcpu);
+extern bool sched_wfi_in_guest_enabled;
+
 /* HSM: OFFLINE -> RUNNABLE with a boot entry point. HV_EEXIST if the
  * vCPU is not offline. */
 int sched_start_vcpu(struct vcpu *vcpu, unsigned long pc, unsigned long opaque);

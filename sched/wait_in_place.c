@@ -30,7 +30,7 @@ bool sched_wait_in_place_enabled = true;
  * switch: a budget to enforce (a cap decides at every slice, one set
  * while the vCPU waits counts too), or a policy that picks a hart at
  * every switch (migrate-random, which exists to move vCPUs). */
-static bool hart_busy_or_capped(struct cpu *cpu, struct vcpu *vcpu)
+bool sched_hart_busy_or_capped(struct cpu *cpu, struct vcpu *vcpu)
 {
 	return __atomic_load_n(&cpu->rq.nr_queued, __ATOMIC_RELAXED) ||
 	       cpu->deferred_fn ||
@@ -44,14 +44,15 @@ static bool hart_busy_or_capped(struct cpu *cpu, struct vcpu *vcpu)
  * with an interrupt pending must not move another hart's vCPU here. */
 bool sched_hart_wanted(struct cpu *cpu, struct vcpu *vcpu)
 {
-	return hart_busy_or_capped(cpu, vcpu) || sched_balance_pull(cpu);
+	return sched_hart_busy_or_capped(cpu, vcpu) || sched_balance_pull(cpu);
 }
 
 bool sched_wait_in_place_begin(struct vcpu *vcpu, uint64_t *began)
 {
 	struct cpu *cpu = this_cpu();
 
-	if (!sched_wait_in_place_enabled || hart_busy_or_capped(cpu, vcpu))
+	if (!sched_wait_in_place_enabled ||
+	    sched_hart_busy_or_capped(cpu, vcpu))
 		return false;
 	/* Read by other harts' balancing, unlocked (as cpu->current). */
 	__atomic_store_n(&cpu->waiting_in_place, true, __ATOMIC_RELAXED);

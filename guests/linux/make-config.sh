@@ -7,7 +7,8 @@
 # VMS Linux VMs named linux0, linux1, ... share one Image and initramfs.
 # AFFINITY, if given, is the hart-affinity cell list for every VM.
 # SCHEDULER (environment), if set, names the scheduling policy;
-# WFI_ALWAYS_BLOCKS=1 turns the wait in place off (docs/vm-config.md); WEIGHTS,
+# WFI_ALWAYS_BLOCKS=1 turns the wait in place off and WFI_ALWAYS_EXITS=1 the
+# wfi in the guest (docs/vm-config.md); WEIGHTS,
 # if set, lists one weight per VM ("256 768"); EXTRA_BOOTARGS, if set,
 # lists words added to each VM's bootargs, ";" between VMs (";hvx=1":
 # linux1 alone).
@@ -21,10 +22,12 @@ mkdir -p "$out"
 	echo "/dts-v1/;"
 	echo "/ {"
 	echo "	compatible = \"hartvisor,config-v1\";"
-	if [ -n "${SCHEDULER:-}" ] || [ "${WFI_ALWAYS_BLOCKS:-0}" = 1 ]; then
+	if [ -n "${SCHEDULER:-}" ] || [ "${WFI_ALWAYS_BLOCKS:-0}" = 1 ] ||
+		[ "${WFI_ALWAYS_EXITS:-0}" = 1 ]; then
 		echo "	hypervisor {"
 		[ -z "${SCHEDULER:-}" ] || echo "		scheduler = \"$SCHEDULER\";"
 		[ "${WFI_ALWAYS_BLOCKS:-0}" != 1 ] || echo "		wfi-always-blocks;"
+		[ "${WFI_ALWAYS_EXITS:-0}" != 1 ] || echo "		wfi-always-exits;"
 		echo "	};"
 	fi
 	echo "	vms {"

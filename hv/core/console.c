@@ -381,6 +381,11 @@ static bool nothing_to_do(void)
 	       !__atomic_load_n(&rings_waiting, __ATOMIC_ACQUIRE);
 }
 
+bool console_idle(void)
+{
+	return nothing_to_do();
+}
+
 void console_drain(void)
 {
 	if (!host_uart || nothing_to_do() || !ticket_trylock(&drain_lock))

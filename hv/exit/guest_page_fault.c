@@ -131,6 +131,9 @@ enum exit_action exit_handle_guest_page_fault(struct vcpu *vcpu)
 		return EXIT_RESCHEDULE;
 	}
 	uint64_t value = insn.is_store ? vcpu_gpr(vcpu, insn.reg) : 0;
+	/* Its next wfi exits: the console shows a prompt, and the UART's
+	 * paused transmission resumes, at that exit. */
+	arch_vcpu_set_wfi_in_guest(&vcpu->arch, false);
 	int ret =
 		vdev_access(vcpu->vm, addr, insn.width, insn.is_store, &value);
 

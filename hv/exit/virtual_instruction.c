@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Virtual-instruction exits: wfi (trapped through hstatus.VTW) is waited
- * out in place or blocks the vCPU (hv/vcpu/wait.c); anything else is an instruction the guest may not execute (an
+ * out in place or blocks the vCPU (hv/vcpu/wait.c), and after a wait in
+ * place the vCPU's next wfi may stay in the guest (sched/wfi_in_guest.c);
+ * anything else is an instruction the guest may not execute (an
  * H-extension instruction, a hypervisor CSR, stimecmp without Sstc), and
  * the guest gets the illegal-instruction exception real S-mode would.
  */
@@ -12,6 +14,19 @@
 #include <hv/vcpu.h>
 
 #define INSN_WFI 0x10500073U
+
+/*
+ * After a wfi waited out in place: may the vCPU's next ones sleep in the
+ * guest, with no exit (sched/wfi_in_guest.c says when the scheduler
+ * allows it)? Not while the console or the UART has work that such an
+ * exit does (console_vm_flush, vdev_vcpu_idle above): output waiting to
+ * drain, a paused transmission.
+ */
+static bool wfi_may_stay_in_guest(struct vcpu *vcpu)
+{
+	return console_idle() && vdev_next_event(vcpu->vm) == UINT64_MAX &&
+	       sched_wfi_in_guest(vcpu);
+}
 
 /* Return contract: EXIT_RESUME, or EXIT_RESCHEDULE when wfi blocked or
  * a request ended its wait in place. */
@@ -40,6 +55,8 @@ enum exit_action exit_handle_virtual_instruction(struct vcpu *vcpu)
 		/* Alone on its hart: it keeps it while it waits. */
 		switch (vcpu_wait_in_place(vcpu)) {
 		case VCPU_WAIT_RESUME:
+			arch_vcpu_set_wfi_in_guest(&vcpu->arch,
+						   wfi_may_stay_in_guest(vcpu));
 			return EXIT_RESUME;
 		case VCPU_WAIT_LEAVE:
 			/* Parked or moving while idle: it stays blocked

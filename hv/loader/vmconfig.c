@@ -34,7 +34,8 @@
 #define MAX_TIME_SLICE_US 1000000
 
 static const char *const hypervisor_properties[] = {
-	"time-slice-us", "scheduler", "wfi-always-blocks", NULL};
+	"time-slice-us", "scheduler", "wfi-always-blocks", "wfi-always-exits",
+	NULL};
 static const char *const vm_properties[] = {
 	"name",		 "vcpus",	"memory-mib",
 	"kernel",	 "initrd",	"bootargs",
@@ -167,6 +168,7 @@ static int parse_hypervisor(struct vmconfig_parser *p, struct hv_config *config)
 
 	config->time_slice_us = HV_DEFAULT_SLICE_US;
 	config->wfi_always_blocks = false;
+	config->wfi_always_exits = false;
 	snprintf(config->scheduler, sizeof(config->scheduler), "%s",
 		 HV_DEFAULT_SCHEDULER);
 	if (node == -FDT_ERR_NOTFOUND)
@@ -186,6 +188,9 @@ static int parse_hypervisor(struct vmconfig_parser *p, struct hv_config *config)
 	if (!ret)
 		ret = vmconfig_read_bool(p, node, "wfi-always-blocks",
 					 &config->wfi_always_blocks);
+	if (!ret)
+		ret = vmconfig_read_bool(p, node, "wfi-always-exits",
+					 &config->wfi_always_exits);
 	if (!ret)
 		ret = vmconfig_read_u32(p, node, "time-slice-us", false,
 					&slice);

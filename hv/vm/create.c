@@ -362,8 +362,11 @@ void vms_create_from_archive(const void *archive, size_t size)
 	}
 	/* Before any vCPU runs; read by every hart at each wfi. */
 	sched_wait_in_place_enabled = !config.wfi_always_blocks;
+	sched_wfi_in_guest_enabled = !config.wfi_always_exits;
 	if (config.wfi_always_blocks)
 		hv_info("wfi-always-blocks: every wfi blocks its vCPU");
+	else if (config.wfi_always_exits)
+		hv_info("wfi-always-exits: every wfi exits to the hypervisor");
 	hv_info("scheduler: %s, %llu us slices", config.scheduler,
 		(unsigned long long)config.time_slice_us);
 	for (unsigned i = 0; i < config.num_vms; i++) {

@@ -27,6 +27,11 @@
 #     sleeper's median timer wake-up lateness is under 10 us (10,000
 #     instructions; checked by the guest), and a second run gives a
 #     byte-identical log (check_icount_run).
+#   - for the icount cases, where each sleeper has a hart to itself: its
+#     wfi (one per sample, 100 samples) stays in the guest after the
+#     first one, which exits (at most 5 virtual-instruction exits), or,
+#     in icount-wfi-exits (wfi-always-exits), every one exits (at least
+#     100) (check_wfi_exits).
 #   - for the latency cases: the sleeping VM's median timer wake-up
 #     lateness beside a spinning VM is below a quarter of the 10 ms slice
 #     (checked by the guest itself, see guests/configs/sched-latency.dts).
@@ -61,6 +66,7 @@ CASES=(
 	"latency-class sched-latency-class 2 sleeper:schedtest"
 	"steal steal 2 measure:steal busy:steal"
 	"icount-4harts icount-4harts 4 sleeper0:schedtest sleeper1:schedtest sleeper2:schedtest sleeper3:schedtest"
+	"icount-wfi-exits icount-wfi-exits 4 sleeper0:schedtest sleeper1:schedtest sleeper2:schedtest sleeper3:schedtest"
 )
 # The measured spread of the share case is documented in
 # guests/configs/sched-share.dts; the tolerances are well outside it.
@@ -114,6 +120,27 @@ check_icount_run() {
 	fi
 }
 
+# The sleepers' wfi exits (virtual-instruction exits in hartvisor's
+# per-vCPU statistics): at most 5 each when they stay in the guest, at
+# least 100 each (one per sample) with wfi-always-exits.
+check_wfi_exits() {
+	local name=$1 log=$2 smp=$3 h line exits
+	for h in $(seq 0 $((smp - 1))); do
+		line=$(tr -d '\r' <"$log" | grep -a "VM \"sleeper$h\" vCPU 0 (hart $h): run")
+		exits=$(printf '%s\n' "$line" | sed -n 's/.*virtual-insn \([0-9]*\),.*/\1/p')
+		if [ -z "$exits" ]; then
+			echo "no exit statistics for sleeper$h"
+			return
+		fi
+		case $name in
+		icount-wfi-exits*) [ "$exits" -ge 100 ] ||
+			{ echo "sleeper$h: $exits wfi exits, not one per sample (wfi-always-exits)"; return; } ;;
+		*) [ "$exits" -le 5 ] ||
+			{ echo "sleeper$h: $exits wfi exits: its wfi did not stay in the guest"; return; } ;;
+		esac
+	done
+}
+
 run_case() {
 	local name=$1 config=$2 smp=$3 sstc=$4
 	shift 4
@@ -132,6 +159,9 @@ run_case() {
 		if [ -z "$reason" ] && [ "$icount" = 1 ]; then
 			reason=$(check_icount_run "$name" "$config" "$smp" \
 				"$sstc" "$log")
+		fi
+		if [ -z "$reason" ] && [ "$icount" = 1 ]; then
+			reason=$(check_wfi_exits "$name" "$log" "$smp")
 		fi
 		# The migration cases must really have moved vCPUs around.
 		if [ -z "$reason" ] && [ "${name#migrate-}" != "$name" ]; then

@@ -81,10 +81,19 @@ WEAK void console_drain(void)
 {
 }
 
+bool fake_console_busy;
+
+WEAK bool console_idle(void)
+{
+	return !fake_console_busy;
+}
+
+uint64_t fake_vdev_event = UINT64_MAX;
+
 WEAK uint64_t vdev_next_event(struct vm *vm)
 {
 	(void)vm;
-	return UINT64_MAX;
+	return fake_vdev_event;
 }
 
 WEAK void vdev_poll(struct vm *vm, uint64_t now)
@@ -145,6 +154,13 @@ void fake_machine_reset(unsigned num_harts, uint64_t time_slice)
 	/* The tests of blocking and waking through the runqueue: a lone
 	 * vCPU's wfi blocks. test_wait_in_place turns waiting in place on. */
 	sched_wait_in_place_enabled = false;
+	/* Nor does a wfi stay in the guest (test_wfi_in_guest turns it on);
+	 * no hart is left marked from an earlier test. */
+	sched_wfi_in_guest_enabled = false;
+	for (unsigned i = 0; i < HV_MAX_HARTS; i++)
+		sched_wfi_in_guest_end(&cpus[i]);
+	fake_console_busy = false;
+	fake_vdev_event = UINT64_MAX;
 }
 
 struct vm *fake_vm_create(const char *name, unsigned num_vcpus,

@@ -44,5 +44,9 @@ extern unsigned fake_shutdowns;
 extern bool fake_shutdown_failed;
 extern char fake_printed[8192];	    /* everything hv_printf/hv_info printed */
 extern jmp_buf *fake_shutdown_jump; /* where a power-off returns to */
+/* The console stub: output waits to be drained (console_idle false). */
+extern bool fake_console_busy;
+/* The devices stub: vdev_next_event (UINT64_MAX: none). */
+extern uint64_t fake_vdev_event;
 
 #endif

@@ -147,6 +147,29 @@ static void test_loads_and_stores_are_emulated(void **state)
 	assert_true(vm_is_running(vm));
 }
 
+/* A device access by a vCPU whose wfi sleeps in the guest turns the trap
+ * back on: at its next wfi exit the console shows a prompt and a paused
+ * transmission resumes (the fake arch aborts on a wfi exit that would
+ * have stayed in the guest). */
+static void fault_while_wfi_in_guest(struct vcpu *vcpu)
+{
+	arch_vcpu_set_wfi_in_guest(&vcpu->arch, true);
+	fault(vcpu);
+}
+
+static void test_device_access_turns_the_wfi_trap_on(void **state)
+{
+	(void)state;
+	next_access = (struct access){EXC_STORE_GUEST_PAGE_FAULT,
+				      GUEST_UART_BASE, 0, SB_A1 | RS1_A2, '>'};
+	guest_do(v0, fault_while_wfi_in_guest);
+	guest_do(v0, idle_wfi);
+	guest_wake(v0);
+	guest_run_hart(0);
+	assert_string_equal(guest_console_output(vm), ">");
+	assert_false(v0->arch.wfi_in_guest);
+}
+
 /* Everything that is not an emulated device access is an access fault
  * the guest takes (at its vstvec, with vscause and vstval set). */
 static void test_other_faults_are_access_faults(void **state)
@@ -301,6 +324,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_loads_and_stores_are_emulated,
+				       setup),
+		cmocka_unit_test_setup(test_device_access_turns_the_wfi_trap_on,
 				       setup),
 		cmocka_unit_test_setup(test_other_faults_are_access_faults,
 				       setup),

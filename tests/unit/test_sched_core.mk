@@ -2,7 +2,7 @@
 FAKE_CORE_SRCS := tests/unit/fake_machine.c hv/arch/fake/cpu.c \
 	hv/arch/fake/vcpu_arch.c hv/core/cpu_msg.c hv/core/percpu.c hv/core/host_irq.c \
 	sched/core.c sched/ownership.c sched/migrate.c sched/policy_rr.c \
-	sched/policy_migrate_random.c sched/policies.c sched/params.c sched/policy_fair.c sched/fair_tree.c sched/cap.c sched/timer_heap.c sched/balance.c sched/wait_in_place.c \
+	sched/policy_migrate_random.c sched/policies.c sched/params.c sched/policy_fair.c sched/fair_tree.c sched/cap.c sched/timer_heap.c sched/balance.c sched/wait_in_place.c sched/wfi_in_guest.c \
 	hv/vcpu/run.c hv/vcpu/wait.c \
 	hv/vcpu/irq.c hv/vcpu/state.c hv/vm/pause.c hv/vm/vm.c hv/vm/stats.c hv/vm/reboot.c \
 	hv/exit/dispatch.c hv/exit/virtual_instruction.c \

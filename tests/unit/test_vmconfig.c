@@ -78,6 +78,12 @@ static void test_valid_variants(void **state)
 	assert_int_equal(parse_built(&b, err, sizeof(err)), HV_OK);
 	assert_true(config.wfi_always_blocks);
 	assert_int_equal(config.time_slice_us, HV_DEFAULT_SLICE_US);
+	assert_false(config.wfi_always_exits);
+	b = (struct build){
+		.overrides = {{NODE_HYPERVISOR, {"wfi-always-exits", "", 0}}}};
+	assert_int_equal(parse_built(&b, err, sizeof(err)), HV_OK);
+	assert_true(config.wfi_always_exits);
+	assert_false(config.wfi_always_blocks);
 
 	b = (struct build){.overrides = {{NODE_HYPERVISOR,
 					  {"time-slice-us", slice_100, 4}}}};

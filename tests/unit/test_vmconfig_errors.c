@@ -89,6 +89,11 @@ static const struct error_case error_cases[] = {
 	 HV_EFORMAT,
 	 "node \"hypervisor\": property \"wfi-always-blocks\": boolean "
 	 "property takes no value"},
+	{"wfi-always-exits value",
+	 {.overrides = {{NODE_HYPERVISOR, {"wfi-always-exits", cell_50, 4}}}},
+	 HV_EFORMAT,
+	 "node \"hypervisor\": property \"wfi-always-exits\": boolean "
+	 "property takes no value"},
 	{"hypervisor unknown",
 	 {.overrides = {{NODE_HYPERVISOR, {"slice", cell_50, 4}}}},
 	 HV_EFORMAT,

@@ -4,6 +4,7 @@
  * hart's live state, lazy FP ownership as on RISC-V, and a guest played by
  * the test's hook (see hv/arch/fake/fake.h).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <hv/errno.h>
 #include <hv/vcpu.h>
@@ -16,6 +17,11 @@
 static struct fake_hart *hart(void)
 {
 	return &fake_harts[this_cpu()->index];
+}
+
+void arch_vcpu_set_wfi_in_guest(struct vcpu_arch *arch, bool on)
+{
+	arch->wfi_in_guest = on;
 }
 
 void arch_vcpu_reset(struct vcpu_arch *arch, unsigned long pc, unsigned long a0,
@@ -300,6 +306,15 @@ void fake_exit_ecall(struct vcpu *vcpu, unsigned long eid, unsigned long fid,
 
 void fake_exit_wfi(struct vcpu *vcpu)
 {
+	/* A wfi that sleeps in the guest makes no exit: a test that has
+	 * one exit models a hart that does not exist. */
+	if (vcpu->arch.wfi_in_guest) {
+		fprintf(stderr,
+			"fake arch: vCPU %u exits for a wfi that "
+			"sleeps in the guest\n",
+			vcpu->id);
+		abort();
+	}
 	vcpu->arch.scause = EXC_VIRTUAL_INST;
 	vcpu->arch.stval = 0x10500073U; /* wfi */
 	vcpu->arch.sstatus |= FAKE_SPP;

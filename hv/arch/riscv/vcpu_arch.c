@@ -42,7 +42,8 @@ void arch_vcpu_reset(struct vcpu_arch *arch, unsigned long pc, unsigned long a0,
 	arch->gpr[GPR_A1] = a1;
 	arch->sepc = pc;
 	arch->sstatus = SSTATUS_SPP; /* enter the guest in (V)S-mode */
-	arch->hstatus = HSTATUS_SPVP;
+	arch->hstatus = HSTATUS_SPVP | HSTATUS_VTW; /* every wfi exits */
+	arch->wfi_in_guest = false;
 	arch->vsstatus = SSTATUS_UXL_64;
 	arch->vsie = arch->vstvec = arch->vsscratch = arch->vsepc = 0;
 	arch->vscause = arch->vstval = arch->vsatp = 0;
@@ -243,6 +244,15 @@ int arch_vcpu_read_insn(struct vcpu *vcpu, gva_t pc, uint32_t *insn)
 		return HV_EFAULT;
 	*insn = (uint32_t)(low | (high << 16));
 	return HV_OK;
+}
+
+void arch_vcpu_set_wfi_in_guest(struct vcpu_arch *arch, bool on)
+{
+	arch->wfi_in_guest = on;
+	if (on)
+		arch->hstatus &= ~HSTATUS_VTW;
+	else
+		arch->hstatus |= HSTATUS_VTW;
 }
 
 void arch_vcpu_flush_vs_tlb(void)

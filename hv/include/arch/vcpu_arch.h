@@ -87,6 +87,9 @@ struct vcpu_arch {
 	 * the step is over (they stay pending), so the step lands on the
 	 * next instruction, not in an interrupt handler. */
 	bool mask_interrupts;
+	/* The guest's wfi sleeps in the guest, with no exit: read-only,
+	 * set through arch_vcpu_set_wfi_in_guest (false at reset). */
+	bool wfi_in_guest;
 	unsigned long henvcfg, hcounteren;
 	/* No VS copies exist: a guest uses the HS registers directly. */
 	unsigned long scounteren, senvcfg;
@@ -105,6 +108,10 @@ struct vcpu;
  * VS-mode, interrupts off. Only on a vCPU that is not running. */
 void arch_vcpu_reset(struct vcpu_arch *arch, unsigned long pc, unsigned long a0,
 		     unsigned long a1);
+/* From the next entry, the guest's wfi sleeps in the guest with no exit
+ * (on), or exits (off: the default). The scheduler's to decide
+ * (sched/wfi_in_guest.c), on the vCPU's hart or while it is paused. */
+void arch_vcpu_set_wfi_in_guest(struct vcpu_arch *arch, bool on);
 void arch_vcpu_set_stage2(struct vcpu_arch *arch, unsigned long hgatp,
 			  uint64_t htimedelta, bool sstc);
 /* Switch the VS-level CSRs in (load) and out (put). */

@@ -54,6 +54,9 @@ size_t console_vm_write(struct vm *vm, const uint8_t *bytes, size_t len);
 void console_vm_flush(struct vm *vm);
 /* One bounded drain pass, if no other hart is draining. Any context. */
 void console_drain(void);
+/* Nothing waits to be drained: no bytes in any ring, none staged, no
+ * transmit interrupt on (a few unlocked loads). */
+bool console_idle(void);
 
 /* While the monitor is open, running VMs' output waits in their rings. */
 void console_hold_vm_output(bool hold);

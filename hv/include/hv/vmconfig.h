@@ -57,6 +57,8 @@ struct hv_config {
 	char scheduler[HV_SCHEDULER_NAME_MAX];
 	/* Every wfi blocks its vCPU: no wait in place (hv/vcpu/wait.c). */
 	bool wfi_always_blocks;
+	/* Every wfi exits: none sleeps in the guest (sched/wfi_in_guest.c). */
+	bool wfi_always_exits;
 	unsigned num_vms;
 	struct vm_config vms[HV_MAX_VMS];
 };

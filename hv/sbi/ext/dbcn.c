@@ -49,6 +49,9 @@ static int sbi_dbcn_handle(struct vcpu *vcpu, const struct sbi_call *call,
 	unsigned long len, i;
 	int err, byte;
 
+	/* Its next wfi exits: the console shows a prompt at the exit. */
+	arch_vcpu_set_wfi_in_guest(&vcpu->arch, false);
+
 	switch (call->fid) {
 	case DBCN_WRITE:
 		err = guest_buffer(vm, call, &buf, &len);

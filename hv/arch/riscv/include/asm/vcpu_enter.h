@@ -70,8 +70,9 @@ static inline void arch_vcpu_enter(struct vcpu *vcpu)
 	/* Clean FS: the hart marks it Dirty if the guest writes FP state. */
 	arch->sstatus = (arch->sstatus & SSTATUS_SPP) | SSTATUS_FS_CLEAN |
 			SSTATUS_UXL_64;
-	arch->hstatus = HSTATUS_VSXL_64 | HSTATUS_VTW | HSTATUS_SPV |
-			(arch->hstatus & HSTATUS_SPVP);
+	/* VTW is the vCPU's own (arch_vcpu_set_wfi_in_guest). */
+	arch->hstatus = HSTATUS_VSXL_64 | HSTATUS_SPV |
+			(arch->hstatus & (HSTATUS_SPVP | HSTATUS_VTW));
 	arch_write_hvip(arch, this_cpu()->hvip_in_hart);
 	if (arch->trap_breakpoints != this_cpu()->breakpoints_trapped)
 		arch_vcpu_sync_breakpoint_trap(arch);
