@@ -96,9 +96,13 @@ void sched_update_timer(void)
 	rq->now = now;
 	deadline = expire_timers(rq, now, woken, &nr_woken);
 	if (rq->policy->next_event) {
+		unsigned queued = rq->nr_queued;
+
 		due = rq->policy->next_event(rq);
 		if (due < deadline)
 			deadline = due;
+		if (rq->nr_queued > queued) /* a capped vCPU released */
+			sched_wfi_in_guest_kick(cpu);
 	}
 	current = cpu->current;
 	sched_wfi_in_guest_check(cpu); /* every IPI passes here */
@@ -188,8 +192,13 @@ static struct vcpu *pick_next(struct cpu *cpu)
 
 	spin_lock(&rq->lock);
 	rq->now = now;
-	if (rq->policy->next_event)
+	if (rq->policy->next_event) {
+		unsigned queued = rq->nr_queued;
+
 		rq->policy->next_event(rq);
+		if (rq->nr_queued > queued) /* a capped vCPU released */
+			sched_wfi_in_guest_kick(cpu);
+	}
 	struct sched_entity *se = rq->policy->pick_next(rq);
 
 	if (se) {
@@ -281,6 +290,7 @@ static void switch_out(struct cpu *cpu, struct vcpu *vcpu)
 	bool parked, preempted;
 
 	vcpu->stats.run_ticks += ran;
+	sched_wfi_in_guest_end(cpu); /* its hart's bit: no stale kicks */
 	spin_lock(&rq->lock);
 	rq->now = now;
 	rq->policy->charge(rq, &vcpu->se, ran);
@@ -309,8 +319,11 @@ static void switch_out(struct cpu *cpu, struct vcpu *vcpu)
 	/* Also a vCPU woken (or unparked) while it was still current. */
 	if (!target && !parked && vcpu->state == VCPU_RUNNABLE &&
 	    !vcpu->se.queued) {
+		unsigned queued = rq->nr_queued;
+
 		rq->policy->enqueue(rq, &vcpu->se);
-		sched_wfi_in_guest_queued();
+		if (rq->nr_queued > queued) /* not throttled by a cap */
+			sched_wfi_in_guest_kick(cpu);
 	}
 	sched_balance_account(cpu);
 	spin_unlock(&rq->lock);

@@ -45,12 +45,13 @@ static inline void stint_change_end(struct vcpu_stats *s)
  * cap, a policy that moves vCPUs): no wait in place, no wfi in the guest
  * (sched/wait_in_place.c). */
 bool sched_hart_busy_or_capped(struct cpu *cpu, struct vcpu *vcpu);
-/* wfi in the guest (sched/wfi_in_guest.c). queued: a vCPU was just
- * queued (its runqueue lock held): the wfi of every vCPU that sleeps in
- * its guest exits again, their harts kicked. end: this hart's current
- * vCPU's wfi exits again. check: in the IPI pass, turn it off if a
- * queuer took this hart's bit. */
-void sched_wfi_in_guest_queued(void);
+/* wfi in the guest (sched/wfi_in_guest.c). kick: a vCPU was just queued
+ * on target (its runqueue lock held, nr_queued grown), or a cap was set
+ * (NULL: every hart): the wfi of the vCPUs that sleep in their guests
+ * where that matters exits again, their harts kicked. end: this hart's
+ * current vCPU's wfi exits again. check: in the IPI and timer pass, the
+ * same if a queuer took this hart's bit or a vCPU is queued here. */
+void sched_wfi_in_guest_kick(struct cpu *target);
 void sched_wfi_in_guest_end(struct cpu *cpu);
 void sched_wfi_in_guest_check(struct cpu *cpu);
 

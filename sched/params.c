@@ -24,6 +24,9 @@ int sched_set_vm_cap(struct vm *vm, unsigned percent)
 	if (percent > 100 * harts)
 		return HV_ERANGE;
 	__atomic_store_n(&vm->sched.cap_percent, percent, __ATOMIC_RELAXED);
+	/* A vCPU asleep in its guest makes no decision: its wfi exits
+	 * again, and the cap applies from its next slice. */
+	sched_wfi_in_guest_kick(NULL);
 	return HV_OK;
 }
 

@@ -14,9 +14,9 @@
  * the trap goes off only where nothing would use it:
  * - the wait in place's own conditions (nothing queued on this hart, no
  *   deferred work, no cap, no policy that moves vCPUs at every switch);
- * - nothing queued on any hart either: an idle hart pulls queued work
- *   from a busy one (sched/balance.c), which a hart asleep in its guest
- *   could not do.
+ * - with a policy that balances, nothing queued on any hart either: an
+ *   idle hart pulls queued work from a busy one (sched/balance.c), which
+ *   a hart asleep in its guest could not do.
  * Everything else that concerns the vCPU still reaches it: its SBI timer
  * is the hart timer's, and posts (IPIs, external interrupts, requests)
  * come with an IPI to a vCPU in the guest (hv/vcpu/run.c).
@@ -25,10 +25,12 @@
  * (hv/exit/virtual_instruction.c) and holds until something changes it,
  * so that no entry pays for it: vcpu->arch.wfi_in_guest, which only the
  * vCPU's hart writes. What turns it off again:
- * - a vCPU queued anywhere (sched_wfi_in_guest_queued): it takes the
- *   harts' bits and kicks them, and each one's IPI pass
- *   (sched_update_timer) turns its vCPU's trap back on;
- * - a switch-in (any vCPU starts with the trap on), deferred work;
+ * - a vCPU queued on its hart, or on any hart with a policy that
+ *   balances, and a cap set (sched_wfi_in_guest_kick): the queuer takes
+ *   the harts' bits and kicks them, and each one's IPI pass
+ *   (sched_update_timer, which also looks at its own runqueue: a capped
+ *   vCPU released there at its period's end) turns the trap back on;
+ * - a switch-in or switch-out, deferred work;
  * - the vCPU's own console and UART accesses, whose follow-up (a prompt
  *   shown, the transmission resumed) happens at its next wfi exit.
  *
@@ -42,6 +44,7 @@
 #include <hv/percpu.h>
 #include <hv/vcpu.h>
 #include "sched/internal.h"
+#include "sched/policy.h"
 
 bool sched_wfi_in_guest_enabled = true;
 
@@ -49,8 +52,12 @@ bool sched_wfi_in_guest_enabled = true;
  * the guest (atomic). */
 static unsigned long sleepers;
 
-static bool queued_anywhere(void)
+/* Work queued where this hart's vCPU must give way to it, or be able to
+ * pull it: on its own runqueue, or on any with a policy that balances. */
+static bool work_queued_for(const struct cpu *cpu)
 {
+	if (!cpu->rq.policy->balance)
+		return __atomic_load_n(&cpu->rq.nr_queued, __ATOMIC_RELAXED);
 	for (unsigned i = 0; i < HV_MAX_HARTS; i++)
 		if (__atomic_load_n(&cpus[i].online, __ATOMIC_RELAXED) &&
 		    __atomic_load_n(&cpus[i].rq.nr_queued, __ATOMIC_RELAXED))
@@ -68,11 +75,11 @@ bool sched_wfi_in_guest(struct vcpu *vcpu)
 	struct cpu *cpu = this_cpu();
 
 	if (!sched_wfi_in_guest_enabled || !sched_wait_in_place_enabled ||
-	    sched_hart_busy_or_capped(cpu, vcpu) || queued_anywhere())
+	    sched_hart_busy_or_capped(cpu, vcpu) || work_queued_for(cpu))
 		return false;
 	__atomic_fetch_or(&sleepers, bit_of(cpu), __ATOMIC_SEQ_CST);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (queued_anywhere()) {
+	if (work_queued_for(cpu)) {
 		sched_wfi_in_guest_end(cpu);
 		return false;
 	}
@@ -92,20 +99,24 @@ void sched_wfi_in_guest_check(struct cpu *cpu)
 	struct vcpu *current = cpu->current;
 
 	if (current && current->arch.wfi_in_guest &&
-	    !(__atomic_load_n(&sleepers, __ATOMIC_RELAXED) & bit_of(cpu)))
-		arch_vcpu_set_wfi_in_guest(&current->arch, false);
+	    (!(__atomic_load_n(&sleepers, __ATOMIC_RELAXED) & bit_of(cpu)) ||
+	     cpu->rq.nr_queued))
+		sched_wfi_in_guest_end(cpu);
 }
 
-void sched_wfi_in_guest_queued(void)
+void sched_wfi_in_guest_kick(struct cpu *target)
 {
 	struct cpu *self = this_cpu();
 	unsigned long harts;
 
 	/* The caller's nr_queued store comes first (see the top). */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (!__atomic_load_n(&sleepers, __ATOMIC_RELAXED))
+	harts = __atomic_load_n(&sleepers, __ATOMIC_RELAXED);
+	if (target && !target->rq.policy->balance)
+		harts &= bit_of(target); /* only its own hart looks */
+	if (!harts)
 		return;
-	harts = __atomic_exchange_n(&sleepers, 0, __ATOMIC_SEQ_CST);
+	harts = __atomic_fetch_and(&sleepers, ~harts, __ATOMIC_SEQ_CST) & harts;
 	if ((harts & bit_of(self)) && self->current)
 		arch_vcpu_set_wfi_in_guest(&self->current->arch, false);
 	for (unsigned i = 0; i < HV_MAX_HARTS; i++)

@@ -126,7 +126,7 @@ check_icount_run() {
 check_wfi_exits() {
 	local name=$1 log=$2 smp=$3 h line exits
 	for h in $(seq 0 $((smp - 1))); do
-		line=$(tr -d '\r' <"$log" | grep -a "VM \"sleeper$h\" vCPU 0 (hart $h): run")
+		line=$(tr -d '\r' <"$log" | grep -a "VM \"sleeper$h\" vCPU 0 (hart $h): run" | head -n 1)
 		exits=$(printf '%s\n' "$line" | sed -n 's/.*virtual-insn \([0-9]*\),.*/\1/p')
 		if [ -z "$exits" ]; then
 			echo "no exit statistics for sleeper$h"

@@ -161,6 +161,28 @@ static void test_switched_off_extension_is_absent(void **state)
 	assert_int_equal(ret.error, SBI_SUCCESS);
 }
 
+/* A legacy putchar by a vCPU whose wfi sleeps in the guest turns the
+ * trap back on, so that its next wfi exit shows a prompt (the fake arch
+ * aborts on a wfi exit that would have stayed in the guest). */
+static void putchar_while_wfi_in_guest(struct vcpu *vcpu)
+{
+	static const unsigned long args[1] = {'>'};
+
+	arch_vcpu_set_wfi_in_guest(&vcpu->arch, true);
+	fake_exit_ecall(vcpu, LEGACY_PUTCHAR, 0, args, 1);
+}
+
+static void test_legacy_putchar_turns_the_wfi_trap_on(void **state)
+{
+	(void)state;
+	guest_do(v0, putchar_while_wfi_in_guest);
+	guest_wfi(v0);
+	guest_wake(v0);
+	guest_run_hart(0);
+	assert_string_equal(guest_console_output(vm), ">");
+	assert_false(v0->arch.wfi_in_guest);
+}
+
 static void test_legacy_calls_write_a0_only(void **state)
 {
 	(void)state;
@@ -358,6 +380,8 @@ int main(void)
 		cmocka_unit_test_setup(test_time_set_timer, setup),
 		cmocka_unit_test_setup(test_time_guest_time_base, setup),
 		cmocka_unit_test_setup(test_time_pending_bit_and_wakeup, setup),
+		cmocka_unit_test_setup(
+			test_legacy_putchar_turns_the_wfi_trap_on, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

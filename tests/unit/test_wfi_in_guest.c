@@ -18,6 +18,7 @@
 #include <cmocka.h>
 #include <hv/errno.h>
 #include "fake_machine.h"
+#include "sched/policy.h"
 
 #define SLICE 1000
 #define ENTRY 0x80000000UL
@@ -84,7 +85,8 @@ static void test_alone_its_wfi_stays_in_the_guest(void **state)
 	(void)state;
 	run_v0();
 	assert_int_equal(v0->stats.wfi_waits, 1);
-	assert_int_equal(false, wfi_in_guest_at_entry[0]); /* a fresh vCPU's wfi exits */
+	assert_int_equal(
+		false, wfi_in_guest_at_entry[0]); /* a fresh vCPU's wfi exits */
 	assert_int_equal(true, wfi_in_guest_at_entry[1]);
 }
 
@@ -115,12 +117,18 @@ static void test_paused_uart_keeps_the_trap(void **state)
 	assert_int_equal(false, wfi_in_guest_at_entry[1]);
 }
 
-/* A vCPU queued on another hart: an idle hart may have to pull it, so
- * this one must keep seeing its vCPU's idleness. */
+/* A vCPU queued on another hart, with a policy that balances: an idle
+ * hart may have to pull it, so this one must keep seeing its vCPU's
+ * idleness. (This one may only run on hart 1, so v0's hart does not
+ * pull it at its wfi.) */
 static void test_work_queued_elsewhere_keeps_the_trap(void **state)
 {
 	(void)state;
-	fake_vcpu_start(vm, 1, ENTRY); /* queued on hart 1, not run */
+	struct vm *pinned = fake_vm_create("b", 1, 0x2);
+
+	assert_int_equal(sched_configure("fair", SLICE), HV_OK);
+	fake_vcpu_place(&pinned->vcpus[0], 1);
+	fake_vcpu_start(pinned, 0, ENTRY); /* queued on hart 1, not run */
 	assert_int_equal(cpus[1].rq.nr_queued, 1);
 	run_v0();
 	assert_int_equal(v0->stats.wfi_waits, 1);
@@ -160,9 +168,84 @@ static void queue_v1_from_hart1(struct vcpu *vcpu)
 static void test_queued_anywhere_turns_the_trap_back_on(void **state)
 {
 	(void)state;
+	assert_int_equal(sched_configure("fair", SLICE), HV_OK);
 	at_second_entry = queue_v1_from_hart1;
 	run_v0();
 	assert_int_equal(nentries, 3);
+	assert_int_equal(true, wfi_in_guest_at_entry[1]);
+	assert_int_equal(false, wfi_in_guest_at_entry[2]);
+}
+
+/* Round-robin never moves a vCPU: what other harts queue is theirs. */
+static void queue_v1_from_hart1_round_robin(struct vcpu *vcpu)
+{
+	unsigned ipis = fake_harts[0].ipis_received;
+
+	fake_set_hart(1);
+	fake_vcpu_start(vm, 1, ENTRY);
+	fake_set_hart(0);
+	assert_int_equal(fake_harts[0].ipis_received, ipis);
+	assert_true(vcpu->arch.wfi_in_guest);
+	fake_exit_ecall(vcpu, 0, 0, NULL, 0);
+}
+
+static void test_round_robin_ignores_other_harts_queues(void **state)
+{
+	(void)state;
+	fake_vcpu_start(vm, 1, ENTRY); /* queued on hart 1, not run */
+	run_v0();
+	assert_int_equal(true, wfi_in_guest_at_entry[1]);
+	fake_machine_reset(2, SLICE); /* v1 queued: start over */
+	setup(NULL);
+	at_second_entry = queue_v1_from_hart1_round_robin;
+	run_v0();
+	assert_int_equal(true, wfi_in_guest_at_entry[1]);
+}
+
+/* A vCPU queued on v0's hart without a kick (as the fair policy releases
+ * a capped vCPU at its period's end, in the timer pass): that pass turns
+ * the trap back on. */
+static void queue_behind_v0_in_a_timer_pass(struct vcpu *vcpu)
+{
+	struct runqueue *rq = &cpus[0].rq;
+
+	fake_vcpu_place(v1, 0);
+	spin_lock(&rq->lock);
+	v1->state = VCPU_RUNNABLE;
+	rq->policy->enqueue(rq, &v1->se);
+	spin_unlock(&rq->lock);
+	assert_true(vcpu->arch.wfi_in_guest);
+	sched_update_timer();
+	assert_false(vcpu->arch.wfi_in_guest);
+	fake_exit_ecall(vcpu, 0, 0, NULL, 0);
+}
+
+static void test_timer_pass_sees_work_queued_here(void **state)
+{
+	(void)state;
+	at_second_entry = queue_behind_v0_in_a_timer_pass;
+	run_v0();
+	assert_int_equal(true, wfi_in_guest_at_entry[1]);
+}
+
+/* A cap set from another hart (the monitor) while v0 sleeps in its
+ * guest: hart 0 is kicked, and the cap applies from its next wfi. */
+static void cap_from_hart1(struct vcpu *vcpu)
+{
+	unsigned ipis = fake_harts[0].ipis_received;
+
+	fake_set_hart(1);
+	assert_int_equal(sched_set_vm_cap(vm, 50), HV_OK);
+	fake_set_hart(0);
+	assert_int_equal(fake_harts[0].ipis_received, ipis + 1);
+	fake_exit_host_interrupt(vcpu, IRQ_CAUSE_SOFT);
+}
+
+static void test_cap_set_meanwhile_turns_the_trap_back_on(void **state)
+{
+	(void)state;
+	at_second_entry = cap_from_hart1;
+	run_v0();
 	assert_int_equal(true, wfi_in_guest_at_entry[1]);
 	assert_int_equal(false, wfi_in_guest_at_entry[2]);
 }
@@ -227,6 +310,12 @@ int main(void)
 			test_queued_anywhere_turns_the_trap_back_on, setup),
 		cmocka_unit_test_setup(test_queued_here_turns_the_trap_back_on,
 				       setup),
+		cmocka_unit_test_setup(
+			test_round_robin_ignores_other_harts_queues, setup),
+		cmocka_unit_test_setup(test_timer_pass_sees_work_queued_here,
+				       setup),
+		cmocka_unit_test_setup(
+			test_cap_set_meanwhile_turns_the_trap_back_on, setup),
 		cmocka_unit_test_setup(
 			test_deferred_work_turns_the_trap_back_on, setup),
 	};

@@ -33,6 +33,8 @@ static int sbi_legacy_handle(struct vcpu *vcpu, const struct sbi_call *call,
 		result->value = 0;
 		return HV_OK;
 	case LEGACY_CONSOLE_PUTCHAR:
+		/* Its next wfi exits: the console shows a prompt there. */
+		arch_vcpu_set_wfi_in_guest(&vcpu->arch, false);
 		console_vm_putc(vcpu->vm, (uint8_t)call->args[0]);
 		result->value = 0;
 		return HV_OK;
