@@ -6,8 +6,8 @@
  * sched/wait_in_place.c) may as well not exit for it: with its wfi trap
  * off (hstatus.VTW clear), the hart sleeps in the guest, and the guest's
  * own interrupts end the wfi there. Its Sstc timer then wakes it with no
- * exit, as on a bare hart: 13 instructions from the deadline to the
- * guest's handler instead of about 500 (docs/benchmarks.md). KVM on arm64
+ * exit: 14 instructions from the deadline to the guest's handler (13 on
+ * a bare hart) instead of about 500 (docs/benchmarks.md). KVM on arm64
  * turns its wfi trap off for the same case (a vCPU alone on its CPU).
  *
  * What the hypervisor loses is the knowledge that the vCPU is idle, so
@@ -24,7 +24,8 @@
  * The decision is taken at a trapped wfi that was waited out in place
  * (hv/exit/virtual_instruction.c) and holds until something changes it,
  * so that no entry pays for it: vcpu->arch.wfi_in_guest, which only the
- * vCPU's hart writes. What turns it off again:
+ * vCPU's hart writes (or the gdb stub, while the VM is paused). What
+ * turns it off again:
  * - a vCPU queued on its hart, or on any hart with a policy that
  *   balances, and a cap set (sched_wfi_in_guest_kick): the queuer takes
  *   the harts' bits and kicks them, and each one's IPI pass
@@ -32,7 +33,9 @@
  *   vCPU released there at its period's end) turns the trap back on;
  * - a switch-in or switch-out, deferred work;
  * - the vCPU's own console and UART accesses, whose follow-up (a prompt
- *   shown, the transmission resumed) happens at its next wfi exit.
+ *   shown, the transmission resumed) happens at its next wfi exit;
+ * - a debugger's single step (gdbstub/run.c): nothing would end a wfi
+ *   whose interrupts are held back.
  *
  * Ordering. A hart sets its bit in sleepers, then looks at every
  * runqueue; whoever queues a vCPU (nr_queued written under that
