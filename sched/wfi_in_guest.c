@@ -82,7 +82,9 @@ bool sched_wfi_in_guest(struct vcpu *vcpu)
 		return false;
 	__atomic_fetch_or(&sleepers, bit_of(cpu), __ATOMIC_SEQ_CST);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (work_queued_for(cpu)) {
+	/* Again after the fence: a cap set meanwhile kicks only the harts
+	 * whose bits it saw (sched_set_vm_cap). */
+	if (sched_hart_busy_or_capped(cpu, vcpu) || work_queued_for(cpu)) {
 		sched_wfi_in_guest_end(cpu);
 		return false;
 	}
