@@ -63,6 +63,32 @@ const char *sched_policy_name(const struct cpu *cpu)
 /* Vcpus the timer woke in one scan, for balancing after the unlock. */
 #define WOKEN_MAX 4
 
+void sched_enqueue(struct cpu *cpu, struct sched_entity *se)
+{
+	struct runqueue *rq = &cpu->rq;
+	unsigned queued = rq->nr_queued;
+
+	rq->policy->enqueue(rq, se);
+	if (rq->nr_queued > queued)
+		sched_wfi_in_guest_kick(cpu);
+}
+
+/* The policy's next event (UINT64_MAX: none). It may queue capped vCPUs
+ * at their period's end, which kicks as sched_enqueue does. Locked. */
+static uint64_t policy_next_event(struct cpu *cpu)
+{
+	struct runqueue *rq = &cpu->rq;
+	unsigned queued = rq->nr_queued;
+	uint64_t due;
+
+	if (!rq->policy->next_event)
+		return UINT64_MAX;
+	due = rq->policy->next_event(rq);
+	if (rq->nr_queued > queued)
+		sched_wfi_in_guest_kick(cpu);
+	return due;
+}
+
 /* Wake the blocked vCPUs whose deadline passed; the earliest other one. */
 static uint64_t expire_timers(struct runqueue *rq, uint64_t now,
 			      struct vcpu **woken, unsigned *nr_woken)
@@ -95,15 +121,9 @@ void sched_update_timer(void)
 	spin_lock(&rq->lock);
 	rq->now = now;
 	deadline = expire_timers(rq, now, woken, &nr_woken);
-	if (rq->policy->next_event) {
-		unsigned queued = rq->nr_queued;
-
-		due = rq->policy->next_event(rq);
-		if (due < deadline)
-			deadline = due;
-		if (rq->nr_queued > queued) /* a capped vCPU released */
-			sched_wfi_in_guest_kick(cpu);
-	}
+	due = policy_next_event(cpu);
+	if (due < deadline)
+		deadline = due;
 	current = cpu->current;
 	sched_wfi_in_guest_check(cpu); /* every IPI passes here */
 	/* After the wakeups above, which may have queued a vCPU. Armed even
@@ -192,13 +212,7 @@ static struct vcpu *pick_next(struct cpu *cpu)
 
 	spin_lock(&rq->lock);
 	rq->now = now;
-	if (rq->policy->next_event) {
-		unsigned queued = rq->nr_queued;
-
-		rq->policy->next_event(rq);
-		if (rq->nr_queued > queued) /* a capped vCPU released */
-			sched_wfi_in_guest_kick(cpu);
-	}
+	policy_next_event(cpu);
 	struct sched_entity *se = rq->policy->pick_next(rq);
 
 	if (se) {
@@ -250,8 +264,6 @@ static void switch_in(struct cpu *cpu, struct vcpu *vcpu)
 				  __ATOMIC_RELAXED);
 	}
 	vcpu_prepare_entry(vcpu);
-	/* Its wfi exits until it was waited out in place here. */
-	sched_wfi_in_guest_end(cpu);
 	vcpu->stats.switches_in++;
 	vcpu->stats.switched_in_at = arch_time_now();
 	sched_update_timer();
@@ -290,7 +302,9 @@ static void switch_out(struct cpu *cpu, struct vcpu *vcpu)
 	bool parked, preempted;
 
 	vcpu->stats.run_ticks += ran;
-	sched_wfi_in_guest_end(cpu); /* its hart's bit: no stale kicks */
+	/* Its wfi exits again until it was waited out in place, wherever it
+	 * runs next; and the hart's bit goes (no stale kicks). */
+	sched_wfi_in_guest_end(cpu);
 	spin_lock(&rq->lock);
 	rq->now = now;
 	rq->policy->charge(rq, &vcpu->se, ran);
@@ -318,13 +332,8 @@ static void switch_out(struct cpu *cpu, struct vcpu *vcpu)
 	}
 	/* Also a vCPU woken (or unparked) while it was still current. */
 	if (!target && !parked && vcpu->state == VCPU_RUNNABLE &&
-	    !vcpu->se.queued) {
-		unsigned queued = rq->nr_queued;
-
-		rq->policy->enqueue(rq, &vcpu->se);
-		if (rq->nr_queued > queued) /* not throttled by a cap */
-			sched_wfi_in_guest_kick(cpu);
-	}
+	    !vcpu->se.queued)
+		sched_enqueue(cpu, &vcpu->se);
 	sched_balance_account(cpu);
 	spin_unlock(&rq->lock);
 	sbi_sta_switched_out(vcpu, preempted);

@@ -45,6 +45,9 @@ static inline void stint_change_end(struct vcpu_stats *s)
  * cap, a policy that moves vCPUs): no wait in place, no wfi in the guest
  * (sched/wait_in_place.c). */
 bool sched_hart_busy_or_capped(struct cpu *cpu, struct vcpu *vcpu);
+/* policy->enqueue on cpu's runqueue (its lock held), then, if that queued
+ * the vCPU (a cap may hold it back instead), the kick below. */
+void sched_enqueue(struct cpu *cpu, struct sched_entity *se);
 /* wfi in the guest (sched/wfi_in_guest.c). kick: a vCPU was just queued
  * on target (its runqueue lock held, nr_queued grown), or a cap was set
  * (NULL: every hart): the wfi of the vCPUs that sleep in their guests

@@ -146,11 +146,7 @@ bool sched_make_runnable_locked(struct vcpu *vcpu)
 	if (vcpu->parked || vcpu->moving || vcpu->cpu->current == vcpu)
 		return false;
 	rq->now = now;
-	unsigned queued = rq->nr_queued;
-
-	rq->policy->enqueue(rq, &vcpu->se);
-	if (rq->nr_queued > queued) /* not throttled by a cap */
-		sched_wfi_in_guest_kick(vcpu->cpu);
+	sched_enqueue(vcpu->cpu, &vcpu->se);
 	wakeup_preempt(vcpu->cpu, vcpu, now);
 	return true;
 }

@@ -31,7 +31,8 @@
  *   the harts' bits and kicks them, and each one's IPI pass
  *   (sched_update_timer, which also looks at its own runqueue: a capped
  *   vCPU released there at its period's end) turns the trap back on;
- * - a switch-in or switch-out, deferred work;
+ * - a switch-out (a vCPU starts on a hart with the trap on), deferred
+ *   work;
  * - the vCPU's own console and UART accesses, whose follow-up (a prompt
  *   shown, the transmission resumed) happens at its next wfi exit;
  * - a debugger's single step (gdbstub/run.c): nothing would end a wfi
