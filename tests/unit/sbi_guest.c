@@ -22,6 +22,7 @@ enum step_kind {
 	STEP_ECALL,
 	STEP_WFI,
 	STEP_SIE,
+	STEP_WFI_IN_GUEST,
 	STEP_FN,
 	STEP_SPIN
 };
@@ -179,6 +180,9 @@ static void guest_hook(struct vcpu *vcpu)
 			hart->live.vsie =
 				step->sie; /* the vCPU is loaded here */
 			continue;
+		case STEP_WFI_IN_GUEST:
+			arch_vcpu_set_wfi_in_guest(&vcpu->arch, true);
+			continue;
 		case STEP_ECALL:
 			fake_exit_ecall(vcpu, step->eid, step->fid, step->args,
 					6);
@@ -242,6 +246,11 @@ void guest_wfi(struct vcpu *vcpu)
 void guest_write_sie(struct vcpu *vcpu, unsigned long sie)
 {
 	add_step(vcpu, STEP_SIE)->sie = sie;
+}
+
+void guest_mark_wfi_in_guest(struct vcpu *vcpu)
+{
+	add_step(vcpu, STEP_WFI_IN_GUEST);
 }
 
 void guest_do(struct vcpu *vcpu, void (*fn)(struct vcpu *vcpu))

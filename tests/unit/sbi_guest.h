@@ -50,6 +50,10 @@ void guest_ecall_args(struct vcpu *vcpu, unsigned long eid, unsigned long fid,
 void guest_wfi(struct vcpu *vcpu);
 /* The guest writes its sie (no exit: the next step follows at once). */
 void guest_write_sie(struct vcpu *vcpu, unsigned long sie);
+/* From here the vCPU's wfi sleeps in the guest, as the scheduler would
+ * have it (no exit: the next step follows at once). The fake arch aborts
+ * if a later wfi of the script exits while that still holds. */
+void guest_mark_wfi_in_guest(struct vcpu *vcpu);
 /* A test function that describes the exit (fake_exit_*). */
 void guest_do(struct vcpu *vcpu, void (*fn)(struct vcpu *vcpu));
 

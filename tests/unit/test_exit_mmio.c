@@ -151,21 +151,12 @@ static void test_loads_and_stores_are_emulated(void **state)
  * back on: at its next wfi exit the console shows a prompt and a paused
  * transmission resumes (the fake arch aborts on a wfi exit that would
  * have stayed in the guest). */
-static void fault_while_wfi_in_guest(struct vcpu *vcpu)
-{
-	arch_vcpu_set_wfi_in_guest(&vcpu->arch, true);
-	fault(vcpu);
-}
-
 static void test_device_access_turns_the_wfi_trap_on(void **state)
 {
 	(void)state;
-	next_access = (struct access){EXC_STORE_GUEST_PAGE_FAULT,
-				      GUEST_UART_BASE, 0, SB_A1 | RS1_A2, '>'};
-	guest_do(v0, fault_while_wfi_in_guest);
-	guest_do(v0, idle_wfi);
-	guest_wake(v0);
-	guest_run_hart(0);
+	guest_mark_wfi_in_guest(v0);
+	access((struct access){EXC_STORE_GUEST_PAGE_FAULT, GUEST_UART_BASE, 0,
+			       SB_A1 | RS1_A2, '>'});
 	assert_string_equal(guest_console_output(vm), ">");
 	assert_false(v0->arch.wfi_in_guest);
 }

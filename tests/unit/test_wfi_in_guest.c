@@ -152,15 +152,31 @@ static void test_cap_keeps_the_trap(void **state)
 
 /* While v0 sleeps in its guest, hart 1 queues v1: hart 0 gets an IPI,
  * and its IPI pass turns v0's trap back on before v0 goes back in. */
-static void queue_v1_from_hart1(struct vcpu *vcpu)
+/* What hart 1 doing act sends hart 0: the IPIs, counted. */
+static unsigned ipis_to_hart0_while_hart1(void (*act)(void))
 {
 	unsigned ipis = fake_harts[0].ipis_received;
 
 	fake_set_hart(1);
-	fake_vcpu_start(vm, 1, ENTRY);
+	act();
 	fake_set_hart(0);
+	return fake_harts[0].ipis_received - ipis;
+}
+
+static void start_v1(void)
+{
+	fake_vcpu_start(vm, 1, ENTRY);
+}
+
+static void cap_the_vm(void)
+{
+	assert_int_equal(sched_set_vm_cap(vm, 50), HV_OK);
+}
+
+static void queue_v1_from_hart1(struct vcpu *vcpu)
+{
 	/* notify_cpu kicks hart 1 itself; hart 0 is kicked as a sleeper. */
-	assert_int_equal(fake_harts[0].ipis_received, ipis + 1);
+	assert_int_equal(ipis_to_hart0_while_hart1(start_v1), 1);
 	assert_true(vcpu->arch.wfi_in_guest); /* until hart 0 takes it */
 	fake_exit_host_interrupt(vcpu, IRQ_CAUSE_SOFT);
 }
@@ -179,12 +195,7 @@ static void test_queued_anywhere_turns_the_trap_back_on(void **state)
 /* Round-robin never moves a vCPU: what other harts queue is theirs. */
 static void queue_v1_from_hart1_round_robin(struct vcpu *vcpu)
 {
-	unsigned ipis = fake_harts[0].ipis_received;
-
-	fake_set_hart(1);
-	fake_vcpu_start(vm, 1, ENTRY);
-	fake_set_hart(0);
-	assert_int_equal(fake_harts[0].ipis_received, ipis);
+	assert_int_equal(ipis_to_hart0_while_hart1(start_v1), 0);
 	assert_true(vcpu->arch.wfi_in_guest);
 	fake_exit_ecall(vcpu, 0, 0, NULL, 0);
 }
@@ -232,12 +243,7 @@ static void test_timer_pass_sees_work_queued_here(void **state)
  * guest: hart 0 is kicked, and the cap applies from its next wfi. */
 static void cap_from_hart1(struct vcpu *vcpu)
 {
-	unsigned ipis = fake_harts[0].ipis_received;
-
-	fake_set_hart(1);
-	assert_int_equal(sched_set_vm_cap(vm, 50), HV_OK);
-	fake_set_hart(0);
-	assert_int_equal(fake_harts[0].ipis_received, ipis + 1);
+	assert_int_equal(ipis_to_hart0_while_hart1(cap_the_vm), 1);
 	fake_exit_host_interrupt(vcpu, IRQ_CAUSE_SOFT);
 }
 
