@@ -51,7 +51,9 @@ void sched_enqueue(struct cpu *cpu, struct sched_entity *se);
 /* wfi in the guest (sched/wfi_in_guest.c). kick: a vCPU was just queued
  * on target (its runqueue lock held, nr_queued grown), or a cap was set
  * (NULL: every hart): the wfi of the vCPUs that sleep in their guests
- * where that matters exits again, their harts kicked. end: this hart's
+ * where that matters exits again, their harts kicked, but target: every
+ * queuer notifies target itself once it unlocks (one IPI, not two).
+ * end: this hart's
  * current vCPU's wfi exits again. check: in the IPI and timer pass, the
  * same if a queuer took this hart's bit or a vCPU is queued here. */
 void sched_wfi_in_guest_kick(struct cpu *target);

@@ -23,7 +23,9 @@ int sched_set_vm_cap(struct vm *vm, unsigned percent)
 
 	if (percent > 100 * harts)
 		return HV_ERANGE;
-	__atomic_store_n(&vm->sched.cap_percent, percent, __ATOMIC_RELAXED);
+	if (__atomic_exchange_n(&vm->sched.cap_percent, percent,
+				__ATOMIC_RELAXED) == percent)
+		return HV_OK; /* unchanged: no hart needs to look again */
 	/* A vCPU asleep in its guest makes no decision: its wfi exits
 	 * again, and the cap applies from its next slice. */
 	sched_wfi_in_guest_kick(NULL);

@@ -125,7 +125,10 @@ void sched_wfi_in_guest_kick(struct cpu *target)
 	harts = __atomic_fetch_and(&sleepers, ~harts, __ATOMIC_SEQ_CST) & harts;
 	if ((harts & bit_of(self)) && self->current)
 		arch_vcpu_set_wfi_in_guest(&self->current->arch, false);
+	/* Its bit taken, target's IPI pass turns its trap back on when the
+	 * queuer's own notice arrives (sched/ownership.c, migrate.c). */
 	for (unsigned i = 0; i < HV_MAX_HARTS; i++)
-		if ((harts & (1UL << i)) && &cpus[i] != self)
+		if ((harts & (1UL << i)) && &cpus[i] != self &&
+		    &cpus[i] != target)
 			arch_ipi_send(&cpus[i]);
 }

@@ -277,6 +277,58 @@ static void test_queued_here_turns_the_trap_back_on(void **state)
 	assert_int_equal(true, wfi_in_guest_at_entry[1]);
 }
 
+/* Queued on v0's own hart by hart 1 (v1 placed there): hart 0 gets one
+ * IPI, the queuer's notice, not a second one for its bit, and that IPI's
+ * pass turns the trap back on. The same with either kind of policy. */
+static void start_v1_on_hart0(void)
+{
+	fake_vcpu_place(v1, 0);
+	fake_vcpu_start(vm, 1, ENTRY);
+}
+
+static void queue_v1_on_hart0_from_hart1(struct vcpu *vcpu)
+{
+	assert_int_equal(ipis_to_hart0_while_hart1(start_v1_on_hart0), 1);
+	fake_exit_host_interrupt(vcpu, IRQ_CAUSE_SOFT);
+}
+
+static void test_queued_here_from_another_hart_one_ipi(void **state)
+{
+	static const char *const policies[] = {"round-robin", "fair"};
+
+	(void)state;
+	for (unsigned i = 0; i < 2; i++) {
+		setup(NULL);
+		assert_int_equal(sched_configure(policies[i], SLICE), HV_OK);
+		at_second_entry = queue_v1_on_hart0_from_hart1;
+		run_v0();
+		assert_int_equal(true, wfi_in_guest_at_entry[1]);
+		assert_int_equal(false, wfi_in_guest_at_entry[2]);
+	}
+}
+
+/* A cap set to what it already is changes nothing a sleeper's decision
+ * read: no hart is kicked, v0 sleeps on in its guest. */
+static void keep_the_cap(void)
+{
+	assert_int_equal(sched_set_vm_cap(vm, 0), HV_OK);
+}
+
+static void same_cap_from_hart1(struct vcpu *vcpu)
+{
+	assert_int_equal(ipis_to_hart0_while_hart1(keep_the_cap), 0);
+	assert_true(vcpu->arch.wfi_in_guest);
+	fake_exit_ecall(vcpu, 0, 0, NULL, 0);
+}
+
+static void test_unchanged_cap_kicks_no_hart(void **state)
+{
+	(void)state;
+	at_second_entry = same_cap_from_hart1;
+	run_v0();
+	assert_int_equal(true, wfi_in_guest_at_entry[1]);
+}
+
 /* Deferred work on the hart: the next wfi exits, so that its wait in
  * place can give way to the work. */
 static void deferred(void *arg)
@@ -324,6 +376,9 @@ int main(void)
 			test_cap_set_meanwhile_turns_the_trap_back_on, setup),
 		cmocka_unit_test_setup(
 			test_deferred_work_turns_the_trap_back_on, setup),
+		cmocka_unit_test_setup(
+			test_queued_here_from_another_hart_one_ipi, setup),
+		cmocka_unit_test_setup(test_unchanged_cap_kicks_no_hart, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
