@@ -18,8 +18,9 @@ bin=$BUILD/bench/sched-cost
 [ -x "$bin" ] || bench_die "$bin missing (make BUILD=$BUILD bench-sched-cost builds it)"
 iterations=${BENCH_SCHED_ITERATIONS:-20000}
 # shellcheck disable=SC2086 # the policy list is a word list on purpose
-"$bin" "$out/sched-cost.csv" "$iterations" ${BENCH_POLICIES:-round-robin fair} |
-	tee "$out/sched-cost.txt"
+"$bin" "$out/sched-cost.csv" "$iterations" ${BENCH_POLICIES:-round-robin fair} \
+	>"$out/sched-cost.txt" || bench_die "$bin failed (status $?)"
+cat "$out/sched-cost.txt"
 [ "$(wc -l <"$out/sched-cost.csv")" -gt 1 ] || bench_die "no figures in $out/sched-cost.csv"
 
 # One panel per operation: trimmed-mean ns against runnable vCPUs, one

@@ -62,6 +62,7 @@ if ! $MAKE --no-print-directory BUILD="$BUILD" bench-prereqs >"$logdir/bench-pre
 fi
 # Results away from $BUILD/bench, which keeps the last real figures.
 out=$BUILD/bench-smoke
+rm -rf "$out" # only this run's files can pass a case
 BENCH_DIR=$out
 export BENCH_DIR
 
@@ -113,7 +114,9 @@ for c in $cases; do
 		if BENCH_SCHED_ITERATIONS=500 perf/bench-sched-cost.sh >"$log" 2>&1; then
 			reason=$(missing_lines "$out/sched-cost.txt" \
 				"^sched-cost/round-robin/n=1/pick: p50 $num ns" \
-				"^sched-cost/round-robin/n=256/enqueue: p50 $num ns")
+				"^sched-cost/round-robin/n=256/enqueue: p50 $num ns" \
+				"^sched-cost/fair/n=1/pick: p50 $num ns" \
+				"^sched-cost/fair/n=256/enqueue: p50 $num ns")
 			[ -n "$reason" ] || reason=$(nonempty "$out/sched-cost.csv" "$out/sched-cost.png")
 		else
 			reason="perf/bench-sched-cost.sh failed"

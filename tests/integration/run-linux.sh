@@ -52,6 +52,10 @@ linux_case() {
 		fail "$name" "timed out" "$log"
 		return
 	fi
+	if [ "$rc" -ne 0 ]; then
+		fail "$name" "QEMU exited with status $rc" "$log"
+		return
+	fi
 	i=0
 	while [ "$i" -lt "$vms" ]; do
 		prefix=""
@@ -161,6 +165,9 @@ weights_case() {
 	rc=$?
 	[ -n "$why" ] && { fail "$name" "$why" "$log"; return; }
 	[ "$rc" -eq 124 ] && { fail "$name" "timed out" "$log"; return; }
+	[ "$rc" -ne 0 ] && { fail "$name" "QEMU exited with status $rc" "$log"; return; }
+	grep -q "all VMs have stopped; powering off" "$log" ||
+		{ fail "$name" "the hypervisor did not power off" "$log"; return; }
 	for vm in linux0 linux1; do
 		if ! out=$($CHECK --prefix "[$vm] " --test spin "$log" 2>&1); then
 			fail "$name" "$vm: $(echo "$out" | head -3 | tr '\n' ' ')" "$log"
@@ -226,11 +233,17 @@ bad_image_case() {
 		echo "good { vcpus = <2>; memory-mib = <16>; kernel = \"selftest.img\"; };"
 		echo "}; };"
 	} >"$dir/config.dts"
-	dtc -q -I dts -O dtb -o "$dir/config.dtb" "$dir/config.dts"
-	(cd "$dir" && ls | grep -v -e '\.dts$' -e '\.cpio$' |
-		cpio --quiet -o -H newc >boot.cpio)
-	if ! boot_hv "$name" "$dir/boot.cpio" 2 rv64,h=true 300; then
+	rm -f "$dir/config.dtb" "$dir/boot.cpio" # nothing stale is tested
+	if ! dtc -q -I dts -O dtb -o "$dir/config.dtb" "$dir/config.dts" ||
+		! (cd "$dir" && ls | grep -v -e '\.dts$' -e '\.cpio$' |
+			cpio --quiet -o -H newc >boot.cpio); then
+		fail "$name" "cannot build the config" "$log"
+	elif ! boot_hv "$name" "$dir/boot.cpio" 2 rv64,h=true 300; then
 		fail "$name" "timed out" "$log"
+	elif [ "$rc" -ne 0 ]; then
+		fail "$name" "QEMU exited with status $rc" "$log"
+	elif ! grep -q "all VMs have stopped; powering off" "$log"; then
+		fail "$name" "the hypervisor did not power off" "$log"
 	elif ! grep -q "VM \"bad\" not started: $expect" "$log"; then
 		fail "$name" "expected error '$expect' not printed" "$log"
 	elif ! grep -q "GUEST selftest SUMMARY: passed=[1-9][0-9]* failed=0" "$log"; then

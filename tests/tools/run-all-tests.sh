@@ -11,20 +11,33 @@ total_passed=0
 total_failed=0
 
 # Run one stage; add up the counts from its summary line. A stage that
-# dies without a summary counts as one failure.
+# dies without a summary, runs nothing, or exits with a failure status
+# its summary does not show counts as one failure more.
 run_stage() {
 	name=$1
 	shift
 	echo "==> $name"
-	"$@" 2>&1 | tee "$logdir/$name.out"
+	# The stage's own status, which the pipe into tee would lose.
+	{
+		"$@" 2>&1
+		echo $? >"$logdir/$name.rc"
+	} | tee "$logdir/$name.out"
+	rc=$(cat "$logdir/$name.rc" 2>/dev/null || echo 255)
 	line=$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed" "$logdir/$name.out" | tail -1)
 	if [ -z "$line" ]; then
-		echo "$name: no summary (stage crashed); counted as 1 failure"
+		echo "$name: no summary (stage crashed, rc $rc); counted as 1 failure"
 		total_failed=$((total_failed + 1))
 		return
 	fi
 	p=$(echo "$line" | sed 's/.*: \([0-9]*\) passed.*/\1/')
 	f=$(echo "$line" | sed 's/.*passed, \([0-9]*\) failed.*/\1/')
+	if [ $((p + f)) -eq 0 ]; then
+		echo "$name: ran nothing; counted as 1 failure"
+		f=1
+	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "$name: exited with status $rc after reporting no failure; counted as 1 failure"
+		f=1
+	fi
 	total_passed=$((total_passed + p))
 	total_failed=$((total_failed + f))
 }
