@@ -129,8 +129,8 @@ void sched_update_timer(void)
 	/* After the wakeups above, which may have queued a vCPU. Armed even
 	 * if already past: it then fires at once and the run loop preempts;
 	 * skipping it could leave a spinning guest unpreempted. */
-	if ((rq->nr_queued || cpu->slice_even_alone) && current &&
-	    cpu->slice_end < deadline)
+	if ((rq->nr_queued || cpu->slice_even_alone || cpu->deferred_fn) &&
+	    current && cpu->slice_end < deadline)
 		deadline = cpu->slice_end;
 	/* What the hart needs besides the current vCPU's own events: when
 	 * only that vCPU's SBI timer fired during a wait in place, the wait
@@ -357,6 +357,13 @@ int sched_defer(void (*fn)(void *arg), void *arg)
 	cpu->deferred_fn = fn;
 	/* The next wfi exits, and its wait in place gives way to the work. */
 	sched_wfi_in_guest_end(cpu);
+	/* A vCPU that spins alone here gives way at its slice's end too
+	 * (sched_should_preempt): the hart timer must fire by then. Only
+	 * this hart writes timer_programmed; no lock is needed. */
+	if (cpu->current && cpu->slice_end < cpu->timer_programmed) {
+		cpu->timer_programmed = cpu->slice_end;
+		arch_timer_program(cpu->slice_end);
+	}
 	return HV_OK;
 }
 

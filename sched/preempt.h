@@ -8,12 +8,14 @@
 #include <hv/percpu.h>
 
 /* Does the current vCPU have to leave the guest (slice over, a waiter)?
- * Preempt at the end of the slice only if someone else waits, or the
- * slice was all the vCPU may have (a cap). */
+ * Preempt at the end of the slice only if someone else waits (a vCPU, or
+ * the hart's deferred work: a reboot's next step, the gdb stub's input),
+ * or the slice was all the vCPU may have (a cap). */
 static inline bool sched_should_preempt(struct cpu *cpu)
 {
 	return (__atomic_load_n(&cpu->rq.nr_queued, __ATOMIC_RELAXED) ||
-		__atomic_load_n(&cpu->slice_even_alone, __ATOMIC_RELAXED)) &&
+		__atomic_load_n(&cpu->slice_even_alone, __ATOMIC_RELAXED) ||
+		cpu->deferred_fn) &&
 	       arch_time_now() >=
 		       __atomic_load_n(&cpu->slice_end, __ATOMIC_RELAXED);
 }

@@ -112,6 +112,16 @@ void vm_finish_pending(void *unused)
 	}
 }
 
+bool vm_finish_later(struct vm *vm)
+{
+	if (sched_defer(vm_finish_pending, NULL) != HV_OK)
+		return false;
+	/* The bit after the call is booked: any hart's vm_finish_pending
+	 * may claim it, one at a time. */
+	__atomic_fetch_or(&vms_to_finish, 1UL << vm->index, __ATOMIC_ACQ_REL);
+	return true;
+}
+
 void vm_finish_when_quiet(struct vm *vm)
 {
 	__atomic_fetch_or(&vms_to_finish, 1UL << vm->index, __ATOMIC_ACQ_REL);

@@ -349,6 +349,43 @@ static void test_deferred_work_runs_once_the_vcpu_left(void **state)
 	assert_int_equal(fake_harts[1].waits, waits + 1);
 }
 
+/* Deferred work is someone waiting: a vCPU that spins alone on the hart
+ * gives way at its slice's end (the hart timer is armed for it), instead
+ * of keeping the work (a reboot's next step) waiting for an exit that
+ * may never come. */
+static uint64_t armed_at_second_entry;
+
+static void guest_spinning_after_defer(struct vcpu *vcpu)
+{
+	nentries++;
+	if (nentries == 1) {
+		fake_exit_ecall(vcpu, 0, 0, NULL, 0); /* ecall_defer */
+		return;
+	}
+	if (nentries == 2) {
+		armed_at_second_entry = fake_harts[1].timer_deadline;
+		fake_time = this_cpu()->slice_end; /* it spun its slice */
+		fake_exit_host_interrupt(vcpu, IRQ_CAUSE_TIMER);
+		return;
+	}
+	fake_exit_wfi(vcpu); /* not preempted: it would come back here */
+}
+
+static void test_deferred_work_preempts_a_vcpu_alone(void **state)
+{
+	(void)state;
+	deferred_runs = 0;
+	fake_guest = guest_spinning_after_defer;
+	fake_ecall_handler = ecall_defer;
+	fake_set_hart(1);
+	fake_vcpu_start(vm, 1, ENTRY);
+	assert_ptr_equal(sched_run_once(), v1);
+	assert_int_equal(armed_at_second_entry, cpus[1].slice_end);
+	assert_int_equal(nentries, 2); /* preempted after the timer */
+	assert_int_equal(v1->state, VCPU_RUNNABLE);
+	assert_int_equal(deferred_runs, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -369,6 +406,8 @@ int main(void)
 			test_request_wait_ends_when_target_leaves_guest, setup),
 		cmocka_unit_test_setup(
 			test_deferred_work_runs_once_the_vcpu_left, setup),
+		cmocka_unit_test_setup(test_deferred_work_preempts_a_vcpu_alone,
+				       setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -411,6 +411,15 @@ static void test_reboot_reloads_from_the_archive(void **state)
 	memset(other, 0x55, 16);
 	guest_run_hart(0);
 	vm_reboot(linux0, "cold reboot", "none");
+	/* Its RAM is cleared a step at a time, at hart 0's deferred calls
+	 * (hv/vm/reboot.c): the hart's turns, until the VM runs again. */
+	unsigned steps = 0;
+
+	while (!vm_is_running(linux0) && steps < 1000) {
+		fake_step(0);
+		steps++;
+	}
+	assert_int_equal(steps, (linux0->ram_size - 1) / vm_reboot_clear_step);
 	assert_true(vm_is_running(linux0));
 	assert_int_equal(linux0->boots, 1);
 	assert_int_equal(linux0->ram_host.val, ram.val); /* same block */

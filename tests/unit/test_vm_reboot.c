@@ -89,6 +89,7 @@ static int setup(void **state)
 	a1 = &a->vcpus[1];
 	b0 = &b->vcpus[0];
 	reloads = 0;
+	vm_reboot_clear_step = 4UL << 20; /* RAM_SIZE: one step */
 	reload_fails = ram_zero_at_reload = quiet_at_reload = false;
 	stop_during_reload = false;
 	fake_vcpu_start(a, 0, PC);
@@ -258,6 +259,36 @@ static void test_reboots_then_shutdown(void **state)
 	assert_false(fake_shutdown_failed);
 }
 
+/* A guest that reboots in a loop cannot keep its hart from the other
+ * VM's vCPU there: its RAM is cleared a step per turn of the hart (here
+ * 4 steps), b0 runs between them, and the new instance starts only once
+ * all of it is clear. */
+static void test_reboot_clears_ram_between_other_vcpus_turns(void **state)
+{
+	(void)state;
+	vm_reboot_clear_step = RAM_SIZE / 4;
+	memset(ram, 0x5a, RAM_SIZE);
+	assert_false(reset(a0, COLD_REBOOT));
+	assert_int_equal(ram[0], 0); /* the first step, at a0's switch-out */
+	assert_int_equal(ram[RAM_SIZE / 4], 0x5a);
+	for (unsigned turn = 1; turn < 4; turn++) {
+		unsigned entries = guest_entries(b0);
+
+		assert_int_equal(reloads, 0);
+		assert_false(vm_is_running(a));
+		assert_int_equal(ram[turn * (RAM_SIZE / 4)], 0x5a);
+		assert_true(guest_call(b0, SBI_EXT_BASE, 0, 0).returned);
+		assert_true(guest_entries(b0) > entries); /* b0 had its turn */
+		assert_int_equal(ram[turn * (RAM_SIZE / 4)],
+				 0); /* then a step */
+	}
+	assert_int_equal(reloads, 1);
+	assert_true(ram_zero_at_reload);
+	assert_true(vm_is_running(a));
+	assert_non_null(strstr(fake_printed, "VM \"a\" restarted (boot 2)"));
+	assert_other_vm_unharmed();
+}
+
 /* Two harts can both give up on a reboot (each timed out waiting for a
  * vCPU to leave): only the first ends it and reports the stop. */
 static void test_reboot_ends_once(void **state)
@@ -285,6 +316,9 @@ int main(void)
 		cmocka_unit_test_setup(test_stop_during_reboot_wins, setup),
 		cmocka_unit_test_setup(test_no_images_stops_the_vm, setup),
 		cmocka_unit_test_setup(test_reboots_then_shutdown, setup),
+		cmocka_unit_test_setup(
+			test_reboot_clears_ram_between_other_vcpus_turns,
+			setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

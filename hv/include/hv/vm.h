@@ -62,6 +62,7 @@ struct vm {
 	gpa_t ram_base;
 	hpa_t ram_host;
 	uint64_t ram_size;
+	uint64_t reboot_cleared; /* RAM a reboot under way has cleared */
 	uint64_t htimedelta;
 	unsigned long sbi_disabled; /* bit i: sbi_extensions[i] switched off */
 	unsigned num_vcpus;
@@ -129,8 +130,16 @@ void vm_print_stats(struct vm *vm);
  * stopped instead.
  */
 void vm_reboot(struct vm *vm, const char *kind, const char *reason);
-/* The restart half, once the VM is quiet (vm_finish_pending). */
+/* The restart half, once the VM is quiet (vm_finish_pending). It clears
+ * the VM's RAM a step at a time, vm_reboot_clear_step bytes (tests make
+ * it small), resuming at the hart's next deferred call, so that the
+ * hart's other vCPUs run in between: a guest that reboots in a loop
+ * costs its neighbours one step per turn, not its whole RAM at once. */
 void vm_reboot_now(struct vm *vm);
+extern uint64_t vm_reboot_clear_step;
+/* vm_reboot_now goes on at this hart's next deferred call; false if the
+ * hart's one deferred call is taken (the caller goes on now). */
+bool vm_finish_later(struct vm *vm);
 /* RUNNING -> REBOOTING; false if the VM was not running. A vm_stop while
  * REBOOTING is kept for vm_end_reboot. */
 bool vm_begin_reboot(struct vm *vm);
