@@ -39,6 +39,18 @@ check() { # check NAME PATTERN: wait up to 60 s for PATTERN in the log
 	finish
 }
 
+qemu_exits_zero() { # qemu_exits_zero NAME: QEMU ended by itself, status 0
+	exec 3>&-
+	if wait "$qemu_pid"; then
+		echo "PASS $1"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $1: QEMU exit status $? (log: $log)"
+		failed=$((failed + 1))
+	fi
+	qemu_pid=""
+}
+
 absent() { # absent NAME PATTERN: PATTERN must not be in the log
 	if tr -d '\r' <"$log" | grep -a -q -- "$2"; then
 		echo "FAIL $1: unexpected '$2' (log: $log)"
@@ -116,8 +128,7 @@ printf 'again\rquit\r' >&3
 check input-after-refocus '^\[alpha\] ECHO again'
 check powers-off 'all VMs have stopped; powering off'
 absent no-input-to-unfocused-2 '^\[beta\] ECHO again'
-exec 3>&-
-wait "$qemu_pid" 2>/dev/null
+qemu_exits_zero focus-qemu-exits-0
 
 # Both VMs flood the shared console at once (DBCN, as fast as it takes
 # bytes; the echo guest's "flood N"): every line of each must arrive whole
@@ -155,8 +166,7 @@ flood_intact beta
 printf 'quit\r\0350quit\r' >&3
 check flood-powers-off 'all VMs have stopped; powering off'
 absent flood-nothing-dropped 'the console dropped'
-exec 3>&-
-wait "$qemu_pid" 2>/dev/null
+qemu_exits_zero flood-qemu-exits-0
 
 # Input to guests that poll the UART itself, interrupts off, spinning
 # without an exit: their status reads hit the UART's shadow page, so a
@@ -185,4 +195,5 @@ printf '\035npolled too\r' >&3
 check uart-poll-delta '^\[delta\] ECHO polled too$'
 printf 'quit\r\0350quit\r' >&3
 check uart-poll-powers-off 'all VMs have stopped; powering off'
+qemu_exits_zero uart-poll-qemu-exits-0
 finish
