@@ -65,6 +65,7 @@ CASES=(
 	"migrate-2harts selftest-migrate 2 selftest:selftest"
 	"debug debug 4 debug:debug"
 	"reboot reboot 2 reboot:reboot other:selftest"
+	"reboot-storm reboot-storm 2 storm:reboot"
 	"share sched-share 2 light:schedtest heavy:schedtest"
 	"latency sched-latency 2 sleeper:schedtest"
 	"latency-class sched-latency-class 2 sleeper:schedtest"

@@ -119,31 +119,6 @@ void debug_main_loop(void);
 void secondary_main(void *arg);
 void debug_checks(unsigned vcpus);
 
-/* "key=N" (decimal) in bootargs, else fallback. */
-static uint64_t bootarg_u64(const char *key, uint64_t fallback)
-{
-	size_t key_len = strlen(key);
-	const char *p = platform.bootargs;
-
-	while (*p) {
-		while (*p == ' ')
-			p++;
-		if (!strncmp(p, key, key_len) && p[key_len] == '=') {
-			const char *digit = p + key_len + 1;
-			uint64_t value = 0;
-
-			for (; *digit >= '0' && *digit <= '9'; digit++)
-				value = value * 10 + (uint64_t)(*digit - '0');
-			if (digit > p + key_len + 1 &&
-			    (*digit == ' ' || !*digit))
-				return value;
-		}
-		while (*p && *p != ' ')
-			p++;
-	}
-	return fallback;
-}
-
 static void vcpu_online(unsigned id)
 {
 	vcpu_satp[id] = csr_read(satp);

@@ -70,3 +70,27 @@ void guest_boot(unsigned long hartid, const void *dtb)
 	guest_main();
 	test_finish();
 }
+
+uint64_t bootarg_u64(const char *key, uint64_t fallback)
+{
+	size_t key_len = strlen(key);
+	const char *p = platform.bootargs;
+
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		if (!strncmp(p, key, key_len) && p[key_len] == '=') {
+			const char *digit = p + key_len + 1;
+			uint64_t value = 0;
+
+			for (; *digit >= '0' && *digit <= '9'; digit++)
+				value = value * 10 + (uint64_t)(*digit - '0');
+			if (digit > p + key_len + 1 &&
+			    (*digit == ' ' || !*digit))
+				return value;
+		}
+		while (*p && *p != ' ')
+			p++;
+	}
+	return fallback;
+}

@@ -26,6 +26,9 @@ struct platform {
 };
 
 extern struct platform platform;
+
+/* "key=N" (decimal, a whole word) in the bootargs, else fallback. */
+uint64_t bootarg_u64(const char *key, uint64_t fallback);
 /* Each guest defines its name ("selftest") and its body. */
 extern const char guest_name[];
 void guest_main(void);

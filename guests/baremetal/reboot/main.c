@@ -17,6 +17,12 @@
  *   - the region stays zero for a while: a vCPU of the old instance that
  *     still ran anywhere would keep writing into it.
  * Only the last boot prints TEST lines, so the report counts match.
+ *
+ * With bootargs storm=N it is a guest that reboots in a loop instead:
+ * boots 1 to N reboot at once (cold), boot N + 1 checks its boot count
+ * and that its RAM was cleared, and powers off. Beside a VM that spins
+ * on the same hart (guests/configs/reboot-storm.dts), each reboot's RAM
+ * clearing must still finish, in steps between the spinner's slices.
  */
 #include "console.h"
 #include "csr.h"
@@ -126,12 +132,39 @@ static void reboot_while_writing(unsigned boot, unsigned long type)
 	test_fatal("reboot", "system_reset returned %ld", r.error);
 }
 
+/* storm=N: reboot at once N times, leaving a mark each time that the
+ * next boot must not find. */
+static void reboot_storm(unsigned boot, unsigned storm)
+{
+	long mark = first_mark();
+
+	if (boot <= storm) {
+		if (mark >= 0)
+			test_fatal("ram-zeroed", "boot %u: word %ld is %lx",
+				   boot, mark, (unsigned long)marks()[mark]);
+		marks()[boot] = boot;
+		struct sbiret r = sbi_system_reset(SRST_COLD_REBOOT,
+						   SBI_SRST_REASON_NONE);
+
+		test_fatal("reboot", "system_reset returned %ld", r.error);
+	}
+	check(boot == storm + 1, "storm-boot-count", "boot %u, want %u", boot,
+	      storm + 1);
+	check(mark < 0, "storm-ram-zeroed", "word %ld of the region is %lx",
+	      mark, mark < 0 ? 0UL : (unsigned long)marks()[mark]);
+}
+
 void guest_main(void)
 {
 	unsigned boot = (unsigned)fdt_get_u64(platform.dtb, "/chosen",
 					      "hartvisor,boot-count", 0);
+	unsigned storm = (unsigned)bootarg_u64("storm", 0);
 
 	printf("REBOOT boot %u\n", boot);
+	if (storm && region_is_ours()) {
+		reboot_storm(boot, storm);
+		return;
+	}
 	if (platform.num_harts < 2 || !region_is_ours())
 		test_fatal("setup", "needs 2 vCPUs and RAM past 0x%lx",
 			   (unsigned long)(platform.ram_base + MARK_OFFSET +

@@ -23,29 +23,6 @@
 
 const char guest_name[] = "schedtest";
 
-uint64_t bootarg_u64(const char *key, uint64_t fallback)
-{
-	size_t key_len = strlen(key);
-
-	for (const char *p = platform.bootargs; *p;) {
-		while (*p == ' ')
-			p++;
-		if (!strncmp(p, key, key_len) && p[key_len] == '=') {
-			const char *digit = p + key_len + 1;
-			uint64_t value = 0;
-
-			if (*digit < '0' || *digit > '9')
-				return fallback;
-			while (*digit >= '0' && *digit <= '9')
-				value = value * 10 + (uint64_t)(*digit++ - '0');
-			return value;
-		}
-		while (*p && *p != ' ')
-			p++;
-	}
-	return fallback;
-}
-
 void guest_main(void)
 {
 	const char *args = platform.bootargs;

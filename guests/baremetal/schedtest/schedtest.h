@@ -4,9 +4,7 @@
 #define SCHEDTEST_H
 
 #include <stdint.h>
-
-/* A "key=<decimal>" word of the bootargs, or fallback. */
-uint64_t bootarg_u64(const char *key, uint64_t fallback);
+#include "platform.h" /* bootarg_u64 */
 
 /*
  * Sleep in wfi until the timer (Sstc when the guest has it, else SBI
