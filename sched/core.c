@@ -129,7 +129,7 @@ void sched_update_timer(void)
 	/* After the wakeups above, which may have queued a vCPU. Armed even
 	 * if already past: it then fires at once and the run loop preempts;
 	 * skipping it could leave a spinning guest unpreempted. */
-	if ((rq->nr_queued || cpu->slice_even_alone || cpu->deferred_fn) &&
+	if ((rq->nr_queued || cpu->slice_even_alone || cpu->nr_deferred) &&
 	    current && cpu->slice_end < deadline)
 		deadline = cpu->slice_end;
 	/* What the hart needs besides the current vCPU's own events: when
@@ -350,31 +350,54 @@ static void switch_out(struct cpu *cpu, struct vcpu *vcpu)
 int sched_defer(void (*fn)(void *arg), void *arg)
 {
 	struct cpu *cpu = this_cpu();
+	unsigned i;
 
-	if (cpu->deferred_fn && cpu->deferred_fn != fn)
+	/* The same work asked again is one call, with the latest argument. */
+	for (i = 0; i < cpu->nr_deferred && cpu->deferred[i].fn != fn; i++)
+		;
+	if (i == CPU_DEFERRED_MAX)
 		return HV_EAGAIN;
-	cpu->deferred_arg = arg;
-	cpu->deferred_fn = fn;
+	cpu->deferred[i].arg = arg;
+	cpu->deferred[i].fn = fn;
+	if (i == cpu->nr_deferred)
+		cpu->nr_deferred++;
 	/* The next wfi exits, and its wait in place gives way to the work. */
 	sched_wfi_in_guest_end(cpu);
-	/* A vCPU that spins alone here gives way at its slice's end too
-	 * (sched_should_preempt): the hart timer must fire by then. Only
-	 * this hart writes timer_programmed; no lock is needed. */
-	if (cpu->current && cpu->slice_end < cpu->timer_programmed) {
-		cpu->timer_programmed = cpu->slice_end;
-		arch_timer_program(cpu->slice_end);
+	/*
+	 * A vCPU that spins alone here gives way at its slice's end too
+	 * (sched_should_preempt): the hart timer must fire by then, also
+	 * after a wait in place that resumes (it programs timer_after_wait),
+	 * and a wait woken by the vCPU's own timer goes on only if nothing
+	 * else is due (timer_besides_current). Only this hart writes these
+	 * three; no lock is needed.
+	 */
+	if (cpu->current) {
+		if (cpu->slice_end < cpu->timer_after_wait)
+			cpu->timer_after_wait = cpu->slice_end;
+		if (cpu->slice_end < cpu->timer_besides_current)
+			cpu->timer_besides_current = cpu->slice_end;
+		if (cpu->slice_end < cpu->timer_programmed) {
+			cpu->timer_programmed = cpu->slice_end;
+			arch_timer_program(cpu->slice_end);
+		}
 	}
 	return HV_OK;
 }
 
+/* The work deferred so far, in order. What it defers again (a reset's
+ * next step) waits for the next turn: other vCPUs run in between. */
 static void run_deferred(struct cpu *cpu)
 {
-	void (*fn)(void *arg) = cpu->deferred_fn;
+	struct deferred_work work[CPU_DEFERRED_MAX];
+	unsigned count = cpu->nr_deferred;
 
-	if (fn) {
-		cpu->deferred_fn = NULL;
-		fn(cpu->deferred_arg);
-	}
+	if (!count)
+		return;
+	for (unsigned i = 0; i < count; i++)
+		work[i] = cpu->deferred[i];
+	cpu->nr_deferred = 0;
+	for (unsigned i = 0; i < count; i++)
+		work[i].fn(work[i].arg);
 }
 
 static void idle(void)
@@ -386,7 +409,7 @@ static void idle(void)
 	    sched_balance_pull(this_cpu()))
 		return;
 	if (!__atomic_load_n(&this_cpu()->rq.nr_queued, __ATOMIC_RELAXED) &&
-	    !arch_pending_host_irqs() && !this_cpu()->deferred_fn)
+	    !arch_pending_host_irqs() && !this_cpu()->nr_deferred)
 		arch_wait_for_interrupt();
 	host_irq_poll();
 	run_deferred(this_cpu());

@@ -15,7 +15,7 @@ static inline bool sched_should_preempt(struct cpu *cpu)
 {
 	return (__atomic_load_n(&cpu->rq.nr_queued, __ATOMIC_RELAXED) ||
 		__atomic_load_n(&cpu->slice_even_alone, __ATOMIC_RELAXED) ||
-		cpu->deferred_fn) &&
+		cpu->nr_deferred) &&
 	       arch_time_now() >=
 		       __atomic_load_n(&cpu->slice_end, __ATOMIC_RELAXED);
 }

@@ -138,8 +138,10 @@ struct vcpu *sched_run_once(void);
  * Run fn(arg) on this hart once no vCPU is switched in here: after the
  * current one is switched out, or at the next idle turn. For work that
  * must wait for a VM whose vCPU this hart is running (the gdb stub stops
- * the VM, then works). One pending call per hart: a second request for
- * the same fn is merged; HV_EAGAIN for a different one.
+ * the VM, then works). Up to CPU_DEFERRED_MAX kinds of work wait per
+ * hart, run in the order they came: a second request for the same fn is
+ * merged (its latest arg stands); HV_EAGAIN once every slot is taken.
+ * What fn defers again runs at the next turn, other vCPUs in between.
  */
 int sched_defer(void (*fn)(void *arg), void *arg);
 

@@ -33,7 +33,7 @@ bool sched_wait_in_place_enabled = true;
 bool sched_hart_busy_or_capped(struct cpu *cpu, struct vcpu *vcpu)
 {
 	return __atomic_load_n(&cpu->rq.nr_queued, __ATOMIC_RELAXED) ||
-	       cpu->deferred_fn ||
+	       cpu->nr_deferred ||
 	       __atomic_load_n(&cpu->slice_even_alone, __ATOMIC_RELAXED) ||
 	       __atomic_load_n(&vcpu->vm->sched.cap_percent,
 			       __ATOMIC_RELAXED) ||
@@ -113,8 +113,10 @@ void sched_wait_in_place_end(struct vcpu *vcpu, uint64_t began, bool resumed,
 		sbi_sta_switched_in(vcpu);
 		/* A fresh slice, as a pick would give it. With a vCPU
 		 * queued meanwhile, the old one stands (it may have been
-		 * cut short for the newcomer: sched/ownership.c). */
-		if (!rq->nr_queued)
+		 * cut short for the newcomer: sched/ownership.c), and so
+		 * it does for work deferred meanwhile (the gdb stub's
+		 * input), whose timer sched_defer set to its end. */
+		if (!rq->nr_queued && !cpu->nr_deferred)
 			__atomic_store_n(&cpu->slice_end,
 					 now + cpu->slice_length,
 					 __ATOMIC_RELAXED);

@@ -130,8 +130,9 @@ void vm_finish_when_quiet(struct vm *vm)
 		return;
 	}
 	if (sched_defer(vm_finish_pending, NULL) != HV_OK)
-		/* The hart's one deferred call is taken (the gdb stub's):
-		 * the work waits for the next vm_finish_pending. */
+		/* The hart's deferred slots are full (they are one per
+		 * kind of work, so this should not happen): the work
+		 * waits for the next vm_finish_pending. */
 		hv_printf("hartvisor: VM \"%s\": its reset or clean-up waits "
 			  "for the next one\n",
 			  vm->name);

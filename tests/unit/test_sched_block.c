@@ -309,16 +309,23 @@ static void deferred(void *arg)
 	deferred_saw_current = this_cpu()->current != NULL;
 }
 
+/* Another kind of work (the gdb stub's input beside a reboot's step):
+ * both run, in the order they came. */
+static unsigned other_runs;
+
 static void other_work(void *arg)
 {
 	(void)arg;
+	assert_int_equal(deferred_runs, 1);
+	other_runs++;
 }
 
 static enum exit_action ecall_defer(struct vcpu *vcpu)
 {
 	assert_int_equal(sched_defer(deferred, (void *)1), HV_OK);
+	assert_int_equal(sched_defer(other_work, NULL), HV_OK);
 	assert_int_equal(sched_defer(deferred, (void *)2), HV_OK); /* merged */
-	assert_int_equal(sched_defer(other_work, NULL), HV_EAGAIN);
+	assert_int_equal(this_cpu()->nr_deferred, 2);
 	assert_int_equal(deferred_runs, 0);
 	vcpu->arch.sepc += 4;
 	return EXIT_RESUME;
@@ -334,6 +341,7 @@ static void test_deferred_work_runs_once_the_vcpu_left(void **state)
 	assert_ptr_equal(sched_run_once(), v1);
 	assert_int_equal(nentries, 2); /* it went on, then waited */
 	assert_int_equal(deferred_runs, 1);
+	assert_int_equal(other_runs, 1);
 	assert_int_equal(deferred_arg, 2);
 	assert_false(deferred_saw_current);
 	/* An idle hart runs it at its next turn, without sleeping first. */
@@ -347,6 +355,54 @@ static void test_deferred_work_runs_once_the_vcpu_left(void **state)
 	assert_null(sched_run_once()); /* nothing left: it sleeps */
 	assert_int_equal(deferred_runs, 2);
 	assert_int_equal(fake_harts[1].waits, waits + 1);
+}
+
+/* The hart keeps CPU_DEFERRED_MAX kinds of work; one more is refused,
+ * and nothing already deferred is lost. Work that defers itself again
+ * (a reboot's next step) runs at the next turn, not in the same pass. */
+static unsigned again_runs;
+
+static void work_a(void *arg)
+{
+	(void)arg;
+}
+static void work_b(void *arg)
+{
+	(void)arg;
+}
+static void work_c(void *arg)
+{
+	(void)arg;
+}
+
+static void again(void *arg)
+{
+	(void)arg;
+	again_runs++;
+	assert_int_equal(sched_defer(again, NULL), HV_OK);
+}
+
+static void test_deferred_kinds_are_bounded_and_kept(void **state)
+{
+	(void)state;
+	fake_set_hart(1);
+	again_runs = 0;
+	assert_int_equal(sched_defer(again, NULL), HV_OK);
+	assert_int_equal(sched_defer(work_a, NULL), HV_OK);
+	assert_int_equal(sched_defer(work_b, NULL), HV_OK);
+	assert_int_equal(sched_defer(work_c, NULL), HV_OK);
+	assert_int_equal(CPU_DEFERRED_MAX, 4);
+	assert_int_equal(sched_defer(other_work, NULL), HV_EAGAIN);
+	assert_int_equal(sched_defer(work_b, (void *)1), HV_OK); /* merged */
+	assert_int_equal(cpus[1].nr_deferred, 4);
+	assert_ptr_equal(cpus[1].deferred[2].arg, (void *)1);
+
+	assert_null(sched_run_once()); /* idle: it runs them all */
+	assert_int_equal(again_runs, 1);
+	assert_int_equal(cpus[1].nr_deferred, 1);
+	assert_ptr_equal(cpus[1].deferred[0].fn, again);
+	assert_null(sched_run_once());
+	assert_int_equal(again_runs, 2);
 }
 
 /* Deferred work is someone waiting: a vCPU that spins alone on the hart
@@ -406,6 +462,8 @@ int main(void)
 			test_request_wait_ends_when_target_leaves_guest, setup),
 		cmocka_unit_test_setup(
 			test_deferred_work_runs_once_the_vcpu_left, setup),
+		cmocka_unit_test_setup(test_deferred_kinds_are_bounded_and_kept,
+				       setup),
 		cmocka_unit_test_setup(test_deferred_work_preempts_a_vcpu_alone,
 				       setup),
 	};

@@ -580,6 +580,67 @@ static void test_sta_record_updated_after_the_wait(void **state)
 	assert_int_equal(sta_record[1], 0);	      /* steal */
 }
 
+/* Work deferred while the vCPU waits (the gdb stub's input, taken in
+ * the host interrupt that came with the vCPU's own wakeup): the vCPU goes
+ * back in, but keeps its old slice, and the hart timer is armed for its
+ * end, so that a guest spinning from then on gives way to the work. */
+static unsigned deferred_runs;
+static uint64_t slice_end_at_wait;
+
+static void count_deferred(void *arg)
+{
+	(void)arg;
+	deferred_runs++;
+}
+
+static void defer_at_the_wakeup(void)
+{
+	if (wait_hooks++)
+		return;
+	slice_end_at_wait = cpus[0].slice_end;
+	fake_time = t0 + SLICE / 2; /* the vCPU's Sstc timer ends the wfi */
+	assert_true(fake_time < slice_end_at_wait);
+	assert_int_equal(sched_defer(count_deferred, NULL), HV_OK);
+}
+
+static void guest_spins_after_its_timer(struct vcpu *vcpu)
+{
+	unsigned n = record_entry(vcpu);
+
+	if (n == 0) {
+		fake_advance_time(100);
+		fake_guest_write_sie(vcpu, VIRQ_TIMER);
+		fake_guest_write_stimecmp(vcpu, t0 + SLICE / 2);
+		fake_exit_wfi(vcpu);
+		return;
+	}
+	if (n == 1) {
+		/* It spins until the hart timer, if one is armed. */
+		fake_guest_write_stimecmp(vcpu, UINT64_MAX);
+		assert_int_not_equal(fake_harts[0].timer_deadline, UINT64_MAX);
+		fake_time = fake_harts[0].timer_deadline;
+		fake_exit_host_interrupt(vcpu, IRQ_CAUSE_TIMER);
+		return;
+	}
+	fake_exit_wfi(vcpu); /* not preempted: it would come back here */
+}
+
+static void test_work_deferred_during_the_wait_gets_the_slice_end(void **state)
+{
+	(void)state;
+	deferred_runs = 0;
+	fake_guest = guest_spins_after_its_timer;
+	fake_wait_hook = defer_at_the_wakeup;
+	fake_vcpu_start(vm, 0, ENTRY);
+	assert_ptr_equal(fake_step(0), v0);
+	assert_int_equal(nentries, 2);
+	assert_int_equal(v0->stats.switches_in, 1); /* it resumed in place */
+	assert_int_equal(cpus[0].slice_end, slice_end_at_wait); /* kept */
+	assert_int_equal(hart_timer_at_entry[1], slice_end_at_wait);
+	assert_int_equal(v0->state, VCPU_RUNNABLE); /* preempted for it */
+	assert_int_equal(deferred_runs, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -614,6 +675,9 @@ int main(void)
 		cmocka_unit_test_setup(test_pull_only_without_a_wakeup, setup),
 		cmocka_unit_test_setup(test_migrating_policy_gets_every_wfi,
 				       setup),
+		cmocka_unit_test_setup(
+			test_work_deferred_during_the_wait_gets_the_slice_end,
+			setup),
 		cmocka_unit_test_setup(test_sta_record_updated_after_the_wait,
 				       setup),
 	};

@@ -21,6 +21,13 @@ struct vcpu;
  * index 0, the other usable harts follow in DTB order. Physical ids are
  * for the outside world only: SBI calls and PLIC contexts.
  */
+#define CPU_DEFERRED_MAX 4
+
+struct deferred_work {
+	void (*fn)(void *arg);
+	void *arg;
+};
+
 struct cpu {
 	unsigned index;	 /* position in cpus[], 0 .. HV_MAX_HARTS - 1 */
 	unsigned hartid; /* physical hart id (the DTB's cpu reg) */
@@ -43,8 +50,11 @@ struct cpu {
 	uint64_t timer_besides_current;
 	bool console_irq;	   /* this hart takes the host UART interrupt */
 	struct cpu_msg_queue msgs; /* work other harts want done here */
-	void (*deferred_fn)(void *arg); /* sched_defer */
-	void *deferred_arg;
+	/* sched_defer: work for when no vCPU is switched in here, in the
+	 * order it came. One slot per kind of work (the gdb stub's input,
+	 * a VM's reset steps), so that one cannot crowd out another. */
+	struct deferred_work deferred[CPU_DEFERRED_MAX];
+	unsigned nr_deferred;
 };
 
 extern struct cpu cpus[HV_MAX_HARTS];

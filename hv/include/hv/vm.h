@@ -138,7 +138,7 @@ void vm_reboot(struct vm *vm, const char *kind, const char *reason);
 void vm_reboot_now(struct vm *vm);
 extern uint64_t vm_reboot_clear_step;
 /* vm_reboot_now goes on at this hart's next deferred call; false if the
- * hart's one deferred call is taken (the caller goes on now). */
+ * hart's deferred slots are full (the caller goes on now). */
 bool vm_finish_later(struct vm *vm);
 /* RUNNING -> REBOOTING; false if the VM was not running. A vm_stop while
  * REBOOTING is kept for vm_end_reboot. */
