@@ -369,16 +369,20 @@ int sched_defer(void (*fn)(void *arg), void *arg)
 	 * after a wait in place that resumes (it programs timer_after_wait),
 	 * and a wait woken by the vCPU's own timer goes on only if nothing
 	 * else is due (timer_besides_current). Only this hart writes these
-	 * three; no lock is needed.
+	 * three; no lock is needed. Another hart may lower slice_end (a
+	 * wakeup preemption) and kicks this one then: read it once.
 	 */
 	if (cpu->current) {
-		if (cpu->slice_end < cpu->timer_after_wait)
-			cpu->timer_after_wait = cpu->slice_end;
-		if (cpu->slice_end < cpu->timer_besides_current)
-			cpu->timer_besides_current = cpu->slice_end;
-		if (cpu->slice_end < cpu->timer_programmed) {
-			cpu->timer_programmed = cpu->slice_end;
-			arch_timer_program(cpu->slice_end);
+		uint64_t end =
+			__atomic_load_n(&cpu->slice_end, __ATOMIC_RELAXED);
+
+		if (end < cpu->timer_after_wait)
+			cpu->timer_after_wait = end;
+		if (end < cpu->timer_besides_current)
+			cpu->timer_besides_current = end;
+		if (end < cpu->timer_programmed) {
+			cpu->timer_programmed = end;
+			arch_timer_program(end);
 		}
 	}
 	return HV_OK;

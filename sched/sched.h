@@ -140,7 +140,8 @@ struct vcpu *sched_run_once(void);
  * must wait for a VM whose vCPU this hart is running (the gdb stub stops
  * the VM, then works). Up to CPU_DEFERRED_MAX kinds of work wait per
  * hart, run in the order they came: a second request for the same fn is
- * merged (its latest arg stands); HV_EAGAIN once every slot is taken.
+ * merged (its latest arg stands, so a caller must not count on each
+ * call's own arg); HV_EAGAIN once CPU_DEFERRED_MAX different fns wait.
  * What fn defers again runs at the next turn, other vCPUs in between.
  */
 int sched_defer(void (*fn)(void *arg), void *arg);

@@ -19,7 +19,9 @@
  * - Timers: the hart timer covers the vCPU's deadline, its Sstc one
  *   included (sched_update_timer), and the hart's other events.
  * - Other work (a vCPU queued here, one to pull, deferred work): the wait
- *   ends and the vCPU blocks as before. A stop, a pause or a move ends it
+ *   ends and the vCPU blocks as before (with its own wakeup there too, it
+ *   goes back in with its old slice, whose end the hart timer covers:
+ *   sched_wait_in_place_end, sched_defer). A stop, a pause or a move ends it
  *   too, through the run loop.
  * hvip is cleared first (arch_vcpu_save_wakeup_state; the entry writes it
  * again): an injected interrupt the guest masks would end every wfi.

@@ -87,7 +87,7 @@ static bool clear_ram_step(struct vm *vm)
 		vm->reboot_cleared += len;
 		if (vm->reboot_cleared < vm->ram_size && vm_finish_later(vm))
 			return false;
-		/* The deferred call is taken (the gdb stub's): go on here,
+		/* The hart's deferred slots are full: go on here,
 		 * serving other harts' messages between steps. */
 		cpu_relax_serving();
 	}

@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 #include <cmocka.h>
 #include <hv/errno.h>
 #include "fake_machine.h"
@@ -361,24 +362,36 @@ static void test_deferred_work_runs_once_the_vcpu_left(void **state)
  * and nothing already deferred is lost. Work that defers itself again
  * (a reboot's next step) runs at the next turn, not in the same pass. */
 static unsigned again_runs;
+static char ran[16];
+static unsigned nr_ran;
+
+static void note_run(char name)
+{
+	if (nr_ran < sizeof(ran) - 1)
+		ran[nr_ran++] = name;
+}
 
 static void work_a(void *arg)
 {
 	(void)arg;
+	note_run('a');
 }
 static void work_b(void *arg)
 {
 	(void)arg;
+	note_run('b');
 }
 static void work_c(void *arg)
 {
 	(void)arg;
+	note_run('c');
 }
 
 static void again(void *arg)
 {
 	(void)arg;
 	again_runs++;
+	note_run('g');
 	assert_int_equal(sched_defer(again, NULL), HV_OK);
 }
 
@@ -387,6 +400,8 @@ static void test_deferred_kinds_are_bounded_and_kept(void **state)
 	(void)state;
 	fake_set_hart(1);
 	again_runs = 0;
+	nr_ran = 0;
+	memset(ran, 0, sizeof(ran));
 	assert_int_equal(sched_defer(again, NULL), HV_OK);
 	assert_int_equal(sched_defer(work_a, NULL), HV_OK);
 	assert_int_equal(sched_defer(work_b, NULL), HV_OK);
@@ -397,12 +412,14 @@ static void test_deferred_kinds_are_bounded_and_kept(void **state)
 	assert_int_equal(cpus[1].nr_deferred, 4);
 	assert_ptr_equal(cpus[1].deferred[2].arg, (void *)1);
 
-	assert_null(sched_run_once()); /* idle: it runs them all */
+	assert_null(sched_run_once()); /* idle: it runs them all, in order */
+	assert_string_equal(ran, "gabc");
 	assert_int_equal(again_runs, 1);
 	assert_int_equal(cpus[1].nr_deferred, 1);
 	assert_ptr_equal(cpus[1].deferred[0].fn, again);
 	assert_null(sched_run_once());
 	assert_int_equal(again_runs, 2);
+	assert_string_equal(ran, "gabcg");
 }
 
 /* Deferred work is someone waiting: a vCPU that spins alone on the hart

@@ -15,12 +15,6 @@
 
 struct vcpu;
 
-/*
- * cpus[] is indexed by a dense index, not by the physical hart id: hart ids
- * may be sparse or larger than the array (0, 9, 1000). The boot hart is
- * index 0, the other usable harts follow in DTB order. Physical ids are
- * for the outside world only: SBI calls and PLIC contexts.
- */
 #define CPU_DEFERRED_MAX 4
 
 struct deferred_work {
@@ -28,6 +22,12 @@ struct deferred_work {
 	void *arg;
 };
 
+/*
+ * cpus[] is indexed by a dense index, not by the physical hart id: hart ids
+ * may be sparse or larger than the array (0, 9, 1000). The boot hart is
+ * index 0, the other usable harts follow in DTB order. Physical ids are
+ * for the outside world only: SBI calls and PLIC contexts.
+ */
 struct cpu {
 	unsigned index;	 /* position in cpus[], 0 .. HV_MAX_HARTS - 1 */
 	unsigned hartid; /* physical hart id (the DTB's cpu reg) */
@@ -51,8 +51,8 @@ struct cpu {
 	bool console_irq;	   /* this hart takes the host UART interrupt */
 	struct cpu_msg_queue msgs; /* work other harts want done here */
 	/* sched_defer: work for when no vCPU is switched in here, in the
-	 * order it came. One slot per kind of work (the gdb stub's input,
-	 * a VM's reset steps), so that one cannot crowd out another. */
+	 * order it came, one slot per function (the gdb stub's input, a
+	 * VM's reset steps), so that one cannot crowd out another. */
 	struct deferred_work deferred[CPU_DEFERRED_MAX];
 	unsigned nr_deferred;
 };
