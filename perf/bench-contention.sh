@@ -4,27 +4,28 @@
 # beside busy VMs whose vCPUs spin forever, with 0, 1, 3 and 7 busy vCPUs
 # sharing each of its harts; per scheduling policy and time slice. The
 # policies: round-robin, fair, and fair with the latency VM in the latency
-# class (fair+lat: latency-us = <BENCH_LATENCY_US>). Busy 0 is the
+# class (fair+lat: latency-us = <BENCH_CONTENTION_LATENCY_US>). Busy 0 is the
 # isolated control. Each run also boots the guest alone natively (the same
 # image and bootargs): the ratio is hartvisor over that native run.
 # MTTCG only (noisy; reported, never asserted).
 #
 #   perf/bench-contention.sh
 #
-# Environment: BUILD (build), BENCH_RUNS (3), BENCH_SAMPLES (samples per
-# metric, 50), BENCH_CONTENTION_POLICIES ("round-robin fair fair+lat"),
+# Environment: BUILD (build), BENCH_RUNS (3), BENCH_CONTENTION_SAMPLES
+# (samples per metric, 50; the latency benchmark's BENCH_SAMPLES does not
+# apply here), BENCH_CONTENTION_POLICIES ("round-robin fair fair+lat"),
 # BENCH_SLICES_US ("1000 10000"), BENCH_BUSY ("0 1 3 7"),
-# BENCH_LATENCY_US (1000). Results: $BUILD/bench/contention{.csv,.txt,
+# BENCH_CONTENTION_LATENCY_US (1000). Results: $BUILD/bench/contention{.csv,.txt,
 # -summary.csv}, contention.png (p50 and p99 wake-to-run lateness of the
 # Sstc timer against busy vCPUs per hart).
 set -eu
 . "$(dirname "$0")/lib.sh"
 bench_init contention
-samples=${BENCH_SAMPLES:-50}
+samples=${BENCH_CONTENTION_SAMPLES:-50}
 policies=${BENCH_CONTENTION_POLICIES:-round-robin fair fair+lat}
 slices=${BENCH_SLICES_US:-1000 10000}
 busy_counts=${BENCH_BUSY:-0 1 3 7}
-latency_us=${BENCH_LATENCY_US:-1000}
+latency_us=${BENCH_CONTENTION_LATENCY_US:-1000}
 limit=${BENCH_TIMEOUT:-300}
 image=$BUILD/guests/latency.img
 hv_elf=$BUILD/hartvisor.elf

@@ -78,6 +78,26 @@ parse() {
 	}' "$log.clean" >>"$BENCH_CSV"
 }
 
+# same_metrics RUN: the native and the hartvisor run RUN of this clock
+# measured the same metrics. A metric one side reports "unavailable" (no
+# Sstc in the VM, say) would otherwise become a silent "-" in the table.
+same_metrics() {
+	awk -F, -v run="$1" -v clock="$clock" '
+	NR > 1 && $1 == run && $3 == clock { have[$4, $2] = 1; names[$4] = 1 }
+	END {
+		for (m in names)
+			if (!((m, "native") in have) || !((m, "hartvisor") in have)) {
+				printf "%s (measured %s only)\n", m, ((m, "native") in have) ? "natively" : "under hartvisor"
+				bad = 1
+			}
+		exit bad
+	}' "$BENCH_CSV" >"$BENCH_WORK/one-sided" || {
+		echo "bench-latency: $clock run $1 measured metrics on one side only:" >&2
+		cat "$BENCH_WORK/one-sided" >&2
+		exit 1
+	}
+}
+
 for clock in $clocks; do
 	case "$clock" in
 	mttcg) harts=2 extra="" ;;
@@ -99,6 +119,7 @@ for clock in $clocks; do
 			-m 512M -nographic -bios default $extra \
 			-kernel "$hv_elf" -initrd "$BENCH_WORK/latency-$clock.cpio" || true
 		parse "$i" hartvisor "$log"
+		same_metrics "$i"
 		echo "  latency $clock: run $i/$RUNS done" >&2
 		i=$((i + 1))
 	done

@@ -101,9 +101,17 @@ bench_plot() {
 	gnuplot "$1" || bench_die "gnuplot failed on $1"
 }
 
+# bench_complete_lines_match LOG PATTERN: a whole console line of LOG (a
+# line its newline has ended) matches PATTERN (grep -E). The console is written a
+# byte at a time: the last line may still be growing ("failed=1" of
+# "failed=12"), so it does not count until its newline.
+bench_complete_lines_match() {
+	head -n "$(wc -l <"$1")" "$1" | grep -Eaq "$2"
+}
+
 # bench_qemu_until LOG TIMEOUT_S PATTERN QEMU-ARGS...: run QEMU until a
-# console line matches PATTERN (grep -E), QEMU exits or the timeout, then
-# stop it. For machines that never power off by themselves (busy VMs).
+# whole console line matches PATTERN (grep -E), QEMU exits or the timeout,
+# then stop it. For machines that never power off by themselves (busy VMs).
 # Returns 0 if the pattern appeared.
 bench_qemu_until() {
 	log=$1
@@ -116,13 +124,13 @@ bench_qemu_until() {
 	end=$(($(date +%s) + limit))
 	found=1
 	while kill -0 "$pid" 2>/dev/null && [ "$(date +%s)" -lt "$end" ]; do
-		if grep -Eaq "$pattern" "$log"; then
+		if bench_complete_lines_match "$log" "$pattern"; then
 			found=0
 			break
 		fi
 		sleep 0.2
 	done
-	grep -Eaq "$pattern" "$log" && found=0
+	bench_complete_lines_match "$log" "$pattern" && found=0
 	kill "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
 	return "$found"

@@ -18,14 +18,24 @@
 #                            test's bench-smoke stage uses it)
 #   BENCH_RUNS=5 make bench  runs per side (default 3; 1 for contention and
 #                            Linux unless BENCH_RUNS is given)
-# Other knobs (environment): BENCH_SAMPLES (latency samples per metric and
-# run, 500), BENCH_CLOCKS ("mttcg icount"), BENCH_SCHED_ITERATIONS (20000),
-# BENCH_POLICIES (sched-cost, "round-robin fair"), BENCH_CONTENTION_POLICIES
-# ("round-robin fair fair+lat"), BENCH_SLICES_US ("1000 10000"), BENCH_BUSY ("0 1 3 7"),
-# BENCH_SHARE_WINDOWS (10), BENCH_CT_DURATION (cyclictest
-# seconds per run, 10), BENCH_HACKBENCH_LOOPS (50), BENCH_CT_SETUPS
-# (cyclictest under hartvisor, "alone busy busy-lc"), BENCH_CT_LATENCY_US
-# (the busy-lc latency class, 500).
+# Other knobs (environment), by group:
+#   latency     BENCH_SAMPLES (samples per metric and run, 500), BENCH_CLOCKS
+#               ("mttcg icount"), HV_ELF (another hartvisor build to run)
+#   contention  BENCH_CONTENTION_SAMPLES (50), BENCH_CONTENTION_POLICIES
+#               ("round-robin fair fair+lat"), BENCH_SLICES_US ("1000
+#               10000"), BENCH_BUSY ("0 1 3 7"), BENCH_CONTENTION_LATENCY_US
+#               (fair+lat's latency class, 1000)
+#   share       BENCH_SHARE_WINDOWS (10), BENCH_SHARE_SCENARIOS ("weights-1-3
+#               weights-1-1 cap-25")
+#   sched-cost  BENCH_SCHED_ITERATIONS (20000), BENCH_POLICIES ("round-robin
+#               fair")
+#   linux       BENCH_CT_DURATION (cyclictest seconds per run, 10),
+#               BENCH_HACKBENCH_LOOPS (50), BENCH_CT_SETUPS (cyclictest under
+#               hartvisor, "alone busy busy-lc"), BENCH_CT_LATENCY_US
+#               (busy-lc's latency class, 500), BENCH_LINUX_TESTS
+#               ("cyclictest hackbench")
+#   all         BENCH_TIMEOUT (seconds per QEMU run), BENCH_DIR (where the
+#               results go, $(BUILD)/bench)
 
 BENCH_RUNS ?= 3
 export BENCH_RUNS
@@ -42,7 +52,7 @@ bench: bench-latency bench-contention bench-share bench-sched-cost bench-boot \
 
 bench-quick:
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD) BENCH_RUNS=1 \
-		BENCH_SAMPLES=100 BENCH_SCHED_ITERATIONS=5000 \
+		BENCH_SAMPLES=100 BENCH_CONTENTION_SAMPLES=20 BENCH_SCHED_ITERATIONS=5000 \
 		BENCH_CT_DURATION=5 BENCH_HACKBENCH_LOOPS=20 BENCH_SHARE_WINDOWS=5 \
 		BENCH_SLICES_US=10000 bench
 
