@@ -254,6 +254,14 @@ static void switch_in(struct cpu *cpu, struct vcpu *vcpu)
 	 * before its own last sfence.vma elsewhere), or when another vCPU of
 	 * the VM ran here last (the guest doesn't expect to share them).
 	 */
+	/*
+	 * The guest's own fence.i ordered only the hart it ran on, and a
+	 * (re)loaded image was written from another hart: instructions it
+	 * wrote must be fetched fresh here (Linux's flush_icache_deferred).
+	 */
+	if (vcpu->last_cpu != cpu)
+		__atomic_fetch_or(&vcpu->requests, VCPU_REQ_FENCE_I,
+				  __ATOMIC_RELAXED);
 	if (vcpu->last_cpu != cpu || vm->last_vcpu_on_hart[index] != vcpu) {
 		/* Also the VM's first run here: stage-2 flushes now reach
 		 * this hart. */
@@ -338,8 +346,11 @@ static void switch_out(struct cpu *cpu, struct vcpu *vcpu)
 	spin_unlock(&rq->lock);
 	sbi_sta_switched_out(vcpu, preempted);
 	/* A vCPU that leaves this hart (pause, move) takes its state along:
-	 * save it to memory here, where it is live. */
-	if (parked || target)
+	 * save it to memory here, where it is live. One that stopped (HSM
+	 * hart_stop, its VM stopped) leaves too: nothing will wake it here,
+	 * and its Sstc timer, left loaded, would keep the idle hart awake. */
+	if (parked || target || vcpu->state == VCPU_OFFLINE ||
+	    vcpu->state == VCPU_DEAD)
 		arch_vcpu_unload(vcpu);
 	if (parked)
 		vm_vcpu_parked(vcpu);

@@ -14,8 +14,8 @@
 static inline bool sched_should_preempt(struct cpu *cpu)
 {
 	return (__atomic_load_n(&cpu->rq.nr_queued, __ATOMIC_RELAXED) ||
-		__atomic_load_n(&cpu->slice_even_alone, __ATOMIC_RELAXED) ||
-		cpu->nr_deferred) &&
+		__atomic_load_n(&cpu->preempt_alone_reasons,
+				__ATOMIC_RELAXED)) &&
 	       arch_time_now() >=
 		       __atomic_load_n(&cpu->slice_end, __ATOMIC_RELAXED);
 }

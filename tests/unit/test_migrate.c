@@ -244,6 +244,7 @@ static void test_requested_migration_at_next_exit(void **state)
 	requested_target = &cpus[1];
 	fake_vcpu_start(vm, 0, ENTRY);
 	unsigned flushes1 = fake_harts[1].tlb_flushes;
+	unsigned fence_is1 = fake_harts[1].fence_is;
 
 	assert_ptr_equal(fake_step(0), v0);
 	assert_int_equal(fake_harts[0].entries, 1); /* left, not re-entered */
@@ -256,6 +257,8 @@ static void test_requested_migration_at_next_exit(void **state)
 	assert_ptr_equal(fake_step(1), v0);
 	assert_int_equal(entry_hart, 1);
 	assert_int_equal(fake_harts[1].tlb_flushes, flushes1 + 1);
+	/* And fetches afresh what the guest wrote on hart 0. */
+	assert_int_equal(fake_harts[1].fence_is, fence_is1 + 1);
 
 	/* To a hart it may not use: it leaves once, and stays. */
 	requested_target = &cpus[3];

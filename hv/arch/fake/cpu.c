@@ -123,17 +123,18 @@ void arch_ipi_send(struct cpu *cpu)
 	fake_probe_point(FAKE_PROBE_IPI_SENT);
 }
 
-/* When the loaded vCPU's Sstc timer ends a wfi, in host time: VSTIP
- * pending and enabled (vsie.STIE is hie.VSTIE) ends it, as the privileged
- * spec says. UINT64_MAX: it cannot. */
+/* When the hart's Sstc timer ends a wfi, in host time: VSTIP pending
+ * and enabled (vsie.STIE is hie.VSTIE) ends it, as the privileged spec
+ * says, from whatever VS CSRs the hart holds, loaded vCPU or not (a put
+ * leaves them). UINT64_MAX: it cannot. */
 static uint64_t vs_timer_wakes_at(void)
 {
-	struct vcpu *vcpu = fake_current_cpu->loaded;
+	const struct fake_live_state *live = &hart()->live;
 
-	if (!vcpu || !vcpu->arch.sstc || !(hart()->live.vsie & VIRQ_TIMER) ||
-	    hart()->live.vstimecmp == UINT64_MAX)
+	if (!live->stce || !(live->vsie & VIRQ_TIMER) ||
+	    live->vstimecmp == UINT64_MAX)
 		return UINT64_MAX;
-	return hart()->live.vstimecmp - vcpu->arch.htimedelta;
+	return live->vstimecmp - live->htimedelta;
 }
 
 /* Sleep until an interrupt: time jumps to the timer, or to the loaded
@@ -156,6 +157,13 @@ void arch_wait_for_interrupt(void)
 	}
 	if (fake_wait_hook) {
 		fake_wait_hook();
+		return;
+	}
+	/* The same for the Sstc timer already due with no vCPU switched in
+	 * to take it (in a wait in place, the vCPU's own wakeup). */
+	if (fake_vs_timer_ends_wfi && vs <= fake_time && !hart()->pending &&
+	    !fake_current_cpu->current) {
+		hart()->spurious_wakeups++;
 		return;
 	}
 	if (fake_vs_timer_ends_wfi && vs < wake)

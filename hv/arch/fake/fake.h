@@ -25,6 +25,10 @@ struct fake_live_state {
 	unsigned long vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval;
 	unsigned long vsatp;
 	uint64_t vstimecmp;
+	/* What the hart's Sstc timer compares with, as the last load left
+	 * it (htimedelta, henvcfg.STCE): it stays live after a put. */
+	uint64_t htimedelta;
+	bool stce;
 	uint64_t fp[32];
 	uint64_t fcsr;
 };
@@ -44,7 +48,9 @@ struct fake_hart {
 	/* The VS interrupts the hart holds pending for the guest (hvip), as
 	 * the last entry left them: while any is, wfi returns at once. */
 	unsigned long hvip;
-	unsigned spurious_wakeups; /* wfi that returned for hvip alone */
+	/* Idle wfi that returned at once for a VS interrupt: hvip, or the
+	 * Sstc timer live in the hart (no vCPU switched in to take it). */
+	unsigned spurious_wakeups;
 	/* arch_relax() never serves this hart's messages: a hart held up
 	 * elsewhere (a test sets it; fake_serve_hart still serves). */
 	bool stalled;

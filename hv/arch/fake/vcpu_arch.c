@@ -64,6 +64,8 @@ void arch_vcpu_load(struct vcpu *vcpu)
 	live->vstval = arch->vstval;
 	live->vsatp = arch->vsatp;
 	live->vstimecmp = arch->vstimecmp;
+	live->htimedelta = arch->htimedelta;
+	live->stce = arch->sstc;
 	this_cpu()->loaded = vcpu;
 	hart()->loads++;
 }
@@ -82,6 +84,7 @@ void arch_vcpu_put(struct vcpu *vcpu)
 	arch->vstval = live->vstval;
 	arch->vsatp = live->vsatp;
 	arch->vstimecmp = live->vstimecmp;
+	live->vstimecmp = UINT64_MAX; /* as hv/arch/riscv: no VSTIP left */
 	/* Poison: state read from a hart that no longer holds it shows. */
 	live->vsscratch = 0xdeadbeefUL;
 	hart()->hvip = 0;

@@ -121,8 +121,12 @@ void arch_vcpu_put(struct vcpu *vcpu)
 	arch->vsatp = csr_read(CSR_VSATP);
 	arch->scounteren = csr_read(CSR_SCOUNTEREN);
 	arch->senvcfg = csr_read(CSR_SENVCFG);
-	if (arch->henvcfg & HENVCFG_STCE)
+	if (arch->henvcfg & HENVCFG_STCE) {
 		arch->vstimecmp = csr_read(CSR_VSTIMECMP);
+		/* Left live, a passed vstimecmp keeps VSTIP pending (with the
+		 * guest's STIE still in hie) and ends every idle wfi here. */
+		csr_write(CSR_VSTIMECMP, UINT64_MAX);
+	}
 	clear_hvip();
 	/* Release: a hart that sees the vCPU no longer loaded here sees the
 	 * saved CSRs (sched/ownership.c, holder_of). */

@@ -114,7 +114,9 @@ void arch_vcpu_reset(struct vcpu_arch *arch, unsigned long pc, unsigned long a0,
 void arch_vcpu_set_wfi_in_guest(struct vcpu_arch *arch, bool on);
 void arch_vcpu_set_stage2(struct vcpu_arch *arch, unsigned long hgatp,
 			  uint64_t htimedelta, bool sstc);
-/* Switch the VS-level CSRs in (load) and out (put). */
+/* Switch the VS-level CSRs in (load) and out (put). A put leaves no
+ * source of a VS interrupt live in the hart (hvip, the Sstc timer): the
+ * hart's idle wfi would return at once for it, and the hart spin. */
 void arch_vcpu_load(struct vcpu *vcpu);
 void arch_vcpu_put(struct vcpu *vcpu);
 /* arch_vcpu_enter(vcpu): run the loaded vCPU until the next trap; exit

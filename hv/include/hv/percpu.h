@@ -41,10 +41,21 @@ struct cpu {
 	unsigned long hvip_in_hart; /* hvip as last read back from the hart */
 	bool breakpoints_trapped;   /* the hart's exception delegation */
 	uint64_t slice_end;	    /* when the scheduler decides again */
-	bool slice_even_alone;	    /* then, even if nothing else waits */
-	uint64_t slice_length;	    /* of the slice the current vCPU got */
-	bool waiting_in_place;	    /* current vCPU in wfi (hv/vcpu/wait.c) */
-	uint64_t timer_after_wait;  /* the hart timer once it ends */
+	/*
+	 * The reasons to end the slice even if no other vCPU waits: one
+	 * word, which sched_should_preempt() reads before every entry in
+	 * one load. Only this hart writes them.
+	 */
+	union {
+		struct {
+			bool slice_even_alone; /* a cap: the slice is all */
+			uint8_t nr_deferred;   /* deferred work waits */
+		};
+		uint16_t preempt_alone_reasons;
+	};
+	uint64_t slice_length;	   /* of the slice the current vCPU got */
+	bool waiting_in_place;	   /* current vCPU in wfi (hv/vcpu/wait.c) */
+	uint64_t timer_after_wait; /* the hart timer once it ends */
 	/* The hart's events but the current vCPU's own, as of the last
 	 * timer pass (every pass sets it); read during a wait in place. */
 	uint64_t timer_besides_current;
@@ -53,9 +64,9 @@ struct cpu {
 	/* sched_defer: work for when no vCPU is switched in here, in the
 	 * order it came, one slot per function (the gdb stub's input, a
 	 * VM's reset steps), so that one cannot crowd out another. */
-	struct deferred_work deferred[CPU_DEFERRED_MAX];
-	unsigned nr_deferred;
+	struct deferred_work deferred[CPU_DEFERRED_MAX]; /* nr_deferred */
 };
+_Static_assert(CPU_DEFERRED_MAX <= UINT8_MAX, "nr_deferred is a byte");
 
 extern struct cpu cpus[HV_MAX_HARTS];
 
