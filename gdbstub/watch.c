@@ -482,8 +482,9 @@ static enum fault_plan plan(struct fault *f)
 		return PLAN_NOT_OURS;
 	f->breaks = pg->breaks != 0;
 	if (f->decode_err == HV_OK && matches_fault(a, f->access)) {
-		f->watch = hit(f->addr, a->width, ram_access_reads(a),
-			       ram_access_writes(a));
+		/* Only the access's part on this page faulted here. */
+		f->watch = hit(f->addr, a->width - a->starts_before,
+			       ram_access_reads(a), ram_access_writes(a));
 		if (f->watch >= 0)
 			return PLAN_STOP;
 		if (a->op != RAM_ACCESS_LR && a->op != RAM_ACCESS_SC)

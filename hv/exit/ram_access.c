@@ -164,8 +164,10 @@ int ram_access_decode(uint32_t insn, struct ram_access *out)
 	return decode_compressed_fp((uint16_t)insn, out);
 }
 
-/* A transformed instruction is the 32-bit form with rs1 and the offset
- * replaced (unused here); bit 1 clear marks a compressed original. */
+/* A transformed instruction is the 32-bit form with the offset zeroed
+ * and rs1 replaced by the Addr. Offset (the faulting address less the
+ * access's own, non-zero only for a misaligned access); bit 1 clear marks
+ * a compressed original. */
 int ram_access_decode_htinst(uint64_t htinst, struct ram_access *out)
 {
 	uint32_t insn = (uint32_t)htinst;
@@ -174,9 +176,72 @@ int ram_access_decode_htinst(uint64_t htinst, struct ram_access *out)
 	if (htinst >> 32 || !(insn & HTINST_TRANSFORMED))
 		return HV_ENOTSUP;
 	ret = ram_access_decode(insn | HTINST_NOT_COMPRESSED, out);
-	if (ret == HV_OK && !(insn & HTINST_NOT_COMPRESSED))
+	if (ret != HV_OK)
+		return ret;
+	if (!(insn & HTINST_NOT_COMPRESSED))
 		out->length = 2;
-	return ret;
+	out->starts_before = bits(insn, 19, 15);
+	return HV_OK;
+}
+
+/* The compressed loads and stores (RVC's quadrants 0 and 2): the base is
+ * rs1' (x8-x15) or sp, the offset an unsigned immediate scaled by the
+ * width, its bits scattered as the spec's tables give them. */
+static int compressed_address_operands(uint32_t insn, unsigned *rs1,
+				       int64_t *offset)
+{
+	unsigned funct3 = bits(insn, 15, 13), quadrant = insn & 3;
+	bool doubleword = funct3 == 1 || funct3 == 3 || funct3 == 5 ||
+			  funct3 == 7; /* C.FLD C.LD C.FSD C.SD, *SP */
+	uint64_t uimm;
+
+	if (funct3 == 0 || funct3 == 4 || quadrant == 1)
+		return HV_ENOTSUP;
+	if (quadrant == 0) {
+		*rs1 = 8 + bits(insn, 9, 7);
+		uimm = bits(insn, 12, 10) << 3;
+		uimm |= doubleword
+				? bits(insn, 6, 5) << 6
+				: bits(insn, 6, 6) << 2 | bits(insn, 5, 5) << 6;
+	} else if (funct3 < 4) { /* C.FLDSP C.LWSP C.LDSP */
+		*rs1 = 2;
+		uimm = bits(insn, 12, 12) << 5;
+		uimm |= doubleword
+				? bits(insn, 6, 5) << 3 | bits(insn, 4, 2) << 6
+				: bits(insn, 6, 4) << 2 | bits(insn, 3, 2) << 6;
+	} else { /* C.FSDSP C.SWSP C.SDSP */
+		*rs1 = 2;
+		uimm = doubleword
+			       ? bits(insn, 12, 10) << 3 | bits(insn, 9, 7) << 6
+			       : bits(insn, 12, 9) << 2 | bits(insn, 8, 7) << 6;
+	}
+	*offset = (int64_t)uimm;
+	return HV_OK;
+}
+
+int ram_access_address_operands(uint32_t insn, unsigned *rs1, int64_t *offset)
+{
+	struct ram_access decoded;
+
+	if (ram_access_decode(insn, &decoded) != HV_OK)
+		return HV_ENOTSUP;
+	if ((insn & 3) != 3)
+		return compressed_address_operands(insn, rs1, offset);
+	*rs1 = bits(insn, 19, 15);
+	switch (insn & 0x7f) {
+	case 0x03: /* LOAD */
+	case 0x07: /* LOAD-FP */
+		*offset = (int32_t)insn >> 20;
+		return HV_OK;
+	case 0x23: /* STORE */
+	case 0x27: /* STORE-FP */
+		*offset =
+			((int32_t)insn >> 25) * 32 + (int64_t)bits(insn, 11, 7);
+		return HV_OK;
+	default: /* AMO, LR, SC: no offset */
+		*offset = 0;
+		return HV_OK;
+	}
 }
 
 /* Did the access at the guest-virtual stval go to addr? Walked in
@@ -222,6 +287,25 @@ int guest_trapping_insn(struct vcpu *vcpu, uint32_t *insn)
 	return HV_OK;
 }
 
+/* The instruction at sepc, and where its access began: the hart
+ * reports (stval) the faulting part of an access that crossed pages. */
+static int decode_with_start(struct vcpu *vcpu, uint32_t raw,
+			     struct ram_access *out)
+{
+	unsigned rs1;
+	int64_t offset;
+	int ret = ram_access_decode(raw, out);
+
+	if (ret != HV_OK || ram_access_address_operands(raw, &rs1, &offset))
+		return ret;
+	uint64_t start = vcpu_gpr(vcpu, rs1) + (uint64_t)offset;
+	uint64_t before = vcpu->arch.stval - start;
+
+	if (before && before < out->width)
+		out->starts_before = (unsigned)before;
+	return HV_OK;
+}
+
 int ram_access_from_trap(struct vcpu *vcpu, gpa_t addr, struct ram_access *out)
 {
 	uint64_t htinst = vcpu->arch.htinst;
@@ -238,7 +322,7 @@ int ram_access_from_trap(struct vcpu *vcpu, gpa_t addr, struct ram_access *out)
 		return HV_ENOENT;
 	if (guest_trapping_insn(vcpu, &raw))
 		return HV_EFAULT;
-	return ram_access_decode(raw, out);
+	return decode_with_start(vcpu, raw, out);
 }
 
 static uint64_t sign_extend(uint64_t value, unsigned width)
@@ -383,7 +467,8 @@ int ram_access_emulate(struct vcpu *vcpu, gpa_t addr,
 
 	if (access->op == RAM_ACCESS_LR || access->op == RAM_ACCESS_SC)
 		return HV_ENOTSUP;
-	if ((addr.val & (PAGE_SIZE - 1)) + width > PAGE_SIZE ||
+	if (access->starts_before ||
+	    (addr.val & (PAGE_SIZE - 1)) + width > PAGE_SIZE ||
 	    (atomic && !aligned) ||
 	    guest_mem_range(vcpu->vm, addr, width, &host) != HV_OK)
 		return HV_EFAULT;

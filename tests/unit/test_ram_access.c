@@ -274,6 +274,90 @@ static void test_from_trap(void **state)
 			 HV_ENOENT);
 }
 
+/* Where an access begins: base register and offset, 32-bit and
+ * compressed (encodings from the GNU assembler). */
+static void test_address_operands(void **state)
+{
+	static const struct {
+		uint32_t insn;
+		unsigned rs1;
+		int64_t offset;
+	} cases[] = {
+		{0xff84b503U, 9, -8},	 /* ld a0, -8(s1) */
+		{0x7e562e23U, 12, 2044}, /* sw t0, 2044(a2) */
+		{0x80b13023U, 2, -2048}, /* sd a1, -2048(sp) */
+		{0x00c6a507U, 13, 12},	 /* flw fa0, 12(a3) */
+		{0xfe843827U, 8, -16},	 /* fsd fs0, -16(s0) */
+		{0x5de8, 11, 124},	 /* c.lw a0, 124(a1) */
+		{0x7cf0, 9, 248},	 /* c.ld a2, 248(s1) */
+		{0xc334, 14, 64},	 /* c.sw a3, 64(a4) */
+		{0xe41c, 8, 8},		 /* c.sd a5, 8(s0) */
+		{0x557e, 2, 252},	 /* c.lwsp a0, 252(sp) */
+		{0x75fe, 2, 504},	 /* c.ldsp a1, 504(sp) */
+		{0xdfb2, 2, 252},	 /* c.swsp a2, 252(sp) */
+		{0xffb6, 2, 504},	 /* c.sdsp a3, 504(sp) */
+		{0x3de8, 11, 248},	 /* c.fld fa0, 248(a1) */
+		{0xbfa6, 2, 504},	 /* c.fsdsp fs1, 504(sp) */
+		{0x25a2, 2, 8},		 /* c.fldsp fa1, 8(sp) */
+		{0x00b6252fU, 12, 0},	 /* amoadd.w a0, a1, (a2) */
+	};
+	unsigned rs1;
+	int64_t offset;
+
+	(void)state;
+	for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
+		rs1 = 99;
+		offset = 99;
+		assert_int_equal(ram_access_address_operands(cases[i].insn,
+							     &rs1, &offset),
+				 HV_OK);
+		if (rs1 != cases[i].rs1 || offset != cases[i].offset)
+			fail_msg("%#x: x%u%+lld, expected x%u%+lld",
+				 cases[i].insn, rs1, (long long)offset,
+				 cases[i].rs1, (long long)cases[i].offset);
+	}
+	assert_int_equal(
+		ram_access_address_operands(0x00000013U, &rs1, &offset),
+		HV_ENOTSUP); /* addi: no access */
+}
+
+/*
+ * A misaligned access that crosses into the faulting page reports only
+ * its part there (stval, htval at the page's start). Emulated at that
+ * address with its full width, it would write bytes the guest never
+ * named: it must be refused, so that the caller steps it instead.
+ */
+static void test_access_from_the_page_before_is_refused(void **state)
+{
+	struct ram_access a;
+	const uint64_t page = DATA + 0x1000;
+
+	(void)state;
+	poke64(page, 0x1111111111111111ULL);
+	/* htinst says it: Addr. Offset (rs1's field) 3. */
+	v0->arch.htinst = 0x00003023U | 3U << 15 | 11U << 20; /* sd a1 */
+	assert_int_equal(ram_access_from_trap(v0, gpa(page), &a), HV_OK);
+	assert_int_equal(a.starts_before, 3);
+	v0->arch.gpr[11] = 0xaaaaaaaaaaaaaaaaULL;
+	assert_int_equal(ram_access_emulate(v0, gpa(page), &a), HV_EFAULT);
+	assert_int_equal(peek64(page), 0x1111111111111111ULL);
+	/* No htinst: the instruction's base and offset tell it. */
+	v0->arch.htinst = 0;
+	v0->arch.stval = page;	       /* vsatp Bare */
+	fake_guest_insn = 0x80b13023U; /* sd a1, -2048(sp) */
+	v0->arch.gpr[2] = page - 3 + 2048;
+	assert_int_equal(ram_access_from_trap(v0, gpa(page), &a), HV_OK);
+	assert_int_equal(a.starts_before, 3);
+	assert_int_equal(ram_access_emulate(v0, gpa(page), &a), HV_EFAULT);
+	assert_int_equal(peek64(page), 0x1111111111111111ULL);
+	/* The same instruction aligned at the page's start is emulated. */
+	v0->arch.gpr[2] = page + 2048;
+	assert_int_equal(ram_access_from_trap(v0, gpa(page), &a), HV_OK);
+	assert_int_equal(a.starts_before, 0);
+	assert_int_equal(ram_access_emulate(v0, gpa(page), &a), HV_OK);
+	assert_int_equal(peek64(page), 0xaaaaaaaaaaaaaaaaULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +367,9 @@ int main(void)
 		cmocka_unit_test_setup(test_amo_arithmetic, setup),
 		cmocka_unit_test_setup(test_emulate_bounds, setup),
 		cmocka_unit_test_setup(test_from_trap, setup),
+		cmocka_unit_test_setup(test_address_operands, setup),
+		cmocka_unit_test_setup(
+			test_access_from_the_page_before_is_refused, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

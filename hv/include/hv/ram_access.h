@@ -53,6 +53,10 @@ struct ram_access {
 	unsigned rs2;	  /* source: x (stores, AMO, SC) or f (FP stores) */
 	enum ram_amo amo; /* RAM_ACCESS_AMO only */
 	unsigned length;  /* of the instruction: 2 or 4 */
+	/* Bytes of the access before the faulting address: a misaligned
+	 * access that crossed into the faulting page from the one before
+	 * reports only its part there (htinst's Addr. Offset field). */
+	unsigned starts_before;
 };
 
 /* Does the access read memory / write it (an AMO does both; an SC
@@ -66,12 +70,17 @@ bool ram_access_writes(const struct ram_access *access);
 int ram_access_decode(uint32_t insn, struct ram_access *out);
 int ram_access_decode_htinst(uint64_t htinst, struct ram_access *out);
 
+/* The base register and offset of a load, store or AMO (raw, compressed
+ * in the low 16 bits): its address is x[*rs1] + *offset. HV_ENOTSUP for
+ * anything ram_access_decode() does not know. Pure. */
+int ram_access_address_operands(uint32_t insn, unsigned *rs1, int64_t *offset);
+
 /* The explicit access behind the guest-page fault vcpu just took at
  * guest-physical addr: decoded from htinst when the hart transformed it,
  * else from the instruction at sepc, which must then be shown to have
  * accessed addr (its virtual address, stval, translates there through
  * the guest's live vsatp; a fault in the guest's page-table walk does
- * not). HV_ENOENT when the fault came from the page-table walk (or its
+ * not), its starts_before from its registers. HV_ENOENT when the fault came from the page-table walk (or its
  * origin cannot be told), HV_ENOTSUP for an instruction not emulated,
  * HV_EFAULT when the instruction cannot be read. */
 int ram_access_from_trap(struct vcpu *vcpu, gpa_t addr, struct ram_access *out);
@@ -100,7 +109,7 @@ int guest_trapping_insn(struct vcpu *vcpu, uint32_t *insn);
  * aligned accesses are single-copy atomic, AMOs atomic (sequentially
  * consistent, which covers any aq/rl). Returns HV_OK; HV_ENOTSUP for LR
  * and SC; HV_EFAULT, nothing done, when the access is not inside one
- * page of RAM or an AMO is misaligned.
+ * page of RAM (starts_before included) or an AMO is misaligned.
  */
 int ram_access_emulate(struct vcpu *vcpu, gpa_t addr,
 		       const struct ram_access *access);
