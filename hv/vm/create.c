@@ -4,6 +4,10 @@
  * config.dtb and the images it names. Any error in one VM's part of the
  * config or its images is reported with the VM's name and the file, and
  * only that VM is left out; the others start.
+ *
+ * Lock order: reload_lock, then entropy_lock (load_images fills the
+ * guest's DTB seeds with entropy_fill) and a VM's device_lock never
+ * together with it (vdev_init runs before).
  */
 #include <stdio.h>
 #include <string.h>
@@ -272,7 +276,11 @@ static int reload_from_archive(struct vm *vm, gpa_t *entry, gpa_t *fdt,
 	spin_lock(&vm->device_lock);
 	vdev_init(vm);
 	spin_unlock(&vm->device_lock);
-	spin_lock(&reload_lock);
+	/* Another VM's reload copies its images (tens of MiB) under the
+	 * lock: wait serving this hart's messages and timer, as the reboot
+	 * steps do, so that its other vCPUs and other harts keep going. */
+	while (!spin_trylock(&reload_lock))
+		cpu_relax_serving();
 	ret = load_images(vm, boot_archive, boot_archive_size, entry, fdt, err,
 			  err_len);
 	spin_unlock(&reload_lock);

@@ -26,6 +26,13 @@ static inline void spin_lock(spinlock_t *lock)
 			;
 }
 
+/* Take the lock if it is free; true if taken. */
+static inline bool spin_trylock(spinlock_t *lock)
+{
+	return !__atomic_load_n(&lock->locked, __ATOMIC_RELAXED) &&
+	       !__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE);
+}
+
 static inline void spin_unlock(spinlock_t *lock)
 {
 	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
