@@ -197,15 +197,12 @@ done
 bench_summarize
 if [ "$native_only" -eq 0 ]; then
 	# Exits per boot by cause: the median over the runs.
-	awk -F, 'NR > 1 { v[$2] = v[$2] " " $3; if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 } }
+	awk -F, "$BENCH_AWK_MEDIAN"'
+	NR > 1 { v[$2] = v[$2] " " $3; if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 } }
 	END {
-		for (k = 1; k <= n; k++) {
-			m = split(v[order[k]], x, " ")
-			for (i = 2; i <= m; i++)
-				for (j = i; j > 1 && x[j - 1] + 0 > x[j] + 0; j--) { t = x[j]; x[j] = x[j - 1]; x[j - 1] = t }
+		for (k = 1; k <= n; k++)
 			printf "linux-boot/exits/%s: hartvisor %s per boot (median of %d)\n", order[k],
-				m % 2 ? x[(m + 1) / 2] : (x[m / 2] + x[m / 2 + 1]) / 2, m
-		}
+				median(v[order[k]]), split(v[order[k]], x, " ")
 	}' "$BENCH_OUT/linux-boot-exits.csv" | tee "$BENCH_OUT/linux-boot-exits.txt"
 	data=$BENCH_OUT/linux-boot.dat
 	awk -F, 'NR > 1 { printf "%s %s %s\n", $2, $4, $5 }' "$BENCH_OUT/linux-boot-summary.csv" >"$data"

@@ -36,15 +36,7 @@ done
 {
 	# The clock's cost and any policy the build lacks, from the first run.
 	grep -v '^sched-cost/' "$work/run-1.txt"
-	awk -F, -v runs="$runs" -v csv="$out/sched-cost.csv" '
-	function median(list,   n, v, i, j, t) {
-		n = split(list, v, " ")
-		for (i = 2; i <= n; i++)
-			for (j = i; j > 1 && v[j - 1] + 0 > v[j] + 0; j--) {
-				t = v[j]; v[j] = v[j - 1]; v[j - 1] = t
-			}
-		return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-	}
+	awk -F, -v runs="$runs" -v csv="$out/sched-cost.csv" "$BENCH_AWK_MEDIAN"'
 	FNR == 1 { header = $0; next }
 	{
 		key = $1 SUBSEP $2 SUBSEP $3

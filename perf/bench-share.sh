@@ -163,7 +163,8 @@ time_share "$BENCH_OUT/share-hart-time.csv" 5 hart-time \
 # 10 s (ten of the 1 s windows of one run, added up; a run with fewer
 # windows makes one shorter window), the median over those windows and
 # the worst of them.
-awk -F, 'NR > 1 {
+awk -F, "$BENCH_AWK_MEDIAN"'
+NR > 1 {
 	key = $1 SUBSEP $2 SUBSEP int(($3 - 1) / 10)
 	if (!(key in a)) { keys[++nk] = key; scen[key] = $2 }
 	a[key] += $4; b[key] += $5; secs[key]++; want[$2] = $7
@@ -183,9 +184,7 @@ END {
 		s = order[k]
 		n = split(list[s], v, " ")
 		if (n == 0) continue
-		for (i = 2; i <= n; i++)
-			for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
-		m = n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+		m = median(list[s])
 		printf "share/%s/windows-of-10s: configured %.3f, measured %.4f, error %+.4f, worst window off by %.4f (the guests'"'"' run time, median of %d window(s) of up to %d s)\n",
 			s, want[s], m, m - want[s], worst[s], n, longest[s]
 	}

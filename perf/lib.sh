@@ -44,10 +44,10 @@ bench_qemu() {
 	timeout -k 10 "$limit" qemu-system-riscv64 "$@" </dev/null >"$log" 2>&1
 }
 
-# bench_summarize: BENCH_CSV -> NAME.txt and NAME-summary.csv, and the
-# text on stdout.
-bench_summarize() {
-	awk -F, -v name="$BENCH_NAME" -v sumcsv="$BENCH_OUT/$BENCH_NAME-summary.csv" '
+# The awk function median(list): the median of a space-separated list of
+# numbers, "" for none. Put it in front of an awk program that uses it:
+# awk "$BENCH_AWK_MEDIAN"'...'.
+BENCH_AWK_MEDIAN='
 	function median(list,   n, v, i, j, t) {
 		n = split(list, v, " ")
 		for (i = 2; i <= n; i++)
@@ -56,7 +56,12 @@ bench_summarize() {
 			}
 		if (n == 0) return ""
 		return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-	}
+	}'
+
+# bench_summarize: BENCH_CSV -> NAME.txt and NAME-summary.csv, and the
+# text on stdout.
+bench_summarize() {
+	awk -F, -v name="$BENCH_NAME" -v sumcsv="$BENCH_OUT/$BENCH_NAME-summary.csv" "$BENCH_AWK_MEDIAN"'
 	function fmt(x) {
 		if (x == "") return "-"
 		if (x == int(x) && (x > 9999 || x < -9999)) return sprintf("%d", x)

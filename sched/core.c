@@ -129,8 +129,8 @@ void sched_update_timer(void)
 	/* After the wakeups above, which may have queued a vCPU. Armed even
 	 * if already past: it then fires at once and the run loop preempts;
 	 * skipping it could leave a spinning guest unpreempted. */
-	if ((rq->nr_queued || cpu->slice_even_alone || cpu->nr_deferred) &&
-	    current && cpu->slice_end < deadline)
+	if ((rq->nr_queued || cpu->preempt_alone_reasons) && current &&
+	    cpu->slice_end < deadline)
 		deadline = cpu->slice_end;
 	/* What the hart needs besides the current vCPU's own events: when
 	 * only that vCPU's SBI timer fired during a wait in place, the wait

@@ -33,8 +33,7 @@ bool sched_wait_in_place_enabled = true;
 bool sched_hart_busy_or_capped(struct cpu *cpu, struct vcpu *vcpu)
 {
 	return __atomic_load_n(&cpu->rq.nr_queued, __ATOMIC_RELAXED) ||
-	       cpu->nr_deferred ||
-	       __atomic_load_n(&cpu->slice_even_alone, __ATOMIC_RELAXED) ||
+	       __atomic_load_n(&cpu->preempt_alone_reasons, __ATOMIC_RELAXED) ||
 	       __atomic_load_n(&vcpu->vm->sched.cap_percent,
 			       __ATOMIC_RELAXED) ||
 	       cpu->rq.policy->select_cpu;

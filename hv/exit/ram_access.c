@@ -221,10 +221,6 @@ static int compressed_address_operands(uint32_t insn, unsigned *rs1,
 
 int ram_access_address_operands(uint32_t insn, unsigned *rs1, int64_t *offset)
 {
-	struct ram_access decoded;
-
-	if (ram_access_decode(insn, &decoded) != HV_OK)
-		return HV_ENOTSUP;
 	if ((insn & 3) != 3)
 		return compressed_address_operands(insn, rs1, offset);
 	*rs1 = bits(insn, 19, 15);
@@ -238,9 +234,11 @@ int ram_access_address_operands(uint32_t insn, unsigned *rs1, int64_t *offset)
 		*offset =
 			((int32_t)insn >> 25) * 32 + (int64_t)bits(insn, 11, 7);
 		return HV_OK;
-	default: /* AMO, LR, SC: no offset */
+	case 0x2f: /* AMO, LR, SC: no offset */
 		*offset = 0;
 		return HV_OK;
+	default:
+		return HV_ENOTSUP;
 	}
 }
 

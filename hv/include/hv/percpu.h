@@ -43,8 +43,8 @@ struct cpu {
 	uint64_t slice_end;	    /* when the scheduler decides again */
 	/*
 	 * The reasons to end the slice even if no other vCPU waits: one
-	 * word, which sched_should_preempt() reads before every entry in
-	 * one load. Only this hart writes them.
+	 * word, which the scheduler reads as one (sched_should_preempt()
+	 * before every entry, in one load). Only this hart writes them.
 	 */
 	union {
 		struct {

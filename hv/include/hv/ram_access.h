@@ -72,7 +72,8 @@ int ram_access_decode_htinst(uint64_t htinst, struct ram_access *out);
 
 /* The base register and offset of a load, store or AMO (raw, compressed
  * in the low 16 bits): its address is x[*rs1] + *offset. HV_ENOTSUP for
- * anything ram_access_decode() does not know. Pure. */
+ * an instruction of no memory opcode; for one ram_access_decode() took,
+ * always HV_OK. Pure. */
 int ram_access_address_operands(uint32_t insn, unsigned *rs1, int64_t *offset);
 
 /* The explicit access behind the guest-page fault vcpu just took at
@@ -80,9 +81,10 @@ int ram_access_address_operands(uint32_t insn, unsigned *rs1, int64_t *offset);
  * else from the instruction at sepc, which must then be shown to have
  * accessed addr (its virtual address, stval, translates there through
  * the guest's live vsatp; a fault in the guest's page-table walk does
- * not), its starts_before from its registers. HV_ENOENT when the fault came from the page-table walk (or its
- * origin cannot be told), HV_ENOTSUP for an instruction not emulated,
- * HV_EFAULT when the instruction cannot be read. */
+ * not), its starts_before from its registers. HV_ENOENT when the fault
+ * came from the page-table walk (or its origin cannot be told),
+ * HV_ENOTSUP for an instruction not emulated, HV_EFAULT when the
+ * instruction cannot be read. */
 int ram_access_from_trap(struct vcpu *vcpu, gpa_t addr, struct ram_access *out);
 
 /* True if the guest-page fault vcpu just took at addr can only have come
