@@ -108,6 +108,35 @@ static uint64_t expire_timers(struct runqueue *rq, uint64_t now,
 	return se ? se->timer_due : UINT64_MAX;
 }
 
+/*
+ * QEMU 7.2 can lose a guest's Sstc timer interrupt. Its update of a
+ * hart's pending interrupts (riscv_cpu_update_mip) reads the state of the
+ * guest's Sstc timer before it takes its global lock. A CSR write on the
+ * hart (hvip, sip, stimecmp; the guest's or ours) that races with that
+ * timer firing on QEMU's main thread then withdraws the hart's interrupt
+ * request while VSTIP stays pending: the guest, interrupts enabled, never
+ * takes it, and wfi returns at once without it. Nothing but another
+ * update of that hart's pending interrupts raises the request again, and
+ * a guest idle in its own wfi (sched/wfi_in_guest.c) gets none: two Linux
+ * VMs slept for ever, about one run in ten (tests/integration, the
+ * linux-two-vms case; docs/design.md). The hart timer's interrupt is such
+ * an update, so while a vCPU with Sstc runs, the hart timer fires at
+ * least every SCHED_SSTC_CHECK_US. On a fixed period: other passes do not
+ * push it back, which frequent ones could do for ever. The cost is one
+ * exit per period, 100 a second, on a hart whose guest makes none.
+ */
+bool sched_sstc_check_enabled = true;
+
+static uint64_t sstc_check_due(struct cpu *cpu, struct vcpu *vcpu, uint64_t now)
+{
+	if (!sched_sstc_check_enabled || !vcpu_has_sstc(vcpu))
+		return UINT64_MAX;
+	if (cpu->sstc_check_at <= now)
+		cpu->sstc_check_at =
+			now + cpu->rq.ticks_per_ms * SCHED_SSTC_CHECK_US / 1000;
+	return cpu->sstc_check_at;
+}
+
 /* Earliest future event this hart must wake up for. */
 void sched_update_timer(void)
 {
@@ -137,11 +166,15 @@ void sched_update_timer(void)
 	 * ends on it without another pass (sched_wait_woken_by_own_timer). */
 	cpu->timer_besides_current = deadline;
 	/* The running vCPU's own stimecmp interrupts it in hardware; only
-	 * its SBI timer needs the hart timer. */
+	 * its SBI timer needs the hart timer, and a check on the Sstc one
+	 * (sstc_check_due). */
 	if (current && current->state == VCPU_RUNNING &&
 	    current == cpu->loaded) {
 		due = vcpu_running_deadline(current);
 		if (due > now && due < deadline) /* a past one is raised */
+			deadline = due;
+		due = sstc_check_due(cpu, current, now);
+		if (due < deadline)
 			deadline = due;
 	}
 	/*

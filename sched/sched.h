@@ -56,6 +56,9 @@ struct sched_policy;
 /* A vCPU that waits in place wakes on its own Sstc timer; the hart timer
  * backs that up this much later (sched_update_timer). */
 #define SCHED_WAIT_BACKSTOP_US 100
+/* While a vCPU with Sstc runs, the hart timer fires at least this often
+ * (sched/core.c, sstc_check_due: QEMU 7.2 can lose its interrupt). */
+#define SCHED_SSTC_CHECK_US 10000
 
 /* Every vCPU of every VM could block on one hart. */
 #define SCHED_MAX_TIMERS 64
@@ -200,6 +203,10 @@ bool sched_hart_wanted(struct cpu *cpu, struct vcpu *vcpu);
  */
 bool sched_wfi_in_guest(struct vcpu *vcpu);
 extern bool sched_wfi_in_guest_enabled;
+/* The hart timer's periodic check on a running vCPU's Sstc interrupt
+ * (sched/core.c, QEMU 7.2 can lose it). On by default; the host tests
+ * turn it off where they expect exact hart timer deadlines. */
+extern bool sched_sstc_check_enabled;
 
 /* HSM: OFFLINE -> RUNNABLE with a boot entry point. HV_EEXIST if the
  * vCPU is not offline. */

@@ -74,7 +74,7 @@ static uint64_t guest_to_host_time(struct vcpu *vcpu, uint64_t guest_time)
  */
 uint64_t vcpu_sstc_deadline(struct vcpu *vcpu)
 {
-	if (!vcpu->arch.sstc)
+	if (!vcpu_has_sstc(vcpu))
 		return UINT64_MAX;
 	return guest_to_host_time(vcpu, arch_vcpu_get_vstimecmp(vcpu));
 }

@@ -194,6 +194,85 @@ static void test_hidden_external_is_shown_without_guest_exits(void **state)
 	assert_int_equal(v0->state, VCPU_BLOCKED);
 }
 
+/*
+ * QEMU 7.2 can lose a guest's Sstc timer interrupt (sched/core.c,
+ * sstc_check_due), which only another interrupt to the hart brings back.
+ * So while a vCPU with Sstc runs, the hart timer fires at least every
+ * SCHED_SSTC_CHECK_US: on a fixed period, which another pass (a
+ * set_timer here) does not push back. Without Sstc nothing is armed for
+ * it.
+ */
+#define SSTC_CHECK_TICKS (FAKE_TIMEBASE_HZ * SCHED_SSTC_CHECK_US / 1000000)
+#define FAR_AWAY (10 * FAKE_TIMEBASE_HZ)
+static uint64_t armed_at[8];
+
+static void guest_computes_for_long(struct vcpu *vcpu)
+{
+	if (nentries < 8) {
+		entry_time[nentries] = fake_time;
+		armed_at[nentries] = hart_timer();
+	}
+	record_entry(vcpu);
+	switch (nentries) {
+	case 1: /* its own timer far away; a quarter period later, an SBI
+		 * set_timer (a timer pass), far away too */
+		fake_guest_write_sie(vcpu, VIRQ_TIMER);
+		fake_guest_write_stimecmp(vcpu, fake_time + FAR_AWAY);
+		fake_time += SSTC_CHECK_TICKS / 4;
+		next_deadline[0] = fake_time + FAR_AWAY;
+		fake_exit_ecall(vcpu, 0x54494d45, 0, NULL, 0);
+		break;
+	case 2: /* computes until the hart timer ends it (at most 1 s) */
+	case 3:
+		fake_time = MAX(fake_time, MIN(hart_timer(),
+					       fake_time + FAKE_TIMEBASE_HZ));
+		fake_exit_host_interrupt(vcpu, IRQ_CAUSE_TIMER);
+		break;
+	default:
+		guest_wait(vcpu, 0); /* nothing can wake it: it stays out */
+		break;
+	}
+}
+
+static void run_computing_guest(bool sstc)
+{
+	struct vcpu *v0 = &vm->vcpus[0];
+
+	sched_sstc_check_enabled = true; /* off on the fake machine */
+	v0->arch.sstc = sstc;
+	fake_guest = guest_computes_for_long;
+	fake_ecall_handler = ecall_next_deadline;
+	fake_vcpu_start(vm, 0, ENTRY);
+	fake_time = 1000;
+	assert_ptr_equal(fake_step(0), v0);
+	assert_int_equal(nentries, 4);
+}
+
+static void test_sstc_interrupt_checked_on_a_fixed_period(void **state)
+{
+	(void)state;
+	run_computing_guest(true);
+	/* Armed at the switch-in, and not pushed back by set_timer. */
+	assert_int_equal(armed_at[0], entry_time[0] + SSTC_CHECK_TICKS);
+	assert_int_equal(armed_at[1], entry_time[0] + SSTC_CHECK_TICKS);
+	/* Each check arms the next one a period on. */
+	assert_int_equal(entry_time[2], entry_time[0] + SSTC_CHECK_TICKS);
+	assert_int_equal(armed_at[2], entry_time[2] + SSTC_CHECK_TICKS);
+	assert_int_equal(entry_time[3], entry_time[2] + SSTC_CHECK_TICKS);
+}
+
+static void test_no_check_without_sstc(void **state)
+{
+	(void)state;
+	run_computing_guest(false);
+	/* Only its SBI deadline is armed: it computes for the whole
+	 * second the guest above gives itself. */
+	assert_int_equal(armed_at[0], UINT64_MAX);
+	assert_int_equal(armed_at[1], next_deadline[0]);
+	assert_int_equal(armed_at[2], next_deadline[0]);
+	assert_int_equal(entry_time[2], entry_time[1] + FAKE_TIMEBASE_HZ);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -204,6 +283,9 @@ int main(void)
 		cmocka_unit_test_setup(
 			test_hidden_external_is_shown_without_guest_exits,
 			setup),
+		cmocka_unit_test_setup(
+			test_sstc_interrupt_checked_on_a_fixed_period, setup),
+		cmocka_unit_test_setup(test_no_check_without_sstc, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

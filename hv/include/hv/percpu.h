@@ -59,6 +59,9 @@ struct cpu {
 	/* The hart's events but the current vCPU's own, as of the last
 	 * timer pass (every pass sets it); read during a wait in place. */
 	uint64_t timer_besides_current;
+	/* When the hart timer next looks at a running vCPU's Sstc timer
+	 * interrupt (sched/core.c, sstc_check_due). */
+	uint64_t sstc_check_at;
 	bool console_irq;	   /* this hart takes the host UART interrupt */
 	struct cpu_msg_queue msgs; /* work other harts want done here */
 	/* sched_defer: work for when no vCPU is switched in here, in the

@@ -139,6 +139,11 @@ enum vcpu_wait_result vcpu_wait_in_place(struct vcpu *vcpu);
 bool vcpu_timer_expired(struct vcpu *vcpu, uint64_t now);
 /* Would wfi return now: a pending virtual interrupt enabled in vsie? */
 bool vcpu_has_wakeup_irq(struct vcpu *vcpu);
+/* May the guest use its own timer (Sstc stimecmp)? */
+static inline bool vcpu_has_sstc(const struct vcpu *vcpu)
+{
+	return vcpu->arch.sstc;
+}
 /* Host-time deadline of the vCPU's Sstc timer (vstimecmp), or UINT64_MAX
  * without Sstc. */
 uint64_t vcpu_sstc_deadline(struct vcpu *vcpu);
