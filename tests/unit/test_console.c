@@ -17,6 +17,7 @@
 #include <cmocka.h>
 #include <hv/console.h>
 #include <hv/errno.h>
+#include <hv/cpu_msg.h>
 #include <hv/monitor.h>
 #include <hv/printk.h>
 #include <hv/vdev.h>
@@ -358,6 +359,44 @@ static void test_busy_uart_keeps_output(void **state)
 	assert_int_equal(stats.written, 8);
 }
 
+/* A stopped VM's last output goes out whole before its report, and the
+ * hart serves other harts' messages while a slow UART takes it (a full
+ * ring is 1.4 s at 115200 baud). */
+static unsigned served, relaxes;
+
+static void note_served(void *arg)
+{
+	(void)arg;
+	served++;
+}
+
+static void uart_frees_slowly(enum fake_probe point)
+{
+	if (point != FAKE_PROBE_RELAX)
+		return;
+	if (++relaxes == 1) /* another hart's message comes meanwhile */
+		assert_int_equal(cpu_msg_post(&cpus[0], note_served, NULL),
+				 HV_OK);
+	uart_room = 2; /* two more bytes each pause */
+}
+
+static void test_stopped_vm_flush_serves_messages(void **state)
+{
+	(void)state;
+	console_set_num_vms(1);
+	uart_room = 0;
+	vm_write(a, "last words");
+	assert_int_equal(screen_len, 0);
+	__atomic_store_n(&a->status, VM_STOPPED, __ATOMIC_RELEASE);
+	served = relaxes = 0;
+	fake_probe = uart_frees_slowly;
+	console_vm_flush(a);
+	fake_probe = NULL;
+	assert_string_equal(screen, "last words");
+	assert_int_equal(served, 1);
+	assert_true(relaxes >= 5);
+}
+
 /* Every line on screen is "[a] " + `a_len` copies of 'f' or "[b] tick":
  * no line was cut by another's. Returns the number of b's lines. */
 static unsigned assert_lines_whole(size_t a_len)
@@ -630,6 +669,8 @@ int main(void)
 				       setup),
 		cmocka_unit_test_setup(test_input_overflow_is_reported, setup),
 		cmocka_unit_test_setup(test_stalled_uart_blocks_nobody, setup),
+		cmocka_unit_test_setup(test_stopped_vm_flush_serves_messages,
+				       setup),
 		cmocka_unit_test_setup(test_busy_uart_keeps_output, setup),
 		cmocka_unit_test_setup(test_flood_cannot_starve_another_vm,
 				       setup),
