@@ -24,7 +24,11 @@
  * the flush is complete.
  * An unmap costs one flush request to each other hart that ran the VM,
  * and happens once per console message at most (Linux restores IER after
- * printing).
+ * printing). A guest that toggles IER in a loop would make every toggle
+ * such a round of IPIs to harts other VMs may share: past
+ * UART_SHADOW_UNMAP_BUDGET unmaps in UART_SHADOW_WINDOW_MS, the page is
+ * not mapped again until the window ends, and its reads trap meanwhile
+ * (correct, only slower).
  *
  * What the guest can tell: the page covers 4 KiB, the UART's window
  * 0x100 bytes, so while it is mapped, reads past the registers return 0
@@ -44,15 +48,42 @@
  * never allocates.
  */
 #include <string.h>
+#include <arch/arch.h>
 #include <hv/errno.h>
 #include <hv/guest_protect.h>
+#include <hv/platform.h>
 #include <hv/stage2.h>
 #include <hv/uart_shadow.h>
 #include <hv/vm.h>
 
+/* Unmaps a VM may cause per window before its page stays unmapped for
+ * the rest of it: far more than Linux's console makes (one per message). */
+#define UART_SHADOW_UNMAP_BUDGET 16
+#define UART_SHADOW_WINDOW_MS 10
+
 static gpa_t uart_page(void)
 {
 	return gpa(GUEST_UART_BASE);
+}
+
+/* May the page be mapped again now? Not while the window's unmaps have
+ * used up the budget. */
+static bool remap_allowed(struct vm *vm)
+{
+	return vm->uart_shadow_unmaps < UART_SHADOW_UNMAP_BUDGET ||
+	       arch_time_now() >= vm->uart_shadow_window_end;
+}
+
+static void count_unmap(struct vm *vm)
+{
+	uint64_t now = arch_time_now();
+
+	if (now >= vm->uart_shadow_window_end) {
+		vm->uart_shadow_window_end =
+			now + platform_ticks_from_ms(UART_SHADOW_WINDOW_MS);
+		vm->uart_shadow_unmaps = 0;
+	}
+	vm->uart_shadow_unmaps++;
 }
 
 int uart_shadow_attach(struct vm *vm, hpa_t page)
@@ -68,6 +99,8 @@ int uart_shadow_attach(struct vm *vm, hpa_t page)
 		return ret;
 	vm->uart_shadow = page;
 	vm->uart_shadow_mapped = true;
+	vm->uart_shadow_unmaps = 0;
+	vm->uart_shadow_window_end = 0;
 	return HV_OK;
 }
 
@@ -92,7 +125,7 @@ bool uart_shadow_sync(struct vm *vm)
 		 * with (which has not completed: its vCPU is here). */
 		memcpy(hpa_to_ptr(vm->uart_shadow), regs, sizeof(regs));
 		/* stage2_map orders the bytes before the PTE. */
-		if (!vm->uart_shadow_mapped &&
+		if (!vm->uart_shadow_mapped && remap_allowed(vm) &&
 		    stage2_map(&vm->stage2, uart_page(), vm->uart_shadow,
 			       PAGE_SIZE, STAGE2_READ) == HV_OK)
 			vm->uart_shadow_mapped = true;
@@ -102,6 +135,7 @@ bool uart_shadow_sync(struct vm *vm)
 		return false;
 	stage2_unmap_page(&vm->stage2, uart_page());
 	vm->uart_shadow_mapped = false;
+	count_unmap(vm);
 	/* Under device_lock: an access that takes the lock after this one
 	 * sees the count (uart_shadow_finish). */
 	__atomic_fetch_add(&vm->uart_shadow_flushes, 1, __ATOMIC_RELAXED);

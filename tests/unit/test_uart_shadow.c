@@ -268,6 +268,41 @@ static void test_debugger_cannot_touch_the_shadow(void **state)
 	assert_true(shadow_mapped());
 }
 
+/* A guest that toggles IER in a loop: each unmap sends a flush to every
+ * hart that ran the VM, so past 16 unmaps in 10 ms the page stays
+ * unmapped (its reads trap, correctly) until the window ends. */
+#define WINDOW_TICKS (FAKE_TIMEBASE_HZ / 100)
+
+static void test_ier_toggling_is_rate_limited(void **state)
+{
+	(void)state;
+	uint64_t lsr = 0;
+
+	for (unsigned i = 0; i < 100; i++) {
+		uart_write(UART_IER, 0x01);
+		uart_write(UART_IER, 0);
+	}
+	assert_false(shadow_mapped());
+	assert_int_equal(flushes(), 16 * RAN_HARTS);
+	assert_int_equal(vdev_access(vm, gpa(GUEST_UART_BASE + UART_LSR), 1,
+				     false, &lsr),
+			 HV_OK);
+	assert_int_equal(lsr, 0x60);
+	assert_false(shadow_mapped());
+	/* The window over, the next access maps it again. */
+	fake_advance_time(WINDOW_TICKS);
+	assert_int_equal(vdev_access(vm, gpa(GUEST_UART_BASE + UART_LSR), 1,
+				     false, &lsr),
+			 HV_OK);
+	assert_true(shadow_mapped());
+	/* And a new window's budget: one more toggle unmaps and flushes. */
+	uart_write(UART_IER, 0x01);
+	assert_false(shadow_mapped());
+	assert_int_equal(flushes(), 17 * RAN_HARTS);
+	uart_write(UART_IER, 0);
+	assert_true(shadow_mapped());
+}
+
 /* A VM reset (reboot) leaves the UART quiet: mapped, reset values. */
 static void test_reset_maps_again(void **state)
 {
@@ -294,6 +329,7 @@ int main(void)
 		TEST(test_interrupt_route_waits_for_the_flush),
 		TEST(test_debugger_cannot_touch_the_shadow),
 		TEST(test_reset_maps_again),
+		TEST(test_ier_toggling_is_rate_limited),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -77,6 +77,11 @@ struct vm {
 	hpa_t uart_shadow;
 	bool uart_shadow_mapped;
 	unsigned uart_shadow_flushes; /* unmaps whose flush runs (atomic) */
+	/* Unmaps since uart_shadow_window_end - the window (device_lock):
+	 * past a budget, the page is not mapped again until the window
+	 * ends (uart_shadow_sync). */
+	unsigned uart_shadow_unmaps;
+	uint64_t uart_shadow_window_end;
 	/* Dense indices of the harts that ran a vCPU of the VM (atomic; see
 	 * vm_note_hart): the harts stage-2 flushes go to. */
 	unsigned long ran_on_harts;
