@@ -63,14 +63,29 @@ const char *sched_policy_name(const struct cpu *cpu)
 /* Vcpus the timer woke in one scan, for balancing after the unlock. */
 #define WOKEN_MAX 4
 
+/*
+ * Both keep the hart's load for balancing up to date (sched/balance.c):
+ * a vCPU pulled from a hart by another hart, or queued on it from there,
+ * changes it without a decision on that hart, and a hart whose one vCPU
+ * runs alone makes none. Counted by its last decision, a hart left with
+ * one vCPU looked loaded for as long as that vCPU ran, nothing was pushed
+ * to it, and that vCPU had a hart of its own (test_sched_balance).
+ */
 void sched_enqueue(struct cpu *cpu, struct sched_entity *se)
 {
 	struct runqueue *rq = &cpu->rq;
 	unsigned queued = rq->nr_queued;
 
 	rq->policy->enqueue(rq, se);
+	sched_balance_account(cpu);
 	if (rq->nr_queued > queued)
 		sched_wfi_in_guest_kick(cpu);
+}
+
+void sched_dequeue(struct cpu *cpu, struct sched_entity *se)
+{
+	cpu->rq.policy->dequeue(&cpu->rq, se);
+	sched_balance_account(cpu);
 }
 
 /* The policy's next event (UINT64_MAX: none). It may queue capped vCPUs
@@ -368,7 +383,7 @@ static void switch_out(struct cpu *cpu, struct vcpu *vcpu)
 		if (target) {
 			vcpu->moving = true;
 			if (vcpu->se.queued) /* woken since it blocked */
-				rq->policy->dequeue(rq, &vcpu->se);
+				sched_dequeue(cpu, &vcpu->se);
 		}
 	}
 	/* Also a vCPU woken (or unparked) while it was still current. */

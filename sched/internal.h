@@ -46,8 +46,11 @@ static inline void stint_change_end(struct vcpu_stats *s)
  * (sched/wait_in_place.c). */
 bool sched_hart_busy_or_capped(struct cpu *cpu, struct vcpu *vcpu);
 /* policy->enqueue on cpu's runqueue (its lock held), then, if that queued
- * the vCPU (a cap may hold it back instead), the kick below. */
+ * the vCPU (a cap may hold it back instead), the kick below. Both update
+ * the hart's load for balancing. */
 void sched_enqueue(struct cpu *cpu, struct sched_entity *se);
+/* policy->dequeue from cpu's runqueue (its lock held). */
+void sched_dequeue(struct cpu *cpu, struct sched_entity *se);
 /* wfi in the guest (sched/wfi_in_guest.c). kick: a vCPU was just queued
  * on target (its runqueue lock held, nr_queued grown), or a cap was set
  * (NULL: every hart): the wfi of the vCPUs that sleep in their guests

@@ -62,7 +62,7 @@ int sched_migrate(struct vcpu *vcpu, struct cpu *target)
 	}
 	vcpu->moving = true;
 	if (vcpu->se.queued)
-		rq->policy->dequeue(rq, &vcpu->se);
+		sched_dequeue(vcpu->cpu, &vcpu->se);
 	spin_unlock(&rq->lock);
 	sched_unload_everywhere(vcpu);
 	sched_finish_move(vcpu, target);

@@ -252,7 +252,7 @@ void sched_kill(struct vcpu *vcpu)
 
 	if (vcpu->state != VCPU_RUNNING) {
 		if (vcpu->se.queued)
-			rq->policy->dequeue(rq, &vcpu->se);
+			sched_dequeue(vcpu->cpu, &vcpu->se);
 		sched_timer_remove(rq, &vcpu->se);
 		vcpu->state = VCPU_DEAD;
 	}
@@ -275,7 +275,7 @@ void sched_park(struct vcpu *vcpu)
 				 __ATOMIC_RELEASE);
 	vcpu->parked = true;
 	if (vcpu->se.queued)
-		rq->policy->dequeue(rq, &vcpu->se);
+		sched_dequeue(vcpu->cpu, &vcpu->se);
 	spin_unlock(&rq->lock);
 	if (running)
 		vcpu_make_request(vcpu, VCPU_REQ_PARK);
