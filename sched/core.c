@@ -69,7 +69,7 @@ const char *sched_policy_name(const struct cpu *cpu)
  * changes it without a decision on that hart, and a hart whose one vCPU
  * runs alone makes none. Counted by its last decision, a hart left with
  * one vCPU looked loaded for as long as that vCPU ran, nothing was pushed
- * to it, and that vCPU had a hart of its own (test_sched_balance).
+ * to it, and that vCPU had a hart of its own (test_balance_load).
  */
 void sched_enqueue(struct cpu *cpu, struct sched_entity *se)
 {
@@ -382,8 +382,10 @@ static void switch_out(struct cpu *cpu, struct vcpu *vcpu)
 		target = choose_cpu(cpu, vcpu);
 		if (target) {
 			vcpu->moving = true;
-			if (vcpu->se.queued) /* woken since it blocked */
-				sched_dequeue(cpu, &vcpu->se);
+			/* Woken since it blocked. The load is accounted
+			 * once, below. */
+			if (vcpu->se.queued)
+				rq->policy->dequeue(rq, &vcpu->se);
 		}
 	}
 	/* Also a vCPU woken (or unparked) while it was still current. */
